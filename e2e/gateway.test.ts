@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import { Client } from "./client";
+
+describe("gateway", () => {
+  const client = new Client();
+
+  it("reports every service healthy", async () => {
+    const res = await client.get("/api/health");
+    expect(res.status).toBe(200);
+    expect(res.json.status).toBe("ok");
+    for (const s of ["auth", "events", "orders", "payments", "tickets", "refunds", "notifications", "reports", "support"]) {
+      expect(res.json.services[s]).toBe("ok");
+    }
+  });
+
+  it("answers unknown routes with 404 in the error format", async () => {
+    const res = await client.get("/api/definitely-not-a-route");
+    expect(res.status).toBe(404);
+    expect(res.json).toEqual({ error: { code: "not_found", message: expect.any(String) } });
+    const nested = await client.get("/api/orders/x/y/z/unknown");
+    expect(nested.status).toBe(404);
+    expect(nested.json.error.code).toBe("not_found");
+  });
+
+  it("generates a request id, or echoes the caller's", async () => {
+    const generated = await client.get("/api/health");
+    expect(generated.headers.get("x-request-id")).toMatch(/^[0-9A-Z]{26}$/);
+    const echoed = await client.get("/api/nope", { "x-request-id": "trace-abc-123" });
+    expect(echoed.headers.get("x-request-id")).toBe("trace-abc-123");
+  });
+
+  it("refuses bodies over 64 KiB with 413 before any service sees them", async () => {
+    const res = await client.call("POST", "/api/auth/register", {
+      raw: JSON.stringify({ email: "a@b.c", password: "x".repeat(70 * 1024), name: "big" }),
+      headers: { "content-type": "application/json" },
+    });
+    expect(res.status).toBe(413);
+    expect(res.json.error.code).toBe("payload_too_large");
+  });
+
+  it("allows CORS from the dashboard origin only", async () => {
+    const ok = await client.call("OPTIONS", "/api/events", {
+      headers: { origin: "http://localhost:8788", "access-control-request-method": "POST" },
+    });
+    expect(ok.headers.get("access-control-allow-origin")).toBe("http://localhost:8788");
+    const other = await client.call("OPTIONS", "/api/events", {
+      headers: { origin: "https://evil.example", "access-control-request-method": "POST" },
+    });
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("sets secure headers", async () => {
+    const res = await client.get("/api/health");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("strict-transport-security")).toBeTruthy();
+  });
+
+  it("rejects a malformed or forged bearer token with 401 in the error format", async () => {
+    for (const authorization of ["Bearer not.a.jwt", "Basic abc", "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0."]) {
+      const res = await client.get("/api/events", { authorization });
+      expect(res.status).toBe(401);
+      expect(res.json.error.code).toMatch(/invalid_token/);
+    }
+  });
+
+  it("ignores identity headers a client sends", async () => {
+    const res = await client.get("/api/auth/me", {
+      "x-identity": btoa(JSON.stringify({ userId: "u1", email: "x@y.z", roles: ["admin"], sessionId: "s" })),
+      "x-identity-sig": "forged",
+    });
+    expect(res.status).toBe(401);
+  });
+
+  it("rate limits a client per route class with 429 and Retry-After", async () => {
+    const flooder = new Client();
+    let limited: Awaited<ReturnType<Client["get"]>> | null = null;
+    for (let i = 0; i < 400 && !limited; i++) {
+      const res = await flooder.get("/api/definitely-not-a-route");
+      if (res.status === 429) limited = res;
+    }
+    expect(limited).not.toBeNull();
+    expect(limited!.json.error.code).toBe("rate_limited");
+    expect(Number(limited!.headers.get("retry-after"))).toBeGreaterThan(0);
+    // Another client is not affected.
+    expect((await new Client().get("/api/health")).status).toBe(200);
+  });
+
+  it("serves the merged OpenAPI document and the interactive reference", async () => {
+    const doc = await client.get("/api/openapi.json");
+    expect(doc.status).toBe(200);
+    expect(doc.json.openapi).toBe("3.1.0");
+    expect(doc.json.paths["/api/health"]).toBeDefined();
+    const docs = await client.get("/api/docs");
+    expect(docs.status).toBe(200);
+    expect(docs.headers.get("content-type")).toContain("text/html");
+  });
+});

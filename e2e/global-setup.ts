@@ -1,0 +1,28 @@
+import type { TestProject } from "vitest/node";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+// @ts-expect-error plain ESM script shared with `npm run dev`
+import { startStack, freePort } from "../scripts/stack.mjs";
+
+/** Variables the e2e stack runs with: short holds so expiry can be observed in seconds. */
+export const E2E_VARS = { HOLD_TTL_SECONDS: "6" };
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    baseUrl: string;
+    holdTtlSeconds: number;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const persistTo = mkdtempSync(join(tmpdir(), "tickets-e2e-"));
+  const port = await freePort();
+  const stack = await startStack({ port, persistTo, quiet: true, vars: E2E_VARS });
+  project.provide("baseUrl", stack.baseUrl);
+  project.provide("holdTtlSeconds", Number(E2E_VARS.HOLD_TTL_SECONDS));
+  return async () => {
+    await stack.stop();
+    rmSync(persistTo, { recursive: true, force: true });
+  };
+}

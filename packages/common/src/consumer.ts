@@ -1,0 +1,59 @@
+import { eq } from "drizzle-orm";
+import type { DrizzleD1Database } from "drizzle-orm/d1";
+import { ulid } from "ulid";
+import { parseEnvelope, type Envelope, type EventType } from "./events";
+import { deadLetters, processedEvents } from "./outbox";
+import { createLogger } from "./log";
+
+type AnyDb = DrizzleD1Database<Record<string, unknown>>;
+export type EventHandlers = Partial<{ [T in EventType]: (event: Envelope<T>) => Promise<void> }>;
+
+/**
+ * Idempotent inbox consumer: each message is acked only after its handler succeeded and its
+ * id was recorded; a failing handler makes that message (alone) retry with backoff, and after
+ * max_retries the queue moves it to the dead-letter queue. Handlers themselves use guarded
+ * transitions, so a crash between the effect and the record is harmless on redelivery.
+ */
+export async function consumeInbox(batch: MessageBatch<unknown>, db: AnyDb, handlers: EventHandlers, service: string) {
+  const log = createLogger({ service, queue: batch.queue });
+  for (const msg of batch.messages) {
+    let event: Envelope;
+    try {
+      event = parseEnvelope(msg.body);
+    } catch (err) {
+      log.error("poison_message", { messageId: msg.id, error: (err as Error).message.slice(0, 500) });
+      msg.retry({ delaySeconds: 1 });
+      continue;
+    }
+    const handler = handlers[event.type] as ((e: Envelope) => Promise<void>) | undefined;
+    if (!handler) {
+      msg.ack();
+      continue;
+    }
+    try {
+      const seen = await db.select().from(processedEvents).where(eq(processedEvents.eventId, event.id)).get();
+      if (seen) {
+        msg.ack();
+        continue;
+      }
+      await handler(event);
+      await db.insert(processedEvents).values({ eventId: event.id, type: event.type, processedAt: Date.now() }).onConflictDoNothing();
+      msg.ack();
+    } catch (err) {
+      const backoff = Math.min(60, 2 ** msg.attempts);
+      log.error("handler_failed", { eventId: event.id, type: event.type, attempts: msg.attempts, error: (err as Error).message });
+      msg.retry({ delaySeconds: backoff });
+    }
+  }
+}
+
+/** Dead-letter consumer: parks every message in D1 where an operator can read (and replay) it. */
+export async function parkDeadLetters(batch: MessageBatch<unknown>, db: AnyDb) {
+  for (const msg of batch.messages) {
+    await db
+      .insert(deadLetters)
+      .values({ id: msg.id || ulid(), queue: batch.queue, body: JSON.stringify(msg.body), receivedAt: Date.now() })
+      .onConflictDoNothing();
+    msg.ack();
+  }
+}

@@ -1,0 +1,86 @@
+import { sqliteTable, text, integer } from "drizzle-orm/sqlite-core";
+import { and, asc, eq, inArray, isNull, lt } from "drizzle-orm";
+import type { DrizzleD1Database } from "drizzle-orm/d1";
+import { INBOXES, SUBSCRIPTIONS, type Envelope, type EventType } from "./events";
+import type { Logger } from "./log";
+
+/**
+ * Transactional outbox and processed-event tables: every producing/consuming worker's D1 has
+ * both (see migrations/<domain>/0001_*.sql), so a state change and the event it causes are
+ * written in one `db.batch`, and redelivered events are recognised.
+ */
+export const outbox = sqliteTable("outbox", {
+  id: text("id").primaryKey(),
+  type: text("type").notNull(),
+  envelope: text("envelope").notNull(),
+  createdAt: integer("created_at").notNull(),
+  sentAt: integer("sent_at"),
+  attempts: integer("attempts").notNull().default(0),
+});
+
+export const processedEvents = sqliteTable("processed_events", {
+  eventId: text("event_id").primaryKey(),
+  type: text("type").notNull(),
+  processedAt: integer("processed_at").notNull(),
+});
+
+export const deadLetters = sqliteTable("dead_letters", {
+  id: text("id").primaryKey(),
+  queue: text("queue").notNull(),
+  body: text("body").notNull(),
+  receivedAt: integer("received_at").notNull(),
+});
+
+export const OUTBOX_SQL = `CREATE TABLE outbox (id TEXT PRIMARY KEY, type TEXT NOT NULL, envelope TEXT NOT NULL, created_at INTEGER NOT NULL, sent_at INTEGER, attempts INTEGER NOT NULL DEFAULT 0);`;
+
+type AnyDb = DrizzleD1Database<Record<string, unknown>>;
+
+/** The insert to put into the same batch as the state change. */
+export function outboxInsert(db: AnyDb, event: Envelope) {
+  return db.insert(outbox).values({ id: event.id, type: event.type, envelope: JSON.stringify(event), createdAt: Date.now() });
+}
+
+export type QueueEnv = Partial<Record<(typeof INBOXES)[keyof typeof INBOXES], Queue>>;
+
+/** Fans events out to their subscribers' inboxes (one sendBatch per inbox). */
+export async function publish(env: QueueEnv, events: Envelope[]): Promise<void> {
+  const perQueue = new Map<Queue, MessageSendRequest[]>();
+  for (const event of events) {
+    for (const inbox of SUBSCRIPTIONS[event.type as EventType]) {
+      const binding = INBOXES[inbox];
+      const queue = env[binding];
+      if (!queue) throw new Error(`missing queue binding ${binding} for ${event.type}`);
+      const list = perQueue.get(queue) ?? [];
+      list.push({ body: event, contentType: "json" });
+      perQueue.set(queue, list);
+    }
+  }
+  await Promise.all([...perQueue].map(([q, msgs]) => q.sendBatch(msgs)));
+}
+
+/**
+ * Sends unsent outbox rows and marks them sent. Runs right after a write (waitUntil) and from
+ * a cron; two relays racing may both send a row, which idempotent consumers absorb.
+ */
+export async function relayOutbox(db: AnyDb, env: QueueEnv, log?: Logger, limit = 100): Promise<number> {
+  const rows = await db
+    .select()
+    .from(outbox)
+    .where(and(isNull(outbox.sentAt), lt(outbox.attempts, 1000)))
+    .orderBy(asc(outbox.createdAt))
+    .limit(limit);
+  if (rows.length === 0) return 0;
+  const ids = rows.map((r) => r.id);
+  try {
+    await publish(env, rows.map((r) => JSON.parse(r.envelope) as Envelope));
+    await db.update(outbox).set({ sentAt: Date.now() }).where(inArray(outbox.id, ids));
+  } catch (err) {
+    log?.error("outbox_relay_failed", { error: (err as Error).message, count: ids.length });
+    for (const id of ids) {
+      const row = rows.find((r) => r.id === id)!;
+      await db.update(outbox).set({ attempts: row.attempts + 1 }).where(eq(outbox.id, id));
+    }
+    return 0;
+  }
+  return rows.length;
+}

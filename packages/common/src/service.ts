@@ -1,0 +1,10 @@
+import { runChecks, type Check } from "./health";
+import type { ServiceApp, ServiceBindings } from "./app";
+
+/** GET /health on a domain worker: probes its own bindings; 503 when any fails. */
+export function mountHealth<B extends ServiceBindings>(app: ServiceApp<B>, checks: (env: B) => Record<string, Check>) {
+  app.get("/health", async (c) => {
+    const result = await runChecks(checks(c.env));
+    return c.json(result, result.status === "ok" ? 200 : 503);
+  });
+}

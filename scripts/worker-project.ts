@@ -1,0 +1,29 @@
+// One vitest project per worker: its tests run inside workerd with the worker's own wrangler
+// config (real D1, DO, queues, R2) and its D1 migrations applied before each test file.
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineProject } from "vitest/config";
+import { existsSync } from "node:fs";
+import { join, resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+export async function workerProject(name: string, opts: { include?: string[]; bindings?: Record<string, unknown> } = {}) {
+  const migrationsDir = join(ROOT, "migrations", name);
+  const migrations = existsSync(migrationsDir) ? await readD1Migrations(migrationsDir) : [];
+  return defineProject({
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: join(ROOT, "workers", name, "wrangler.toml") },
+        miniflare: { bindings: { TEST_MIGRATIONS: migrations, ...opts.bindings } },
+      }),
+    ],
+    test: {
+      name,
+      root: ROOT,
+      include: opts.include ?? [`workers/${name}/test/**/*.test.ts`],
+      setupFiles: [join(ROOT, "scripts", "apply-migrations.ts")],
+      testTimeout: 30_000,
+    },
+  });
+}

@@ -1,0 +1,103 @@
+import { Hono } from "hono";
+import { cors } from "hono/cors";
+import { secureHeaders } from "hono/secure-headers";
+import { bodyLimit } from "hono/body-limit";
+import { Scalar } from "@scalar/hono-api-reference";
+import { ApiError, errorResponse, handleError, requestContext, type Identity } from "@tickets/common";
+import { SANDBOX_PATH, SERVICE_BINDINGS, routeClass, serviceFor } from "./routes-table";
+import { TokenVerifier, type AuthKeysApi } from "./authenticate";
+import { enforceRateLimit } from "./rate-limit";
+import { forward } from "./proxy";
+import { aggregateHealth } from "./health";
+import { mergedOpenApi } from "./openapi";
+
+export type Env = {
+  [K in (typeof SERVICE_BINDINGS)[keyof typeof SERVICE_BINDINGS]]: Fetcher;
+} & {
+  AUTH_KEYS: Service<AuthKeysApi & Rpc.WorkerEntrypointBranded> | (Fetcher & AuthKeysApi);
+  VNPAY_SANDBOX?: Fetcher;
+  RL_AUTH: RateLimit;
+  RL_WRITE: RateLimit;
+  RL_READ: RateLimit;
+  INTERNAL_AUTH_SECRET: string;
+  DASHBOARD_ORIGIN: string;
+};
+
+type Vars = { requestId: string; identity: Identity | null };
+
+const BODY_LIMIT = 64 * 1024;
+let verifier: TokenVerifier | null = null;
+
+const app = new Hono<{ Bindings: Env; Variables: Vars }>();
+
+app.use("*", requestContext("gateway"));
+app.use("*", secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
+app.use("*", async (c, next) =>
+  cors({
+    origin: (origin) => (origin === c.env.DASHBOARD_ORIGIN ? origin : null),
+    allowHeaders: ["authorization", "content-type", "idempotency-key", "x-request-id"],
+    allowMethods: ["GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"],
+    exposeHeaders: ["x-request-id", "retry-after"],
+    maxAge: 600,
+  })(c, next),
+);
+app.use(
+  "*",
+  bodyLimit({
+    maxSize: BODY_LIMIT,
+    onError: () => errorResponse(413, "payload_too_large", `Request bodies are limited to ${BODY_LIMIT} bytes`),
+  }),
+);
+
+// A present but bad token is refused here, before any domain worker sees the request.
+app.use("*", async (c, next) => {
+  const header = c.req.header("authorization");
+  let identity: Identity | null = null;
+  if (header) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw new ApiError(401, "invalid_token", "Authorization must be 'Bearer <token>'");
+    verifier ??= new TokenVerifier(() => c.env.AUTH_KEYS as unknown as AuthKeysApi);
+    identity = await verifier.verify(match[1]);
+  }
+  c.set("identity", identity);
+  await next();
+});
+
+app.use("*", async (c, next) => {
+  const url = new URL(c.req.url);
+  if (url.pathname.startsWith("/api/") && c.req.method !== "OPTIONS") {
+    await enforceRateLimit(c.env, routeClass(c.req.method, url.pathname), c.get("identity"), c.req.raw);
+  }
+  await next();
+});
+
+app.get("/api/health", async (c) => {
+  const health = await aggregateHealth(c.env);
+  return c.json(health, health.status === "ok" ? 200 : 503);
+});
+app.get("/api/openapi.json", async (c) => c.json(await mergedOpenApi(c.env)));
+app.get("/api/docs", Scalar({ url: "/api/openapi.json", pageTitle: "Edge Tickets API" }));
+
+app.all("*", async (c) => {
+  const url = new URL(c.req.url);
+  const requestId = c.get("requestId");
+  if (c.env.VNPAY_SANDBOX && SANDBOX_PATH.test(url.pathname)) {
+    return forward(c.env.VNPAY_SANDBOX, c.req.raw, { requestId, identity: null, secret: c.env.INTERNAL_AUTH_SECRET, publicOrigin: url.origin });
+  }
+  const service = serviceFor(url.pathname);
+  if (!service) return errorResponse(404, "not_found", "No such route");
+  const identity = c.get("identity");
+  const res = await forward(c.env[SERVICE_BINDINGS[service]], c.req.raw, {
+    requestId,
+    identity,
+    secret: c.env.INTERNAL_AUTH_SECRET,
+    publicOrigin: url.origin,
+  });
+  if (url.pathname === "/api/auth/logout" && res.status === 204 && identity) verifier?.markRevoked(identity.sessionId);
+  return res;
+});
+
+app.onError(handleError);
+app.notFound(() => errorResponse(404, "not_found", "No such route"));
+
+export default app;

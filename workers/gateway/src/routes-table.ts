@@ -1,0 +1,43 @@
+/** Which domain worker serves which public path. First match wins. */
+export const SERVICE_BINDINGS = {
+  auth: "AUTH",
+  events: "EVENTS",
+  orders: "ORDERS",
+  payments: "PAYMENTS",
+  tickets: "TICKETS",
+  refunds: "REFUNDS",
+  notifications: "NOTIFICATIONS",
+  reports: "REPORTS",
+  support: "SUPPORT",
+} as const;
+export type ServiceName = keyof typeof SERVICE_BINDINGS;
+
+const ROUTES: Array<[RegExp, ServiceName]> = [
+  [/^\/api\/auth(\/|$)/, "auth"],
+  [/^\/api\/events\/[^/]+\/staff$/, "events"],
+  [/^\/api\/events(\/|$)/, "events"],
+  [/^\/api\/orders\/[^/]+\/refund$/, "refunds"],
+  [/^\/api\/orders(\/|$)/, "orders"],
+  [/^\/api\/payments(\/|$)/, "payments"],
+  [/^\/api\/(tickets|checkin)(\/|$)/, "tickets"],
+  [/^\/api\/refunds(\/|$)/, "refunds"],
+  [/^\/api\/notifications(\/|$)/, "notifications"],
+  [/^\/api\/reports(\/|$)/, "reports"],
+  [/^\/api\/support(\/|$)/, "support"],
+];
+
+export function serviceFor(pathname: string): ServiceName | null {
+  for (const [re, service] of ROUTES) if (re.test(pathname)) return service;
+  return null;
+}
+
+/** Paths the local VNPAY emulator serves to browsers (development only: the binding exists only there). */
+export const SANDBOX_PATH = /^\/(paymentv2|merchant_webapi)\//;
+
+/** Rate-limit classes: credentials endpoints are the tightest, writes next, reads loosest. */
+export type RouteClass = "auth" | "write" | "read";
+export function routeClass(method: string, pathname: string): RouteClass {
+  if (/^\/api\/auth\/(login|register|refresh)$/.test(pathname)) return "auth";
+  if (method === "GET" || method === "HEAD" || method === "OPTIONS") return "read";
+  return "write";
+}

@@ -1,0 +1,3 @@
+import { workerProject } from "../../scripts/worker-project.ts";
+
+export default workerProject("refunds");
