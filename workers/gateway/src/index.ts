@@ -76,6 +76,18 @@ app.get("/api/health", async (c) => {
   return c.json(health, health.status === "ok" ? 200 : 503);
 });
 app.get("/api/openapi.json", async (c) => c.json(await mergedOpenApi(c.env)));
+// Benchmark baseline: JWT verified, rate-limited, one service-binding hop, nothing else.
+app.get("/api/ping", async (c) => {
+  const identity = c.get("identity");
+  if (!identity) throw new ApiError(401, "unauthorized", "Authentication required");
+  const url = new URL(c.req.url);
+  return forward(c.env.ORDERS, new Request(`${url.origin}/ping`, { headers: c.req.raw.headers }), {
+    requestId: c.get("requestId"),
+    identity,
+    secret: c.env.INTERNAL_AUTH_SECRET,
+    publicOrigin: url.origin,
+  });
+});
 app.get("/api/docs", Scalar({ url: "/api/openapi.json", pageTitle: "Edge Tickets API" }));
 
 app.all("*", async (c) => {

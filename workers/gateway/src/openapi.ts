@@ -11,6 +11,14 @@ const GATEWAY_PATHS = {
     },
   },
   "/api/openapi.json": { get: { tags: ["operations"], summary: "This document", responses: { "200": { description: "OpenAPI 3.1" } } } },
+  "/api/ping": {
+    get: {
+      tags: ["operations"],
+      summary: "Authenticated no-op through one service hop (benchmark baseline)",
+      security: [{ bearer: [] }],
+      responses: { "200": { description: "ok" }, "401": { description: "No or bad token" } },
+    },
+  },
   "/api/docs": { get: { tags: ["operations"], summary: "Interactive API reference", responses: { "200": { description: "HTML" } } } },
 };
 
