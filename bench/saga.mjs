@@ -1,0 +1,96 @@
+// npm run bench:saga — N orders paid at once through the VNPAY sandbox; time from the payment
+// to the order being confirmed and to its tickets being issued (queues, outbox, consumers).
+import { bootStack, createClient, tokenMinter, percentile, machine, writeResult, table, round } from "./lib.mjs";
+
+const ORDERS = Number(process.env.BENCH_ORDERS ?? 200);
+const POOL = Number(process.env.BENCH_POOL ?? 64);
+const POLL_MS = 100;
+const TIMEOUT_MS = 120_000;
+
+const stack = await bootStack();
+const client = createClient(stack.baseUrl, POOL);
+try {
+  const org = await client.request("POST", "/api/auth/register", {
+    body: { email: `saga-organizer-${Date.now()}@example.test`, password: "bench-organizer-pass", name: "Saga Org", role: "organizer" },
+    headers: { "cf-connecting-ip": "127.0.0.51" },
+  });
+  if (org.status !== 201) throw new Error(`organizer register: ${org.status} ${org.text}`);
+  const orgAuth = { authorization: `Bearer ${org.json.accessToken}` };
+  const now = Date.now();
+  const ev = await client.request("POST", "/api/events", {
+    headers: orgAuth,
+    body: { title: "Saga bench", venue: "Bench Hall", city: "Ha Noi", startsAt: new Date(now + 20 * 864e5).toISOString(), endsAt: new Date(now + 20 * 864e5 + 36e5).toISOString() },
+  });
+  const eventId = ev.json.event.id;
+  const tt = await client.request("POST", `/api/events/${eventId}/ticket-types`, { headers: orgAuth, body: { name: "GA", priceVnd: 300_000, quantity: ORDERS * 2, maxPerOrder: 2 } });
+  const typeId = tt.json.ticketType.id;
+  await client.request("POST", `/api/events/${eventId}/publish`, { headers: orgAuth });
+
+  const mint = await tokenMinter();
+  const placed = [];
+  for (let i = 0; i < ORDERS; i++) {
+    const buyer = await mint();
+    const auth = { authorization: `Bearer ${buyer.token}` };
+    const res = await client.request("POST", "/api/orders", {
+      headers: { ...auth, "idempotency-key": `saga-${i}-${now}` },
+      body: { eventId, items: [{ ticketTypeId: typeId, quantity: 1 + (i % 2) }] },
+    });
+    if (res.status !== 201) throw new Error(`order ${i}: ${res.status} ${res.text}`);
+    placed.push({ auth, orderId: res.json.order.id, paymentUrl: new URL(res.json.paymentUrl) });
+  }
+
+  // Pay every order at once, then watch each order until confirmed and ticketed.
+  const toConfirmed = [];
+  const toTickets = [];
+  await Promise.all(
+    placed.map(async (o) => {
+      const paidAt = performance.now();
+      const pay = await client.request("POST", o.paymentUrl.pathname + o.paymentUrl.search, {
+        body: "outcome=success",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+      });
+      if (pay.status !== 302) throw new Error(`pay ${o.orderId}: ${pay.status} ${pay.text.slice(0, 200)}`);
+      let confirmed = false;
+      while (performance.now() - paidAt < TIMEOUT_MS) {
+        const res = await client.request("GET", `/api/orders/${o.orderId}`, { headers: o.auth });
+        const order = res.json?.order;
+        if (!confirmed && order?.status === "confirmed") {
+          confirmed = true;
+          toConfirmed.push(performance.now() - paidAt);
+        }
+        if (order?.tickets?.length) {
+          toTickets.push(performance.now() - paidAt);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, POLL_MS));
+      }
+    }),
+  );
+  const c = [...toConfirmed].sort((a, b) => a - b);
+  const t = [...toTickets].sort((a, b) => a - b);
+  const result = {
+    orders: ORDERS,
+    confirmed: c.length,
+    ticketed: t.length,
+    confirmedP50Ms: round(percentile(c, 50)),
+    confirmedP99Ms: round(percentile(c, 99)),
+    ticketsP50Ms: round(percentile(t, 50)),
+    ticketsP99Ms: round(percentile(t, 99)),
+    pollIntervalMs: POLL_MS,
+    connectionPool: POOL,
+    machine: machine(),
+    measuredAt: new Date().toISOString(),
+  };
+  const file = writeResult("saga.json", result);
+  console.log(`\nSaga: ${ORDERS} orders paid at once through the VNPAY sandbox (poll every ${POLL_MS} ms)\n`);
+  console.log(table([
+    ["payment →", "count", "p50 ms", "p99 ms"],
+    ["order confirmed", c.length, result.confirmedP50Ms, result.confirmedP99Ms],
+    ["tickets issued", t.length, result.ticketsP50Ms, result.ticketsP99Ms],
+  ]));
+  console.log(`written ${file}`);
+  if (t.length !== ORDERS) process.exitCode = 1;
+} finally {
+  client.close();
+  await stack.stop();
+}
