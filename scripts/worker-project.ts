@@ -8,14 +8,21 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
-export async function workerProject(name: string, opts: { include?: string[]; bindings?: Record<string, unknown> } = {}) {
+/**
+ * `workers`: auxiliary workers (plain ESM, no bundling) standing in for the other workers this
+ * one binds (service bindings, cross-script Durable Objects), which workerd must resolve to start.
+ */
+export async function workerProject(
+  name: string,
+  opts: { include?: string[]; bindings?: Record<string, unknown>; workers?: Array<Record<string, unknown>> } = {},
+) {
   const migrationsDir = join(ROOT, "migrations", name);
   const migrations = existsSync(migrationsDir) ? await readD1Migrations(migrationsDir) : [];
   return defineProject({
     plugins: [
       cloudflareTest({
         wrangler: { configPath: join(ROOT, "workers", name, "wrangler.toml") },
-        miniflare: { bindings: { TEST_MIGRATIONS: migrations, ...opts.bindings } },
+        miniflare: { bindings: { TEST_MIGRATIONS: migrations, ...opts.bindings }, ...(opts.workers ? { workers: opts.workers } : {}) } as never,
       }),
     ],
     test: {
