@@ -14,6 +14,10 @@ export const identitySchema = z.object({
 });
 export type Identity = z.infer<typeof identitySchema>;
 
+/** Access-token claims the auth worker issues and the gateway verifies. */
+export const ACCESS_TOKEN_ISSUER = "tickets-auth";
+export const ACCESS_TOKEN_AUDIENCE = "tickets-api";
+
 export const IDENTITY_HEADER = "x-identity";
 export const IDENTITY_SIG_HEADER = "x-identity-sig";
 export const PUBLIC_ORIGIN_HEADER = "x-public-origin";

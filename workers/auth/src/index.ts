@@ -1,19 +1,24 @@
 import { createServiceApp, d1Check, mountHealth } from "@tickets/common";
+import type { Env } from "./env";
+import { authDb } from "./db/client";
+import { mountRoutes } from "./routes";
+import { signingKey } from "./domain/keys";
+import { purgeExpiredSessions } from "./domain/sessions";
+import { purgeThrottle } from "./domain/login-throttle";
 
-export type Env = { DB: D1Database; INTERNAL_AUTH_SECRET: string };
+export type { Env };
+export { AuthRpc } from "./rpc";
 
 const app = createServiceApp<Env>("auth");
-mountHealth(app, (env) => ({ db: d1Check(env.DB) }));
+mountHealth(app, (env) => ({ db: d1Check(env.DB), signing_key: () => signingKey(env) }));
+mountRoutes(app);
 
-export default { fetch: app.fetch } satisfies ExportedHandler<Env>;
-
-// TODO(auth issue): real keys and revocations.
-import { WorkerEntrypoint } from "cloudflare:workers";
-export class AuthRpc extends WorkerEntrypoint<Env> {
-  async getJwks() {
-    return { keys: [] };
-  }
-  async revokedSessionsSince(cursor: number) {
-    return { sessions: [], cursor };
-  }
-}
+export default {
+  fetch: app.fetch,
+  async scheduled(_controller, env) {
+    const db = authDb(env.DB);
+    const now = Date.now();
+    await purgeExpiredSessions(db, now);
+    await purgeThrottle(db, now);
+  },
+} satisfies ExportedHandler<Env>;

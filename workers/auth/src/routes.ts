@@ -1,0 +1,91 @@
+import { createRoute } from "@hono/zod-openapi";
+import { errorResponses, jsonBody, jsonResponse, requireIdentity, type ServiceApp } from "@tickets/common";
+import type { Env } from "./env";
+import { authDb } from "./db/client";
+import { login, logout, me, refresh, register } from "./domain/accounts";
+import { publicJwks } from "./domain/keys";
+import { AuthResult, Jwks, LoginBody, MeResult, RefreshBody, RegisterBody, Tokens } from "./schemas";
+
+const tags = ["auth"];
+const bearer = [{ bearer: [] }];
+
+const registerRoute = createRoute({
+  method: "post",
+  path: "/api/auth/register",
+  tags,
+  summary: "Create an account (buyer by default, or organizer) and sign in",
+  request: jsonBody(RegisterBody),
+  responses: { 201: jsonResponse(AuthResult, "Created and signed in"), ...errorResponses(400, 409, 429) },
+});
+
+const loginRoute = createRoute({
+  method: "post",
+  path: "/api/auth/login",
+  tags,
+  summary: "Sign in with email and password",
+  description:
+    "401 invalid_credentials for an unknown email and a wrong password alike. After 5 failures for one account " +
+    "(or 20 from one client address) within 15 minutes: 429 rate_limited with Retry-After.",
+  request: jsonBody(LoginBody),
+  responses: { 200: jsonResponse(AuthResult, "Signed in"), ...errorResponses(400, 401, 429) },
+});
+
+const refreshRoute = createRoute({
+  method: "post",
+  path: "/api/auth/refresh",
+  tags,
+  summary: "Swap a refresh token for a new access token and refresh token",
+  description: "Each refresh token works once. Using a spent one again is treated as theft: 401 and the whole session is revoked.",
+  request: jsonBody(RefreshBody),
+  responses: { 200: jsonResponse(Tokens, "New tokens"), ...errorResponses(400, 401, 429) },
+});
+
+const logoutRoute = createRoute({
+  method: "post",
+  path: "/api/auth/logout",
+  tags,
+  security: bearer,
+  summary: "Sign out: revokes the session (its access token and refresh tokens) at once",
+  responses: { 204: { description: "Signed out" }, ...errorResponses(401) },
+});
+
+const meRoute = createRoute({
+  method: "get",
+  path: "/api/auth/me",
+  tags,
+  security: bearer,
+  summary: "The signed-in user",
+  responses: { 200: jsonResponse(MeResult), ...errorResponses(401) },
+});
+
+const jwksRoute = createRoute({
+  method: "get",
+  path: "/api/auth/jwks.json",
+  tags,
+  summary: "Public keys that verify access tokens (JWKS)",
+  responses: { 200: jsonResponse(Jwks) },
+});
+
+export function mountRoutes(app: ServiceApp<Env>) {
+  const deps = (env: Env) => ({ env, db: authDb(env.DB) });
+
+  app.openapi(registerRoute, async (c) => c.json(await register(deps(c.env), c.req.valid("json")), 201));
+
+  app.openapi(loginRoute, async (c) =>
+    c.json(await login(deps(c.env), c.req.valid("json"), c.req.header("cf-connecting-ip") ?? null), 200),
+  );
+
+  app.openapi(refreshRoute, async (c) => c.json(await refresh(deps(c.env), c.req.valid("json").refreshToken), 200));
+
+  app.openapi(logoutRoute, async (c) => {
+    await logout(deps(c.env), requireIdentity(c.get("identity")));
+    return c.body(null, 204);
+  });
+
+  app.openapi(meRoute, async (c) => c.json({ user: await me(deps(c.env), requireIdentity(c.get("identity"))) }, 200));
+
+  app.openapi(jwksRoute, async (c) => {
+    c.header("cache-control", "public, max-age=300");
+    return c.json((await publicJwks(c.env)) as { keys: Array<Record<string, string>> } as never, 200);
+  });
+}
