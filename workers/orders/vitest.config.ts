@@ -1,3 +1,16 @@
+import { fileURLToPath } from "node:url";
 import { workerProject } from "../../scripts/worker-project.ts";
 
-export default workerProject("orders");
+const fakes = fileURLToPath(new URL("./test/fakes/other-workers.mjs", import.meta.url));
+const standIn = (name: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  modules: true,
+  scriptPath: fakes,
+  compatibilityDate: "2026-04-01",
+  ...extra,
+});
+
+// Cross-worker bindings need a worker on the other end for workerd to start: stand-ins here.
+export default workerProject("orders", {
+  workers: [standIn("events", { durableObjects: { INVENTORY: "EventInventory" } }), standIn("payments"), standIn("tickets")],
+});

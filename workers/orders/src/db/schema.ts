@@ -1,0 +1,58 @@
+import { sqliteTable, text, integer, primaryKey, index } from "drizzle-orm/sqlite-core";
+export { outbox, processedEvents, deadLetters } from "@tickets/common";
+
+/** Mirrors migrations/orders/0002_orders.sql. Times are ms since the epoch. */
+export const orders = sqliteTable(
+  "orders",
+  {
+    id: text("id").primaryKey(),
+    eventId: text("event_id").notNull(),
+    buyerId: text("buyer_id").notNull(),
+    buyerEmail: text("buyer_email").notNull(),
+    status: text("status").notNull(),
+    totalVnd: integer("total_vnd").notNull(),
+    holdExpiresAt: integer("hold_expires_at").notNull(),
+    paymentUrl: text("payment_url"),
+    paymentId: text("payment_id"),
+    paidAmountVnd: integer("paid_amount_vnd"),
+    transactionNo: text("transaction_no"),
+    paidAt: integer("paid_at"),
+    note: text("note"),
+    lastEventId: text("last_event_id"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("orders_by_buyer").on(t.buyerId, t.id), index("orders_by_status_expiry").on(t.status, t.holdExpiresAt)],
+);
+
+export const orderItems = sqliteTable(
+  "order_items",
+  {
+    orderId: text("order_id").notNull(),
+    ticketTypeId: text("ticket_type_id").notNull(),
+    name: text("name").notNull(),
+    unitPriceVnd: integer("unit_price_vnd").notNull(),
+    quantity: integer("quantity").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orderId, t.ticketTypeId] })],
+);
+
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    buyerId: text("buyer_id").notNull(),
+    key: text("key").notNull(),
+    bodyHash: text("body_hash").notNull(),
+    orderId: text("order_id").notNull(),
+    status: text("status").notNull(),
+    error: text("error"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.buyerId, t.key] })],
+);
+
+export const schema = { orders, orderItems, idempotencyKeys };
+export type OrderRow = typeof orders.$inferSelect;
+export type OrderItemRow = typeof orderItems.$inferSelect;
+export type IdempotencyRow = typeof idempotencyKeys.$inferSelect;

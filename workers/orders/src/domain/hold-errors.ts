@@ -1,0 +1,22 @@
+import { ApiError } from "@tickets/common";
+import type { HoldFailureCode } from "../ports";
+
+/** What the buyer sees when the inventory object refuses a hold (nothing is held then). */
+export function holdFailureError(code: HoldFailureCode, message: string, details?: unknown): ApiError {
+  switch (code) {
+    case "unknown_ticket_type":
+      return new ApiError(404, "unknown_ticket_type", message || "No such ticket type for this event", details);
+    case "sold_out":
+    case "limit_exceeded":
+    case "sales_closed":
+    case "not_on_sale":
+      return new ApiError(409, code, message, details);
+    default:
+      return new ApiError(409, String(code), message || "The tickets could not be held", details);
+  }
+}
+
+/** A stored failure (idempotency replay) back into the same error. */
+export type StoredError = { status: number; code: string; message: string; details?: unknown };
+export const toStoredError = (err: ApiError): StoredError => ({ status: err.status, code: err.code, message: err.message, details: err.details });
+export const fromStoredError = (e: StoredError) => new ApiError(e.status as never, e.code, e.message, e.details);

@@ -1,0 +1,85 @@
+import { and, asc, desc, eq, inArray, lt } from "drizzle-orm";
+import type { Envelope } from "@tickets/common";
+import type { Db } from "../db/client";
+import { orderItems, orders, type OrderItemRow, type OrderRow } from "../db/schema";
+import { sourcesOf, type OrderStatus } from "./status";
+
+export type LoadedOrder = { row: OrderRow; items: OrderItemRow[] };
+
+export async function loadOrder(db: Db, orderId: string): Promise<LoadedOrder | null> {
+  const [rows, items] = await db.batch([
+    db.select().from(orders).where(eq(orders.id, orderId)).limit(1),
+    db.select().from(orderItems).where(eq(orderItems.orderId, orderId)).orderBy(asc(orderItems.ticketTypeId)),
+  ]);
+  return rows[0] ? { row: rows[0], items } : null;
+}
+
+/** One page of a buyer's orders, newest first (ids are ULIDs, so id order is creation order). */
+export async function listOrders(db: Db, buyerId: string, limit: number, cursor?: string) {
+  const rows = await db
+    .select()
+    .from(orders)
+    .where(cursor ? and(eq(orders.buyerId, buyerId), lt(orders.id, cursor)) : eq(orders.buyerId, buyerId))
+    .orderBy(desc(orders.id))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const items = page.length
+    ? await db.select().from(orderItems).where(inArray(orderItems.orderId, page.map((r) => r.id))).orderBy(asc(orderItems.ticketTypeId))
+    : [];
+  return {
+    orders: page.map((row) => ({ row, items: items.filter((i) => i.orderId === row.id) })),
+    nextCursor: rows.length > limit ? page[page.length - 1].id : null,
+  };
+}
+
+type OrderPatch = Partial<Pick<OrderRow, "paymentId" | "paidAmountVnd" | "transactionNo" | "paidAt" | "note">>;
+
+/**
+ * A guarded state change: `UPDATE orders … WHERE status IN (allowed sources of to)`, and, in the
+ * same batch, the saga event into the outbox only if that update changed the row (it stamps
+ * the row with the event's id; the insert selects on that stamp). A redelivered message whose
+ * update finds the order already moved therefore writes nothing at all. Returns whether the
+ * order changed.
+ */
+export async function transition(
+  db: Db,
+  orderId: string,
+  to: OrderStatus,
+  opts: { from?: OrderStatus[]; event?: Envelope; patch?: OrderPatch } = {},
+): Promise<boolean> {
+  const from = opts.from ?? sourcesOf(to);
+  const now = Date.now();
+  const stamp = opts.event?.id ?? null;
+  const update = db
+    .update(orders)
+    .set({ ...opts.patch, status: to, lastEventId: stamp, updatedAt: now })
+    .where(and(eq(orders.id, orderId), inArray(orders.status, from)));
+  if (!opts.event) {
+    const res = await update.run();
+    return res.meta.changes > 0;
+  }
+  const event = opts.event;
+  // Raw D1 here: drizzle cannot batch a parameterised raw statement.
+  const d1 = db.$client as D1Database;
+  const built = update.toSQL();
+  const [res] = await d1.batch([
+    d1.prepare(built.sql).bind(...built.params),
+    d1
+      .prepare(
+        `INSERT INTO outbox (id, type, envelope, created_at)
+         SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM orders WHERE id = ?5 AND last_event_id = ?1)`,
+      )
+      .bind(event.id, event.type, JSON.stringify(event), now, orderId),
+  ]);
+  return res.meta.changes > 0;
+}
+
+/** Pending orders whose hold ran out more than `graceMs` ago (the DO alarm should have said so). */
+export function stalePendingOrders(db: Db, now: number, graceMs: number, limit = 50) {
+  return db
+    .select({ id: orders.id, eventId: orders.eventId })
+    .from(orders)
+    .where(and(eq(orders.status, "pending_payment"), lt(orders.holdExpiresAt, now - graceMs)))
+    .orderBy(asc(orders.holdExpiresAt))
+    .limit(limit);
+}

@@ -1,0 +1,22 @@
+import { consumeInbox, createLogger, parkDeadLetters, relayOutbox, type EventHandlers } from "@tickets/common";
+import { inventory, type Env } from "./env";
+import { getDb } from "./db/client";
+import { sagaHandlers } from "./domain/saga";
+
+/**
+ * orders-inbox: saga events (idempotent through processed_events plus guarded transitions);
+ * orders-dlq: whatever exhausted its retries, parked for GET /api/orders/admin/dead-letters.
+ * `wrap` lets tests put a fault around the real handlers.
+ */
+export async function handleQueue(batch: MessageBatch<unknown>, env: Env, wrap: (h: EventHandlers) => EventHandlers = (h) => h) {
+  const db = getDb(env.DB);
+  const log = createLogger({ service: "orders", queue: batch.queue });
+  if (batch.queue.endsWith("-dlq")) {
+    await parkDeadLetters(batch, db as never);
+    log.warn("dead_letters_parked", { count: batch.messages.length });
+    return;
+  }
+  const handlers = wrap(sagaHandlers({ db, inventory: (eventId) => inventory(env, eventId), log }));
+  await consumeInbox(batch, db as never, handlers, "orders");
+  await relayOutbox(db as never, env, log);
+}

@@ -1,0 +1,218 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { and, desc, eq, lt, or } from "drizzle-orm";
+import type { MiddlewareHandler } from "hono";
+import {
+  errors,
+  errorResponses,
+  isAdmin,
+  jsonBody,
+  jsonResponse,
+  listOf,
+  makeEvent,
+  paginationQuery,
+  PUBLIC_ORIGIN_HEADER,
+  relayOutbox,
+  requireIdentity,
+  requireRole,
+  type ServiceApp,
+  type Identity,
+} from "@tickets/common";
+import { inventory, type Env } from "./env";
+import { getDb } from "./db/client";
+import { deadLetters } from "./db/schema";
+import { placeOrder } from "./domain/checkout";
+import { listOrders, loadOrder, transition, type LoadedOrder } from "./domain/repo";
+import { PAID_STATUSES, type OrderStatus } from "./domain/status";
+import { orderView, type OrderView } from "./domain/view";
+import {
+  CreateOrderBody,
+  CreateOrderHeaders,
+  CreatedOrderSchema,
+  DeadLetterSchema,
+  OrderIdParams,
+  OrderSchema,
+  OrderTicketSchema,
+} from "./schemas";
+
+/** Refuses anonymous callers before the request is validated (401 beats 400). */
+const signedIn: MiddlewareHandler = async (c, next) => {
+  requireIdentity(c.get("identity" as never));
+  await next();
+};
+
+const security = [{ bearer: [] }];
+const tags = ["orders"];
+
+const createOrder = createRoute({
+  method: "post",
+  path: "/api/orders",
+  tags,
+  security,
+  summary: "Hold tickets and start paying (idempotent per Idempotency-Key)",
+  middleware: [signedIn] as const,
+  request: { headers: CreateOrderHeaders, ...jsonBody(CreateOrderBody) },
+  responses: {
+    201: jsonResponse(CreatedOrderSchema, "Order created, tickets held until holdExpiresAt"),
+    200: jsonResponse(CreatedOrderSchema, "The same request again: the order it made"),
+    ...errorResponses(400, 401, 404, 409, 422, 503),
+  },
+});
+
+const getOrder = createRoute({
+  method: "get",
+  path: "/api/orders/{id}",
+  tags,
+  security,
+  summary: "One order with its tickets (owner, organizer of the event, admin)",
+  middleware: [signedIn] as const,
+  request: { params: OrderIdParams },
+  responses: { 200: jsonResponse(z.object({ order: OrderSchema })), ...errorResponses(401, 404) },
+});
+
+const listMyOrders = createRoute({
+  method: "get",
+  path: "/api/orders",
+  tags,
+  security,
+  summary: "The caller's own orders, newest first",
+  middleware: [signedIn] as const,
+  request: { query: paginationQuery },
+  responses: { 200: jsonResponse(listOf(OrderSchema)), ...errorResponses(400, 401) },
+});
+
+const cancelOrder = createRoute({
+  method: "post",
+  path: "/api/orders/{id}/cancel",
+  tags,
+  security,
+  summary: "Cancel an unpaid order and release its tickets (owner)",
+  middleware: [signedIn] as const,
+  request: { params: OrderIdParams },
+  responses: { 200: jsonResponse(z.object({ order: OrderSchema })), ...errorResponses(401, 404, 409) },
+});
+
+const listDeadLetters = createRoute({
+  method: "get",
+  path: "/api/orders/admin/dead-letters",
+  tags,
+  security,
+  summary: "Messages the orders saga consumer gave up on (admin)",
+  middleware: [signedIn] as const,
+  request: { query: paginationQuery },
+  responses: { 200: jsonResponse(listOf(DeadLetterSchema)), ...errorResponses(400, 401, 403) },
+});
+
+type Ticket = z.infer<typeof OrderTicketSchema>;
+
+async function ticketsOf(env: Env, order: LoadedOrder, log: { warn: (m: string, f?: object) => void }): Promise<Ticket[]> {
+  if (!PAID_STATUSES.includes(order.row.status as OrderStatus)) return [];
+  try {
+    const tickets = await env.TICKETS_RPC.ticketsForOrder(order.row.id);
+    return tickets.map((t) => ({ id: t.id, code: t.code, status: t.status, qrUrl: t.qrUrl, ticketTypeId: t.ticketTypeId }));
+  } catch (err) {
+    log.warn("tickets_unavailable", { orderId: order.row.id, error: (err as Error).message });
+    return [];
+  }
+}
+
+/** Owner, admin or the event's organizer may read an order; anyone else gets 404. */
+async function canRead(env: Env, who: Identity, order: LoadedOrder): Promise<boolean> {
+  if (order.row.buyerId === who.userId || isAdmin(who)) return true;
+  if (!who.roles.includes("organizer")) return false;
+  const access = await env.EVENTS_RPC.getEventAccess(order.row.eventId, who.userId);
+  return access.isOrganizer;
+}
+
+export function mountRoutes(app: ServiceApp<Env>) {
+  app.openapi(createOrder, async (c) => {
+    const buyer = requireIdentity(c.get("identity"));
+    const result = await placeOrder(
+      { env: c.env, db: getDb(c.env.DB), waitUntil: (p) => c.executionCtx.waitUntil(p), log: c.get("log") },
+      {
+        buyer,
+        key: c.req.valid("header")["idempotency-key"],
+        body: c.req.valid("json"),
+        publicOrigin: c.req.header(PUBLIC_ORIGIN_HEADER) ?? new URL(c.req.url).origin,
+        clientIp: c.req.header("cf-connecting-ip") ?? "127.0.0.1",
+      },
+    );
+    const body = { order: result.order, paymentUrl: result.paymentUrl };
+    return result.created ? c.json(body, 201) : c.json(body, 200);
+  });
+
+  app.openapi(getOrder, async (c) => {
+    const who = requireIdentity(c.get("identity"));
+    const found = await loadOrder(getDb(c.env.DB), c.req.valid("param").id);
+    if (!found || !(await canRead(c.env, who, found))) throw errors.notFound("Order");
+    const order: OrderView = { ...orderView(found.row, found.items), tickets: await ticketsOf(c.env, found, c.get("log")) };
+    return c.json({ order }, 200);
+  });
+
+  app.openapi(listMyOrders, async (c) => {
+    const who = requireIdentity(c.get("identity"));
+    const { limit, cursor } = c.req.valid("query");
+    const page = await listOrders(getDb(c.env.DB), who.userId, limit, cursor);
+    return c.json({ items: page.orders.map((o) => orderView(o.row, o.items)), nextCursor: page.nextCursor }, 200);
+  });
+
+  app.openapi(cancelOrder, async (c) => {
+    const who = requireIdentity(c.get("identity"));
+    const db = getDb(c.env.DB);
+    const found = await loadOrder(db, c.req.valid("param").id);
+    if (!found || found.row.buyerId !== who.userId) throw errors.notFound("Order");
+    const { row } = found;
+    const event = makeEvent(
+      "OrderCancelled",
+      { orderId: row.id, eventId: row.eventId, buyerId: row.buyerId, buyerEmail: row.buyerEmail, reason: "cancelled_by_buyer" },
+      { correlationId: row.id },
+    );
+    const changed = row.status === "pending_payment" && (await transition(db, row.id, "cancelled", { from: ["pending_payment"], event }));
+    if (!changed) {
+      const now = row.status === "pending_payment" ? (await loadOrder(db, row.id))?.row.status : row.status;
+      throw errors.invalidState(`Only an unpaid order can be cancelled; this one is ${now}`, { status: now });
+    }
+    try {
+      await inventory(c.env, row.eventId).release(row.id);
+    } catch (err) {
+      // The hold's own expiry gives the stock back in any case.
+      c.get("log").error("release_failed", { orderId: row.id, error: (err as Error).message });
+    }
+    c.executionCtx.waitUntil(relayOutbox(db as never, c.env, c.get("log")));
+    const order = { ...orderView({ ...row, status: "cancelled", updatedAt: Date.now() }, found.items), tickets: [] };
+    return c.json({ order }, 200);
+  });
+
+  app.openapi(listDeadLetters, async (c) => {
+    requireRole(c.get("identity"), "admin");
+    const { limit, cursor } = c.req.valid("query");
+    const after = parseCursor(cursor);
+    const rows = await getDb(c.env.DB)
+      .select()
+      .from(deadLetters)
+      .where(after ? or(lt(deadLetters.receivedAt, after.at), and(eq(deadLetters.receivedAt, after.at), lt(deadLetters.id, after.id))) : undefined)
+      .orderBy(desc(deadLetters.receivedAt), desc(deadLetters.id))
+      .limit(limit + 1);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return c.json(
+      {
+        items: page.map((r) => ({ id: r.id, queue: r.queue, body: parseJson(r.body), receivedAt: new Date(r.receivedAt).toISOString() })),
+        nextCursor: rows.length > limit && last ? `${last.receivedAt}.${last.id}` : null,
+      },
+      200,
+    );
+  });
+}
+
+function parseCursor(cursor: string | undefined) {
+  const m = cursor ? /^(\d+)\.(.+)$/.exec(cursor) : null;
+  return m ? { at: Number(m[1]), id: m[2] } : null;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,42 @@
+import { WorkerEntrypoint } from "cloudflare:workers";
+import type { Env } from "./env";
+import { getDb } from "./db/client";
+import { loadOrder } from "./domain/repo";
+import type { OrderStatus } from "./domain/status";
+import type { PricedItem } from "./ports";
+import { itemsOf } from "./domain/view";
+
+export type { OrderStatus } from "./domain/status";
+export type { PricedItem } from "./ports";
+
+export type OrderSummary = {
+  id: string;
+  eventId: string;
+  buyerId: string;
+  buyerEmail: string;
+  status: OrderStatus;
+  totalVnd: number;
+  items: PricedItem[];
+  holdExpiresAt: string;
+  createdAt: string;
+};
+
+/** Internal RPC for other workers (payments checks orders and amounts against it). */
+export class OrdersRpc extends WorkerEntrypoint<Env> {
+  async getOrder(orderId: string): Promise<OrderSummary | null> {
+    const found = await loadOrder(getDb(this.env.DB), orderId);
+    if (!found) return null;
+    const { row, items } = found;
+    return {
+      id: row.id,
+      eventId: row.eventId,
+      buyerId: row.buyerId,
+      buyerEmail: row.buyerEmail,
+      status: row.status as OrderStatus,
+      totalVnd: row.totalVnd,
+      items: itemsOf(items),
+      holdExpiresAt: new Date(row.holdExpiresAt).toISOString(),
+      createdAt: new Date(row.createdAt).toISOString(),
+    };
+  }
+}

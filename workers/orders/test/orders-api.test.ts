@@ -1,0 +1,213 @@
+import { describe, expect, it } from "vitest";
+import { admin, call, key, outboxRows, placeOrder, saleOf, stock, testEnv, user } from "./helpers";
+
+describe("POST /api/orders", () => {
+  it("holds the tickets and answers 201 with a pending order and its payment URL", async () => {
+    const sale = await saleOf(10, 300_000);
+    const buyer = user();
+    const res = await placeOrder(buyer, key(), { eventId: sale.eventId, items: [{ ticketTypeId: sale.ticketTypeId, quantity: 2 }] });
+    expect(res.status).toBe(201);
+    const { order, paymentUrl } = res.json;
+    expect(order).toMatchObject({
+      eventId: sale.eventId,
+      status: "pending_payment",
+      totalVnd: 600_000,
+      items: [{ ticketTypeId: sale.ticketTypeId, name: "General admission", unitPriceVnd: 300_000, quantity: 2 }],
+    });
+    expect(Date.parse(order.holdExpiresAt)).toBeGreaterThan(Date.now());
+    expect(paymentUrl).toContain("/paymentv2/vpcpay.html?");
+    expect(paymentUrl).toContain(`vnp_TxnRef=${order.id}`);
+    expect(await sale.available()).toBe(8);
+    const created = await outboxRows(order.id, "OrderCreated");
+    expect(created).toHaveLength(1);
+    expect(created[0].event.payload).toMatchObject({ orderId: order.id, buyerId: buyer.userId, totalVnd: 600_000 });
+  });
+
+  it("uses HOLD_TTL_SECONDS for the hold", async () => {
+    const sale = await saleOf();
+    const before = Date.now();
+    const res = await placeOrder(user(), key(), { eventId: sale.eventId, items: [{ ticketTypeId: sale.ticketTypeId, quantity: 1 }] });
+    const ttl = Number(testEnv.HOLD_TTL_SECONDS);
+    expect(Date.parse(res.json.order.holdExpiresAt) - before).toBeGreaterThanOrEqual(ttl * 1000 - 1000);
+    expect(Date.parse(res.json.order.holdExpiresAt) - before).toBeLessThanOrEqual(ttl * 1000 + 5000);
+  });
+
+  it("needs a signed-in caller", async () => {
+    const res = await call("POST", "/api/orders", { body: { eventId: "e", items: [] }, headers: { "idempotency-key": key() } });
+    expect(res.status).toBe(401);
+  });
+
+  it("refuses a missing or malformed Idempotency-Key with 400 invalid_request, holding nothing", async () => {
+    const sale = await saleOf(5);
+    const body = { eventId: sale.eventId, items: [{ ticketTypeId: sale.ticketTypeId, quantity: 1 }] };
+    const missing = await call("POST", "/api/orders", { as: user(), body });
+    expect(missing.status).toBe(400);
+    expect(missing.json.error.code).toBe("invalid_request");
+    for (const bad of ["short", "k".repeat(129)]) {
+      const res = await placeOrder(user(), bad, body);
+      expect(res.status).toBe(400);
+      expect(res.json.error.code).toBe("invalid_request");
+    }
+    expect(await sale.available()).toBe(5);
+  });
+
+  it("refuses malformed bodies with 400 invalid_request", async () => {
+    for (const body of [{}, { eventId: "e", items: [] }, { eventId: "e", items: [{ ticketTypeId: "t", quantity: 0 }] }, { eventId: "e", items: [{ ticketTypeId: "t", quantity: 1.5 }] }]) {
+      const res = await placeOrder(user(), key(), body);
+      expect(res.status).toBe(400);
+      expect(res.json.error.code).toBe("invalid_request");
+      expect(res.json.error.details).toBeDefined();
+    }
+  });
+
+  it("returns the same order for the same key and body, without a second hold", async () => {
+    const sale = await saleOf(10);
+    const buyer = user();
+    const k = key();
+    const body = { eventId: sale.eventId, items: [{ ticketTypeId: sale.ticketTypeId, quantity: 3 }] };
+    const first = await placeOrder(buyer, k, body);
+    const again = await placeOrder(buyer, k, body);
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(200);
+    expect(again.json.order.id).toBe(first.json.order.id);
+    expect(again.json.paymentUrl).toBe(first.json.paymentUrl);
+    expect(await sale.available()).toBe(7);
+  });
+
+  it("makes one order and one hold from 20 concurrent retries of one key", async () => {
+    const sale = await saleOf(50);
+    const buyer = user();
+    const k = key();
+    const body = { eventId: sale.eventId, items: [{ ticketTypeId: sale.ticketTypeId, quantity: 2 }] };
+    const results = await Promise.all(Array.from({ length: 20 }, () => placeOrder(buyer, k, body)));
+    expect(results.map((r) => r.status).sort((a, b) => a - b)).toEqual([...Array(19).fill(200), 201]);
+    expect(new Set(results.map((r) => r.json.order.id)).size).toBe(1);
+    expect(await sale.available()).toBe(48);
+    expect((await stock(sale.eventId).stats()).holdCalls).toBe(1);
+    const count = await testEnv.DB.prepare("SELECT COUNT(*) AS n FROM orders WHERE buyer_id = ?").bind(buyer.userId).first<{ n: number }>();
+    expect(count?.n).toBe(1);
+  });
+
+  it("answers 422 idempotency_key_reused for the same key with another body", async () => {
+    const sale = await saleOf(10);
+    const buyer = user();
+    const k = key();
+    await placeOrder(buyer, k, { eventId: sale.eventId, items: [{ ticketTypeId: sale.ticketTypeId, quantity: 1 }] });
+    const other = await placeOrder(buyer, k, { eventId: sale.eventId, items: [{ ticketTypeId: sale.ticketTypeId, quantity: 2 }] });
+    expect(other.status).toBe(422);
+    expect(other.json.error.code).toBe("idempotency_key_reused");
+    expect(await sale.available()).toBe(9);
+  });
+
+  it("scopes keys per buyer", async () => {
+    const sale = await saleOf(10);
+    const k = key();
+    const body = { eventId: sale.eventId, items: [{ ticketTypeId: sale.ticketTypeId, quantity: 1 }] };
+    const a = await placeOrder(user(), k, body);
+    const b = await placeOrder(user(), k, body);
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(a.json.order.id).not.toBe(b.json.order.id);
+  });
+
+  it("answers 409 sold_out with nothing held, and the same answer to the same retry", async () => {
+    const sale = await saleOf(2);
+    const buyer = user();
+    const k = key();
+    const body = { eventId: sale.eventId, items: [{ ticketTypeId: sale.ticketTypeId, quantity: 3 }] };
+    const res = await placeOrder(buyer, k, body);
+    expect(res.status).toBe(409);
+    expect(res.json.error.code).toBe("sold_out");
+    expect(await sale.available()).toBe(2);
+    const again = await placeOrder(buyer, k, body);
+    expect(again.status).toBe(409);
+    expect(again.json.error.code).toBe("sold_out");
+    const orders = await testEnv.DB.prepare("SELECT COUNT(*) AS n FROM orders WHERE buyer_id = ?").bind(buyer.userId).first<{ n: number }>();
+    expect(orders?.n).toBe(0);
+  });
+
+  it("maps limit_exceeded to 409 and an unknown ticket type to 404", async () => {
+    const sale = await saleOf(20);
+    const over = await placeOrder(user(), key(), { eventId: sale.eventId, items: [{ ticketTypeId: sale.ticketTypeId, quantity: 7 }] });
+    expect(over.status).toBe(409);
+    expect(over.json.error.code).toBe("limit_exceeded");
+    const unknown = await placeOrder(user(), key(), { eventId: sale.eventId, items: [{ ticketTypeId: "nope", quantity: 1 }] });
+    expect(unknown.status).toBe(404);
+    expect(unknown.json.error.code).toBe("unknown_ticket_type");
+  });
+});
+
+describe("GET /api/orders/:id and /api/orders", () => {
+  it("shows an order to its owner, the event's organizer and an admin; 404 to anyone else", async () => {
+    const sale = await saleOf();
+    const buyer = user();
+    const organizer = user(["organizer"]);
+    await (testEnv.EVENTS_RPC as unknown as { setOrganizer(e: string, u: string): Promise<void> }).setOrganizer(sale.eventId, organizer.userId);
+    const { json } = await placeOrder(buyer, key(), { eventId: sale.eventId, items: [{ ticketTypeId: sale.ticketTypeId, quantity: 1 }] });
+    for (const who of [buyer, organizer, admin()]) {
+      const res = await call("GET", `/api/orders/${json.order.id}`, { as: who });
+      expect(res.status).toBe(200);
+      expect(res.json.order).toMatchObject({ id: json.order.id, status: "pending_payment", totalVnd: 250_000, tickets: [] });
+    }
+    for (const who of [user(), user(["organizer"])]) {
+      const res = await call("GET", `/api/orders/${json.order.id}`, { as: who });
+      expect(res.status).toBe(404);
+      expect(res.json.error.code).toBe("not_found");
+    }
+    expect((await call("GET", `/api/orders/${json.order.id}`)).status).toBe(401);
+    expect((await call("GET", `/api/orders/does-not-exist`, { as: buyer })).status).toBe(404);
+  });
+
+  it("lists the caller's own orders, newest first, with cursor pagination", async () => {
+    const sale = await saleOf(20);
+    const buyer = user();
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await placeOrder(buyer, key(), { eventId: sale.eventId, items: [{ ticketTypeId: sale.ticketTypeId, quantity: 1 }] });
+      ids.push(res.json.order.id);
+    }
+    await placeOrder(user(), key(), { eventId: sale.eventId, items: [{ ticketTypeId: sale.ticketTypeId, quantity: 1 }] });
+    const page1 = await call("GET", "/api/orders?limit=2", { as: buyer });
+    expect(page1.status).toBe(200);
+    expect(page1.json.items.map((o: { id: string }) => o.id)).toEqual([ids[2], ids[1]]);
+    expect(page1.json.nextCursor).toBeTruthy();
+    const page2 = await call("GET", `/api/orders?limit=2&cursor=${page1.json.nextCursor}`, { as: buyer });
+    expect(page2.json.items.map((o: { id: string }) => o.id)).toEqual([ids[0]]);
+    expect(page2.json.nextCursor).toBeNull();
+    expect(page2.json.items[0].items).toHaveLength(1);
+  });
+});
+
+describe("POST /api/orders/:id/cancel", () => {
+  it("cancels an unpaid order, gives the stock back and records OrderCancelled; 409 the second time", async () => {
+    const sale = await saleOf(5);
+    const buyer = user();
+    const { json } = await placeOrder(buyer, key(), { eventId: sale.eventId, items: [{ ticketTypeId: sale.ticketTypeId, quantity: 2 }] });
+    expect(await sale.available()).toBe(3);
+    const res = await call("POST", `/api/orders/${json.order.id}/cancel`, { as: buyer });
+    expect(res.status).toBe(200);
+    expect(res.json.order.status).toBe("cancelled");
+    expect(await sale.available()).toBe(5);
+    expect(await outboxRows(json.order.id, "OrderCancelled")).toHaveLength(1);
+    const again = await call("POST", `/api/orders/${json.order.id}/cancel`, { as: buyer });
+    expect(again.status).toBe(409);
+    expect(again.json.error.code).toBe("invalid_state");
+    expect(await outboxRows(json.order.id, "OrderCancelled")).toHaveLength(1);
+  });
+
+  it("is the owner's alone (404 for others)", async () => {
+    const sale = await saleOf(5);
+    const { json } = await placeOrder(user(), key(), { eventId: sale.eventId, items: [{ ticketTypeId: sale.ticketTypeId, quantity: 1 }] });
+    const res = await call("POST", `/api/orders/${json.order.id}/cancel`, { as: user() });
+    expect(res.status).toBe(404);
+    expect(await sale.available()).toBe(4);
+  });
+});
+
+describe("OpenAPI", () => {
+  it("publishes every orders route under its public path", async () => {
+    const res = await call("GET", "/openapi.json");
+    expect(Object.keys(res.json.paths)).toEqual(
+      expect.arrayContaining(["/api/orders", "/api/orders/{id}", "/api/orders/{id}/cancel", "/api/orders/admin/dead-letters"]),
+    );
+  });
+});
