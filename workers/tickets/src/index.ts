@@ -1,8 +1,16 @@
-import { createServiceApp, d1Check, mountHealth } from "@tickets/common";
+import { createServiceApp, d1Check, mountHealth, queueCheck, r2Check } from "@tickets/common";
+import type { Env } from "./env";
+import { dbOf } from "./db/client";
+import { ticketRoutes } from "./routes";
+import { checkinRoutes } from "./checkin-routes";
+import { handleQueue, handleScheduled } from "./consumer";
 
-export type Env = { DB: D1Database; INTERNAL_AUTH_SECRET: string };
+export type { Env };
+export { TicketsRpc } from "./rpc";
 
 const app = createServiceApp<Env>("tickets");
-mountHealth(app, (env) => ({ db: d1Check(env.DB) }));
+mountHealth(app, (env) => ({ db: d1Check(env.DB), bucket: r2Check(env.TICKETS_BUCKET), notifications: queueCheck(env.NOTIFICATIONS_INBOX) }));
+ticketRoutes(app, dbOf);
+checkinRoutes(app, dbOf);
 
-export default { fetch: app.fetch } satisfies ExportedHandler<Env>;
+export default { fetch: app.fetch, queue: handleQueue, scheduled: handleScheduled } satisfies ExportedHandler<Env>;

@@ -1,0 +1,35 @@
+import { consumeInbox, createLogger, parkDeadLetters, relayOutbox } from "@tickets/common";
+import type { Env } from "./env";
+import { dbOf } from "./db/client";
+import { keyRing } from "./domain/codes";
+import { issueTickets } from "./domain/issue";
+import { voidOrderTickets } from "./domain/void";
+import { rememberEvent } from "./domain/holders";
+
+/** tickets-inbox: OrderConfirmed → issue; RefundSucceeded → void. tickets-dlq: park for operators. */
+export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext) {
+  const db = dbOf(env);
+  if (batch.queue.endsWith("-dlq")) return parkDeadLetters(batch, db);
+  const log = createLogger({ service: "tickets", queue: batch.queue });
+  const ring = await keyRing(env);
+  await consumeInbox(
+    batch,
+    db,
+    {
+      OrderConfirmed: async (event) => {
+        const result = await issueTickets({ db, bucket: env.TICKETS_BUCKET, ring, log }, event);
+        if (result.outcome === "issued") ctx.waitUntil(rememberEvent(db, env.EVENTS_RPC, event.payload.eventId, log));
+      },
+      RefundSucceeded: async (event) => {
+        const voided = await voidOrderTickets(db, event);
+        log.info("tickets_voided", { orderId: event.payload.orderId, count: voided });
+      },
+    },
+    "tickets",
+  );
+  ctx.waitUntil(relayOutbox(db, env, log));
+}
+
+export async function handleScheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
+  ctx.waitUntil(relayOutbox(dbOf(env), env, createLogger({ service: "tickets", cron: "relay" })));
+}

@@ -1,0 +1,138 @@
+import { and, eq, sql } from "drizzle-orm";
+import { tickets, type TicketRow } from "../db/schema";
+import { verifyTicketCode, type KeyRing, type PublicJwk, type TicketClaims } from "./codes";
+import { getTicket, type Db } from "./tickets";
+
+export type AdmitOutcome =
+  | { result: "admitted"; ticket: TicketRow }
+  | { result: "already_checked_in"; ticket: TicketRow; checkedInAt: number }
+  | { result: "void"; ticket: TicketRow }
+  | { result: "superseded"; ticket: TicketRow }
+  | { result: "not_found" };
+
+function settled(row: TicketRow | undefined, claims: TicketClaims): AdmitOutcome | null {
+  if (!row || row.eventId !== claims.eid) return { result: "not_found" };
+  if (row.version !== claims.v) return { result: "superseded", ticket: row };
+  if (row.status === "void") return { result: "void", ticket: row };
+  if (row.status === "checked_in") return { result: "already_checked_in", ticket: row, checkedInAt: row.checkedInAt ?? 0 };
+  return null;
+}
+
+/**
+ * Admits a ticket at most once, however many scanners race: the only write is the guarded
+ * `UPDATE … WHERE status = 'valid'`, and exactly one caller sees it change a row.
+ */
+export async function admit(db: Db, claims: TicketClaims, opts: { at: number; by: string }): Promise<AdmitOutcome> {
+  const before = settled(await getTicket(db, claims.tid), claims);
+  if (before) return before;
+  const res = await db
+    .update(tickets)
+    .set({ status: "checked_in", checkedInAt: opts.at, checkedInBy: opts.by })
+    .where(and(eq(tickets.id, claims.tid), eq(tickets.status, "valid"), eq(tickets.version, claims.v)))
+    .run();
+  const after = await getTicket(db, claims.tid);
+  if (res.meta.changes === 1 && after) return { result: "admitted", ticket: after };
+  return settled(after, claims) ?? { result: "not_found" };
+}
+
+export type SyncScan = { code: string; scannedAt: string };
+export type SyncResult = {
+  index: number;
+  ticketId: string | null;
+  result: "admitted" | "already_checked_in" | "void" | "invalid" | "not_found";
+  checkedInAt?: string;
+  reason?: string;
+};
+
+/**
+ * Scans a scanner made offline, applied in the order they happened (earliest first) with the
+ * same exactly-once rule as live check-in; the answer keeps the request's order.
+ */
+export async function syncScans(
+  db: Db,
+  ring: KeyRing,
+  eventId: string,
+  scans: SyncScan[],
+  opts: { by: string; now: number },
+): Promise<SyncResult[]> {
+  // A scanner's clock may run ahead; nobody was admitted in the future.
+  const when = (s: SyncScan) => Math.min(Date.parse(s.scannedAt) || opts.now, opts.now);
+  const ordered = scans.map((s, index) => ({ ...s, index, at: when(s) })).sort((a, b) => a.at - b.at);
+  const results: SyncResult[] = [];
+  for (const scan of ordered) {
+    const verified = await verifyTicketCode(ring, scan.code, opts.now);
+    if (!verified.ok) {
+      results.push({ index: scan.index, ticketId: null, result: "invalid", reason: verified.reason });
+      continue;
+    }
+    const { claims } = verified;
+    if (claims.eid !== eventId) {
+      results.push({ index: scan.index, ticketId: claims.tid, result: "invalid", reason: "other_event" });
+      continue;
+    }
+    const outcome = await admit(db, claims, { at: scan.at, by: opts.by });
+    const base = { index: scan.index, ticketId: claims.tid };
+    switch (outcome.result) {
+      case "admitted":
+        results.push({ ...base, result: "admitted", checkedInAt: new Date(scan.at).toISOString() });
+        break;
+      case "already_checked_in":
+        results.push({ ...base, result: "already_checked_in", checkedInAt: new Date(outcome.checkedInAt).toISOString() });
+        break;
+      case "void":
+        results.push({ ...base, result: "void" });
+        break;
+      case "superseded":
+        results.push({ ...base, result: "invalid", reason: "superseded" });
+        break;
+      case "not_found":
+        results.push({ ...base, result: "not_found" });
+        break;
+    }
+  }
+  return results.sort((a, b) => a.index - b.index);
+}
+
+export type TypeStats = { ticketTypeId: string; ticketTypeName: string | null; issued: number; valid: number; checkedIn: number; void: number };
+
+export async function eventStats(db: Db, eventId: string) {
+  const count = (status: string) => sql<number>`coalesce(sum(case when ${tickets.status} = ${status} then 1 else 0 end), 0)`;
+  const rows: TypeStats[] = await db
+    .select({
+      ticketTypeId: tickets.ticketTypeId,
+      ticketTypeName: sql<string | null>`max(${tickets.ticketTypeName})`,
+      issued: sql<number>`count(*)`,
+      valid: count("valid"),
+      checkedIn: count("checked_in"),
+      void: count("void"),
+    })
+    .from(tickets)
+    .where(eq(tickets.eventId, eventId))
+    .groupBy(tickets.ticketTypeId)
+    .orderBy(tickets.ticketTypeId)
+    .all();
+  const totals = { issued: 0, valid: 0, checkedIn: 0, void: 0 };
+  for (const r of rows) {
+    totals.issued += r.issued;
+    totals.valid += r.valid;
+    totals.checkedIn += r.checkedIn;
+    totals.void += r.void;
+  }
+  return { eventId, totals, byTicketType: rows };
+}
+
+/** Everything a scanner needs to work offline for one event. */
+export async function scannerBundle(db: Db, eventId: string, jwks: { keys: PublicJwk[] }, now: number) {
+  const rows = await db
+    .select({ id: tickets.id, ticketTypeId: tickets.ticketTypeId, status: tickets.status, version: tickets.version, checkedInAt: tickets.checkedInAt })
+    .from(tickets)
+    .where(eq(tickets.eventId, eventId))
+    .orderBy(tickets.id)
+    .all();
+  return {
+    eventId,
+    generatedAt: new Date(now).toISOString(),
+    jwks,
+    tickets: rows.map((r) => ({ ...r, checkedInAt: r.checkedInAt === null ? null : new Date(r.checkedInAt).toISOString() })),
+  };
+}

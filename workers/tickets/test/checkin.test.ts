@@ -1,0 +1,193 @@
+import { describe, expect, it } from "vitest";
+import { ulid } from "ulid";
+import { keyRing, signTicketCode } from "../src/domain/codes";
+import { admit } from "../src/domain/checkin";
+import { dbOf } from "../src/db/client";
+import { call, callJson, deliver, identity, orderConfirmed, refundSucceeded, rpc, testEnv } from "./helpers";
+
+async function issued(eventId = `evt-${ulid()}`) {
+  const order = orderConfirmed({ eventId });
+  await deliver([order]);
+  const tickets = await rpc.ticketsForOrder(order.payload.orderId);
+  return { order, tickets, eventId, buyer: identity(order.payload.buyerId), staff: identity(`staff-${eventId}`), organizer: identity(`org-${eventId}`, ["organizer"]) };
+}
+
+describe("check-in", () => {
+  it("admits a ticket once; the second scan is 409 already_checked_in with the first time", async () => {
+    const { tickets, staff } = await issued();
+    const first = await callJson("POST", "/api/checkin", staff, { code: tickets[0].code });
+    expect(first.status).toBe(200);
+    expect(first.json).toMatchObject({ result: "admitted", ticket: { id: tickets[0].id, status: "checked_in" } });
+    const checkedInAt = first.json.ticket.checkedInAt;
+    expect(Date.parse(checkedInAt)).toBeGreaterThan(Date.now() - 60_000);
+
+    const again = await callJson("POST", "/api/checkin", staff, { code: tickets[0].code });
+    expect(again.status).toBe(409);
+    expect(again.json.error).toMatchObject({ code: "already_checked_in", details: { checkedInAt, ticketId: tickets[0].id } });
+  });
+
+  it("admits exactly once when many scanners submit the same ticket at the same moment", async () => {
+    const { tickets, staff, organizer, eventId } = await issued();
+    const responses = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => callJson("POST", "/api/checkin", i % 2 ? staff : organizer, { code: tickets[1].code })),
+    );
+    expect(responses.filter((r) => r.status === 200)).toHaveLength(1);
+    expect(responses.filter((r) => r.status === 409 && r.json.error.code === "already_checked_in")).toHaveLength(11);
+
+    // And at the domain level, without HTTP in between.
+    const db = dbOf(testEnv);
+    const claims = { tid: tickets[2].id, eid: eventId, v: 1 };
+    const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => admit(db, claims, { at: Date.now(), by: `scanner-${i}` })));
+    expect(outcomes.filter((o) => o.result === "admitted")).toHaveLength(1);
+    expect(outcomes.filter((o) => o.result === "already_checked_in")).toHaveLength(19);
+  });
+
+  it("rejects forged and malformed codes with 400 invalid_code", async () => {
+    const { tickets, staff } = await issued();
+    const [h, p, s] = tickets[0].code.split(".");
+    const otherPayload = btoa(JSON.stringify({ tid: tickets[1].id, eid: "x", v: 1 })).replace(/=+$/, "");
+    for (const code of [`${h}.${otherPayload}.${s}`, `${h}.${p}.${s.split("").reverse().join("")}`, "not-a-code", ""]) {
+      const res = await callJson("POST", "/api/checkin", staff, { code });
+      expect(res.status).toBe(400);
+      expect(res.json.error.code).toBe("invalid_code");
+    }
+  });
+
+  it("answers 404 ticket_not_found for a validly signed code of an unknown ticket", async () => {
+    const eventId = `evt-${ulid()}`;
+    const code = await signTicketCode(await keyRing(testEnv), { tid: ulid(), eid: eventId, v: 1 });
+    const res = await callJson("POST", "/api/checkin", identity(`staff-${eventId}`), { code });
+    expect(res.status).toBe(404);
+    expect(res.json.error.code).toBe("ticket_not_found");
+  });
+
+  it("rejects void (refunded) tickets with 409 ticket_void", async () => {
+    const { order, tickets, staff } = await issued();
+    await deliver([refundSucceeded(order)]);
+    const res = await callJson("POST", "/api/checkin", staff, { code: tickets[0].code });
+    expect(res.status).toBe(409);
+    expect(res.json.error.code).toBe("ticket_void");
+  });
+
+  it("lets only staff, the organizer or an admin check in", async () => {
+    const { tickets, buyer, eventId } = await issued();
+    for (const who of [buyer, identity("org-some-other-event", ["organizer"]), identity(`staff-other-${eventId}`)]) {
+      const res = await callJson("POST", "/api/checkin", who, { code: tickets[0].code });
+      expect(res.status).toBe(403);
+    }
+    expect((await callJson("POST", "/api/checkin", null, { code: tickets[0].code })).status).toBe(401);
+    const admin = await callJson("POST", "/api/checkin", identity("root", ["admin"]), { code: tickets[0].code });
+    expect(admin.status).toBe(200);
+  });
+
+  it("reports per-type counts to staff and the organizer only", async () => {
+    const { order, tickets, staff, organizer, buyer, eventId } = await issued();
+    await callJson("POST", "/api/checkin", staff, { code: tickets.find((t) => t.ticketTypeId === "tt-ga")!.code });
+    const second = orderConfirmed({ eventId, items: [{ ticketTypeId: "tt-vip", quantity: 2, name: "VIP" }] });
+    await deliver([second]);
+    await deliver([refundSucceeded(second)]);
+
+    const stats = await callJson("GET", `/api/checkin/events/${eventId}/stats`, organizer);
+    expect(stats.status).toBe(200);
+    expect(stats.json.totals).toEqual({ issued: 5, valid: 2, checkedIn: 1, void: 2 });
+    expect(stats.json.byTicketType).toEqual([
+      { ticketTypeId: "tt-ga", ticketTypeName: "General admission", issued: 2, valid: 1, checkedIn: 1, void: 0 },
+      { ticketTypeId: "tt-vip", ticketTypeName: "VIP", issued: 3, valid: 1, checkedIn: 0, void: 2 },
+    ]);
+    expect((await callJson("GET", `/api/checkin/events/${eventId}/stats`, staff)).status).toBe(200);
+    expect((await callJson("GET", `/api/checkin/events/${eventId}/stats`, buyer)).status).toBe(403);
+    expect((await callJson("GET", `/api/checkin/events/missing-${eventId}/stats`, staff)).status).toBe(404);
+    expect(order.payload.eventId).toBe(eventId);
+  });
+
+  it("gives scanners an offline bundle and settles offline scans exactly once on sync", async () => {
+    const { order, tickets, staff, eventId } = await issued();
+    const bundle = await callJson("GET", `/api/checkin/events/${eventId}/bundle`, staff);
+    expect(bundle.status).toBe(200);
+    expect(Date.parse(bundle.json.generatedAt)).toBeGreaterThan(Date.now() - 60_000);
+    expect(bundle.json.jwks.keys[0]).toMatchObject({ kty: "EC", alg: "ES256" });
+    expect(bundle.json.tickets.map((t: { id: string }) => t.id).sort()).toEqual(tickets.map((t) => t.id).sort());
+    expect(bundle.json.tickets[0]).toMatchObject({ status: "valid", version: 1, checkedInAt: null });
+
+    const other = await issued();
+    await deliver([refundSucceeded(other.order)]);
+    const voided = orderConfirmed({ eventId });
+    await deliver([voided]);
+    const [voidTicket] = await rpc.ticketsForOrder(voided.payload.orderId);
+    await deliver([refundSucceeded(voided)]);
+
+    const t0 = Date.now() - 10 * 60_000;
+    const at = (min: number) => new Date(t0 + min * 60_000).toISOString();
+    // Two gates admitted ticket 0 offline: the later scan is listed first, the earlier one must win.
+    const scans = [
+      { code: tickets[0].code, scannedAt: at(5) },
+      { code: tickets[0].code, scannedAt: at(2) },
+      { code: tickets[1].code, scannedAt: at(3) },
+      { code: voidTicket.code, scannedAt: at(4) },
+      { code: other.tickets[0].code, scannedAt: at(4) },
+      { code: "forged.code.here", scannedAt: at(4) },
+    ];
+    const sync = await callJson("POST", `/api/checkin/events/${eventId}/sync`, staff, { scans });
+    expect(sync.status).toBe(200);
+    expect(sync.json.results).toEqual([
+      { index: 0, ticketId: tickets[0].id, result: "already_checked_in", checkedInAt: at(2) },
+      { index: 1, ticketId: tickets[0].id, result: "admitted", checkedInAt: at(2) },
+      { index: 2, ticketId: tickets[1].id, result: "admitted", checkedInAt: at(3) },
+      { index: 3, ticketId: voidTicket.id, result: "void" },
+      { index: 4, ticketId: other.tickets[0].id, result: "invalid", reason: "other_event" },
+      { index: 5, ticketId: null, result: "invalid", reason: "malformed" },
+    ]);
+
+    // Syncing the same scans again (a scanner retrying) admits nobody twice.
+    const retry = await callJson("POST", `/api/checkin/events/${eventId}/sync`, staff, { scans: scans.slice(0, 3) });
+    expect(retry.json.results.map((r: { result: string }) => r.result)).toEqual(["already_checked_in", "already_checked_in", "already_checked_in"]);
+    // A live scan afterwards sees the offline admission.
+    const live = await callJson("POST", "/api/checkin", staff, { code: tickets[1].code });
+    expect(live.json.error).toMatchObject({ code: "already_checked_in", details: { checkedInAt: at(3) } });
+    expect(order.payload.eventId).toBe(eventId);
+    expect((await callJson("POST", `/api/checkin/events/${eventId}/sync`, other.buyer, { scans })).status).toBe(403);
+  });
+});
+
+describe("ticket reads", () => {
+  it("serves the QR PNG and the ticket to the owner and the organizer, 404 to anyone else", async () => {
+    const { tickets, buyer, organizer, staff } = await issued();
+    const path = `/api/tickets/${tickets[0].id}/qr.png`;
+    for (const who of [buyer, organizer]) {
+      const res = await call("GET", path, who);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toBe("image/png");
+      expect([...new Uint8Array(await res.arrayBuffer()).slice(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+      const one = await callJson("GET", `/api/tickets/${tickets[0].id}`, who);
+      expect(one.status).toBe(200);
+      expect(one.json.ticket).toMatchObject({ id: tickets[0].id, code: tickets[0].code, status: "valid", qrUrl: path });
+    }
+    for (const who of [identity("someone-else"), staff]) {
+      const res = await callJson("GET", path, who);
+      expect(res.status).toBe(404);
+      expect(res.json.error.code).toBe("not_found");
+      expect((await callJson("GET", `/api/tickets/${tickets[0].id}`, who)).status).toBe(404);
+    }
+    expect((await call("GET", path, null)).status).toBe(401);
+    expect((await callJson("GET", `/api/tickets/${ulid()}/qr.png`, buyer)).status).toBe(404);
+  });
+
+  it("renders a QR that issuance did not get to store", async () => {
+    const { tickets, buyer } = await issued();
+    await testEnv.TICKETS_BUCKET.delete(`qr/${tickets[0].id}.png`);
+    const res = await call("GET", `/api/tickets/${tickets[0].id}/qr.png`, buyer);
+    expect(res.status).toBe(200);
+    expect([...new Uint8Array(await res.arrayBuffer()).slice(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    expect(await testEnv.TICKETS_BUCKET.head(`qr/${tickets[0].id}.png`)).not.toBeNull();
+  });
+
+  it("lists the caller's own tickets", async () => {
+    const { tickets, buyer } = await issued();
+    const page = await callJson("GET", "/api/tickets?limit=2", buyer);
+    expect(page.status).toBe(200);
+    expect(page.json.items).toHaveLength(2);
+    const rest = await callJson("GET", `/api/tickets?limit=2&cursor=${page.json.nextCursor}`, buyer);
+    expect(rest.json).toMatchObject({ nextCursor: null });
+    expect([...page.json.items, ...rest.json.items].map((t: { id: string }) => t.id).sort()).toEqual(tickets.map((t) => t.id).sort());
+  });
+});
