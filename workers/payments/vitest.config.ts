@@ -1,3 +1,23 @@
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { workerProject } from "../../scripts/worker-project.ts";
 
-export default workerProject("payments");
+const here = dirname(fileURLToPath(import.meta.url));
+// The committed local defaults, so tests never depend on someone's .dev.vars.
+const devVars = Object.fromEntries(
+  [...readFileSync(join(here, ".dev.vars.example"), "utf8").matchAll(/^(\w+)="([^"]*)"/gm)].map((m) => [m[1], m[2]]),
+);
+
+export default workerProject("payments", {
+  bindings: { VNPAY_TMN_CODE: devVars.VNPAY_TMN_CODE, VNPAY_SECURE_SECRET: devVars.VNPAY_SECURE_SECRET },
+  workers: [
+    {
+      name: "gateway",
+      modules: true,
+      scriptPath: join(here, "test", "fake-vnpay-gateway.mjs"),
+      compatibilityDate: "2026-04-01",
+      bindings: { SECRET: devVars.VNPAY_SECURE_SECRET, TMN_CODE: devVars.VNPAY_TMN_CODE },
+    },
+  ],
+});

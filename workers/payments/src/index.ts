@@ -1,8 +1,18 @@
-import { createServiceApp, d1Check, mountHealth } from "@tickets/common";
+import { drizzle } from "drizzle-orm/d1";
+import { createLogger, createServiceApp, d1Check, mountHealth, queueCheck, relayOutbox } from "@tickets/common";
+import type { Env } from "./env";
+import { mountRoutes } from "./routes";
 
-export type Env = { DB: D1Database; INTERNAL_AUTH_SECRET: string };
+export type { Env };
+export { PaymentsRpc } from "./rpc";
 
 const app = createServiceApp<Env>("payments");
-mountHealth(app, (env) => ({ db: d1Check(env.DB) }));
+mountHealth(app, (env) => ({ db: d1Check(env.DB), ordersInbox: queueCheck(env.ORDERS_INBOX) }));
+mountRoutes(app);
 
-export default { fetch: app.fetch } satisfies ExportedHandler<Env>;
+export default {
+  fetch: app.fetch,
+  async scheduled(_controller, env, ctx) {
+    ctx.waitUntil(relayOutbox(drizzle(env.DB), env, createLogger({ service: "payments", job: "outbox_relay" })));
+  },
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,66 @@
+import { z } from "zod";
+import { ulid } from "ulid";
+import { ProductCode, VnpLocale } from "vnpay";
+import type { DrizzleD1Database } from "drizzle-orm/d1";
+import { paymentAttempts } from "../db/schema";
+import type { Env } from "../env";
+import { vnpayClient } from "./client";
+import { asciiOrderInfo } from "./order-info";
+import { toVnpDate } from "./vnpay-date";
+
+export const RETURN_PATH = "/api/payments/vnpay/return";
+
+export const createPaymentUrlInput = z.object({
+  orderId: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, "orderId must be 1-100 letters, digits, _ or -"),
+  amountVnd: z.number().int().positive(),
+  expiresAt: z.string().refine((s) => !Number.isNaN(Date.parse(s)), "expiresAt must be an ISO date"),
+  orderInfo: z.string().max(2000),
+  publicOrigin: z.url(),
+  clientIp: z.string().max(100),
+  locale: z.enum(["vn", "en"]),
+});
+export type CreatePaymentUrlInput = z.infer<typeof createPaymentUrlInput>;
+
+const trimSlash = (s: string) => s.replace(/\/+$/, "");
+
+/**
+ * Builds the signed VNPAY payment URL for an order and records the attempt (one D1 write, no
+ * outbound call: this runs on the flash-sale hot path). vnp_TxnRef is the order id.
+ */
+export async function createPaymentUrl(db: DrizzleD1Database<Record<string, unknown>>, env: Env, raw: CreatePaymentUrlInput, now = new Date()) {
+  const parsed = createPaymentUrlInput.safeParse(raw);
+  if (!parsed.success) throw new TypeError(`createPaymentUrl: ${z.prettifyError(parsed.error)}`);
+  const input = parsed.data;
+  const publicOrigin = trimSlash(input.publicOrigin);
+  const host = trimSlash(env.VNPAY_HOST || publicOrigin);
+  const expiresAt = new Date(input.expiresAt);
+  const orderInfo = asciiOrderInfo(input.orderInfo, `Thanh toan don hang ${input.orderId}`);
+  const createDate = toVnpDate(now);
+  const expireDate = toVnpDate(expiresAt);
+  const clientIp = input.clientIp.trim() || "127.0.0.1";
+  const paymentUrl = vnpayClient(env, host).buildPaymentUrl({
+    vnp_Amount: input.amountVnd,
+    vnp_OrderInfo: orderInfo,
+    vnp_TxnRef: input.orderId,
+    vnp_IpAddr: clientIp,
+    vnp_ReturnUrl: `${publicOrigin}${RETURN_PATH}`,
+    vnp_CreateDate: Number(createDate),
+    vnp_ExpireDate: Number(expireDate),
+    vnp_Locale: input.locale === "en" ? VnpLocale.EN : VnpLocale.VN,
+    vnp_OrderType: ProductCode.Other,
+  });
+  await db.insert(paymentAttempts).values({
+    id: ulid(),
+    orderId: input.orderId,
+    amountVnd: input.amountVnd,
+    orderInfo,
+    locale: input.locale,
+    clientIp,
+    createDate,
+    expireDate,
+    expiresAt: expiresAt.getTime(),
+    host,
+    createdAt: now.getTime(),
+  });
+  return { paymentUrl, txnRef: input.orderId };
+}

@@ -1,0 +1,12 @@
+export type Env = {
+  DB: D1Database;
+  INTERNAL_AUTH_SECRET: string;
+  VNPAY_TMN_CODE: string;
+  VNPAY_SECURE_SECRET: string;
+  /** Production VNPAY host (e.g. https://pay.vnpay.vn); unset in development (see wrangler.toml). */
+  VNPAY_HOST?: string;
+  DASHBOARD_ORIGIN?: string;
+  GATEWAY?: Fetcher;
+  ORDERS_INBOX: Queue;
+  NOTIFICATIONS_INBOX: Queue;
+};
