@@ -40,6 +40,22 @@ export function outboxInsert(db: AnyDb, event: Envelope) {
   return db.insert(outbox).values({ id: event.id, type: event.type, envelope: JSON.stringify(event), createdAt: Date.now() });
 }
 
+/**
+ * For a guarded transition in a D1 batch: `UPDATE <table> SET …, last_event_id = <event.id>
+ * WHERE id = ? AND status IN (…)` first, then this insert, which writes the event only if that
+ * update stamped the row (the event id is fresh, so only the update that really changed the row
+ * can match). A redelivered message whose update finds the row already moved writes nothing.
+ * `table` must be a trusted identifier with `id` and `last_event_id` columns.
+ */
+export function stampedOutboxInsert(d1: D1Database, event: Envelope, table: string, rowId: string): D1PreparedStatement {
+  return d1
+    .prepare(
+      `INSERT INTO outbox (id, type, envelope, created_at)
+       SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM "${table}" WHERE id = ?5 AND last_event_id = ?1)`,
+    )
+    .bind(event.id, event.type, JSON.stringify(event), Date.now(), rowId);
+}
+
 export type QueueEnv = Partial<Record<(typeof INBOXES)[keyof typeof INBOXES], Queue>>;
 
 /** Fans events out to their subscribers' inboxes (one sendBatch per inbox). */

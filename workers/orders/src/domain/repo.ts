@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, lt } from "drizzle-orm";
-import type { Envelope } from "@tickets/common";
+import { stampedOutboxInsert, type Envelope } from "@tickets/common";
 import type { Db } from "../db/client";
 import { orderItems, orders, type OrderItemRow, type OrderRow } from "../db/schema";
 import { sourcesOf, type OrderStatus } from "./status";
@@ -59,18 +59,10 @@ export async function transition(
     return res.meta.changes > 0;
   }
   const event = opts.event;
-  // Raw D1 here: drizzle cannot batch a parameterised raw statement.
+  // Raw D1 batch: drizzle cannot batch the parameterised INSERT … SELECT.
   const d1 = db.$client as D1Database;
   const built = update.toSQL();
-  const [res] = await d1.batch([
-    d1.prepare(built.sql).bind(...built.params),
-    d1
-      .prepare(
-        `INSERT INTO outbox (id, type, envelope, created_at)
-         SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM orders WHERE id = ?5 AND last_event_id = ?1)`,
-      )
-      .bind(event.id, event.type, JSON.stringify(event), now, orderId),
-  ]);
+  const [res] = await d1.batch([d1.prepare(built.sql).bind(...built.params), stampedOutboxInsert(d1, event, "orders", orderId)]);
   return res.meta.changes > 0;
 }
 
