@@ -1,8 +1,15 @@
-import { createServiceApp, d1Check, mountHealth } from "@tickets/common";
+import { createLogger, createServiceApp, d1Check, mountHealth, relayOutbox } from "@tickets/common";
+import type { Env } from "./env";
+import { getDb } from "./db/client";
+import { handleQueue } from "./queue";
 
-export type Env = { DB: D1Database; INTERNAL_AUTH_SECRET: string };
+export type { Env } from "./env";
 
 const app = createServiceApp<Env>("refunds");
 mountHealth(app, (env) => ({ db: d1Check(env.DB) }));
 
-export default { fetch: app.fetch } satisfies ExportedHandler<Env>;
+export default {
+  fetch: app.fetch,
+  queue: (batch, env) => handleQueue(batch, env),
+  scheduled: (_controller, env, ctx) => ctx.waitUntil(relayOutbox(getDb(env.DB) as never, env, createLogger({ service: "refunds", job: "cron" }))),
+} satisfies ExportedHandler<Env>;
