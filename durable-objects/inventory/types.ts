@@ -1,0 +1,48 @@
+/** The EventInventory RPC contract (see /work/brief INTERFACES.md); other workers `import type` these. */
+
+export type HoldItem = { ticketTypeId: string; quantity: number };
+export type PricedItem = HoldItem & { name: string; unitPriceVnd: number };
+
+export type HoldFailureCode = "sold_out" | "limit_exceeded" | "sales_closed" | "unknown_ticket_type" | "not_on_sale";
+
+export type HoldResult =
+  | { ok: true; orderId: string; expiresAt: string; items: PricedItem[]; totalVnd: number; alreadyHeld: boolean }
+  | { ok: false; code: HoldFailureCode; message: string; details?: unknown };
+
+export type HoldRequest = { orderId: string; eventId: string; buyerId: string; items: HoldItem[]; ttlSeconds: number };
+
+export type CommitResult = { ok: true; alreadyCommitted: boolean } | { ok: false; code: "hold_not_found" | "hold_expired" };
+
+export type Availability = { ticketTypeId: string; quantity: number; held: number; sold: number; available: number };
+
+/** What the events worker pushes on every change (times in ms since the epoch). */
+export type InventoryTicketType = {
+  id: string;
+  name: string;
+  priceVnd: number;
+  quantity: number;
+  maxPerOrder: number;
+  salesStartAt: number | null;
+  salesEndAt: number | null;
+};
+
+export type InventoryConfig = {
+  eventId: string;
+  /** The event's revision in the events D1 once this change is written there. */
+  revision: number;
+  status: "draft" | "published";
+  startsAt: number;
+  endsAt: number;
+  ticketTypes: InventoryTicketType[];
+};
+
+export type QuantityConflict = { ticketTypeId: string; quantity: number; held: number; sold: number };
+
+export type ConfigureResult =
+  | { ok: true; availability: Availability[] }
+  | { ok: false; code: "quantity_below_sold_or_held"; message: string; details: QuantityConflict[] }
+  /** Another change got here first (compare-and-set on the revision); configuredAt says when. */
+  | { ok: false; code: "revision_conflict"; message: string; revision: number; configuredAt: number };
+
+/** Counters next to what the hold rows say they should be (tests and operators). */
+export type AuditRow = Availability & { heldFromHolds: number; soldFromHolds: number };
