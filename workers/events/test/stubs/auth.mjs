@@ -1,0 +1,15 @@
+// Stand-in for the auth worker's AuthRpc in this worker's workerd tests (the real one is used in e2e).
+import { WorkerEntrypoint } from "cloudflare:workers";
+
+const USERS = [
+  { id: "user-staff-1", email: "staff@example.test", name: "Door Staff", roles: ["buyer"] },
+  { id: "user-staff-2", email: "second.staff@example.test", name: "Second Staff", roles: ["buyer"] },
+];
+
+export class AuthRpc extends WorkerEntrypoint {
+  async findUserByEmail(email) {
+    return USERS.find((u) => u.email === String(email).trim().toLowerCase()) ?? null;
+  }
+}
+
+export default { fetch: () => new Response("auth stand-in", { status: 404 }) };
