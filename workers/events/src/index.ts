@@ -1,8 +1,14 @@
-import { createServiceApp, d1Check, mountHealth } from "@tickets/common";
+import { createServiceApp, d1Check, mountHealth, queueCheck } from "@tickets/common";
+import { mountRoutes } from "./routes";
+import type { Env } from "./env";
 
-export type Env = { DB: D1Database; INTERNAL_AUTH_SECRET: string };
+export type { Env } from "./env";
+export { EventsRpc } from "./rpc";
+export type { EventAccess, EventSummary, RefundPolicy } from "./rpc";
+export { EventInventory } from "../../../durable-objects/event-inventory";
 
 const app = createServiceApp<Env>("events");
-mountHealth(app, (env) => ({ db: d1Check(env.DB) }));
+mountHealth(app, (env) => ({ db: d1Check(env.DB), ordersInbox: queueCheck(env.ORDERS_INBOX) }));
+mountRoutes(app);
 
 export default { fetch: app.fetch } satisfies ExportedHandler<Env>;

@@ -1,0 +1,63 @@
+import { sqliteTable, text, integer, primaryKey } from "drizzle-orm/sqlite-core";
+
+export { outbox, processedEvents, deadLetters } from "@tickets/common";
+
+/** Mirrors migrations/events/*.sql. Times are ms since the epoch. */
+export const events = sqliteTable("events", {
+  id: text("id").primaryKey(),
+  organizerId: text("organizer_id").notNull(),
+  title: text("title").notNull(),
+  description: text("description").notNull().default(""),
+  venue: text("venue").notNull(),
+  city: text("city"),
+  startsAt: integer("starts_at").notNull(),
+  endsAt: integer("ends_at").notNull(),
+  status: text("status", { enum: ["draft", "published"] }).notNull().default("draft"),
+  refundFullHours: integer("refund_full_hours").notNull().default(72),
+  refundPartialHours: integer("refund_partial_hours").notNull().default(0),
+  refundPartialPercent: integer("refund_partial_percent").notNull().default(0),
+  revision: integer("revision").notNull().default(1),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+  publishedAt: integer("published_at"),
+});
+
+export const ticketTypes = sqliteTable("ticket_types", {
+  id: text("id").primaryKey(),
+  eventId: text("event_id").notNull(),
+  name: text("name").notNull(),
+  priceVnd: integer("price_vnd").notNull(),
+  quantity: integer("quantity").notNull(),
+  maxPerOrder: integer("max_per_order").notNull(),
+  salesStartAt: integer("sales_start_at"),
+  salesEndAt: integer("sales_end_at"),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** Written only by the EventInventory object (see durable-objects/inventory/events-db.ts). */
+export const ticketAvailability = sqliteTable("ticket_availability", {
+  ticketTypeId: text("ticket_type_id").primaryKey(),
+  eventId: text("event_id").notNull(),
+  held: integer("held").notNull(),
+  sold: integer("sold").notNull(),
+  version: integer("version").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+export const eventStaff = sqliteTable(
+  "event_staff",
+  {
+    eventId: text("event_id").notNull(),
+    userId: text("user_id").notNull(),
+    email: text("email").notNull(),
+    name: text("name").notNull().default(""),
+    grantedBy: text("granted_by").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.userId] })],
+);
+
+export type EventRow = typeof events.$inferSelect;
+export type TicketTypeRow = typeof ticketTypes.$inferSelect;
+export type StaffRow = typeof eventStaff.$inferSelect;

@@ -1,0 +1,57 @@
+import { inArray } from "drizzle-orm";
+import { ticketAvailability, type EventRow, type StaffRow, type TicketTypeRow } from "../db/schema";
+import type { Db } from "./access";
+import { toIso, toIsoOrNull } from "./validate";
+
+/** Rows → the API's JSON (ISO times, refund policy as one object). */
+
+export function eventJson(e: EventRow) {
+  return {
+    id: e.id,
+    organizerId: e.organizerId,
+    status: e.status,
+    title: e.title,
+    description: e.description,
+    venue: e.venue,
+    city: e.city,
+    startsAt: toIso(e.startsAt),
+    endsAt: toIso(e.endsAt),
+    refundPolicy: {
+      fullRefundUntilHours: e.refundFullHours,
+      partialRefundUntilHours: e.refundPartialHours,
+      partialRefundPercent: e.refundPartialPercent,
+    },
+    createdAt: toIso(e.createdAt),
+    updatedAt: toIso(e.updatedAt),
+    publishedAt: toIsoOrNull(e.publishedAt),
+  };
+}
+
+export type Counts = { held: number; sold: number };
+
+export const availableOf = (t: Pick<TicketTypeRow, "quantity">, c?: Counts) => Math.max(0, t.quantity - (c?.held ?? 0) - (c?.sold ?? 0));
+
+export function ticketTypeJson(t: TicketTypeRow, counts?: Counts) {
+  return {
+    id: t.id,
+    eventId: t.eventId,
+    name: t.name,
+    priceVnd: t.priceVnd,
+    quantity: t.quantity,
+    available: availableOf(t, counts),
+    maxPerOrder: t.maxPerOrder,
+    salesStartAt: toIsoOrNull(t.salesStartAt),
+    salesEndAt: toIsoOrNull(t.salesEndAt),
+  };
+}
+
+export function staffJson(s: StaffRow) {
+  return { eventId: s.eventId, userId: s.userId, email: s.email, name: s.name, grantedAt: toIso(s.createdAt) };
+}
+
+/** Held/sold per ticket type as the inventory objects last published them (≈ 1 s behind). */
+export async function publishedCounts(db: Db, eventIds: string[]): Promise<Map<string, Counts>> {
+  if (eventIds.length === 0) return new Map();
+  const rows = await db.select().from(ticketAvailability).where(inArray(ticketAvailability.eventId, eventIds));
+  return new Map(rows.map((r) => [r.ticketTypeId, { held: r.held, sold: r.sold }]));
+}

@@ -1,0 +1,167 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { drizzle } from "drizzle-orm/d1";
+import { errorResponses, jsonBody, jsonResponse, listOf, paginationQuery, requireRole, type ServiceApp } from "@tickets/common";
+import type { Env } from "./env";
+import {
+  CreateEventBody,
+  CreateTicketTypeBody,
+  EventDetailSchema,
+  EventIdParam,
+  EventListItemSchema,
+  EventSchema,
+  GrantStaffBody,
+  ListEventsQuery,
+  StaffSchema,
+  TicketTypeParams,
+  TicketTypeSchema,
+  UpdateEventBody,
+  UpdateTicketTypeBody,
+} from "./schemas";
+import { createEvent, eventDetail, publishEvent, updateEvent } from "./domain/events";
+import { listEvents } from "./domain/listing";
+import { addTicketType, updateTicketType } from "./domain/ticket-types";
+import { grantStaff, listStaff } from "./domain/staff";
+
+const tags = ["events"];
+const security = [{ bearer: [] }];
+const EventEnvelope = z.object({ event: EventSchema });
+const TicketTypeEnvelope = z.object({ ticketType: TicketTypeSchema });
+
+const listRoute = createRoute({
+  method: "get",
+  path: "/api/events",
+  tags,
+  summary: "Published events (cursor pagination; filters q, city, from, to; mine=true for an organizer's own)",
+  request: { query: ListEventsQuery },
+  responses: { 200: jsonResponse(listOf(EventListItemSchema)), ...errorResponses(400, 401, 403) },
+});
+
+const createEventRoute = createRoute({
+  method: "post",
+  path: "/api/events",
+  tags,
+  security,
+  summary: "Create an event (draft); organizers only",
+  request: jsonBody(CreateEventBody),
+  responses: { 201: jsonResponse(EventEnvelope, "Created"), ...errorResponses(400, 401, 403) },
+});
+
+const detailRoute = createRoute({
+  method: "get",
+  path: "/api/events/{id}",
+  tags,
+  summary: "An event with its ticket types and what is left of each (drafts: their organizer only)",
+  request: { params: EventIdParam },
+  responses: { 200: jsonResponse(z.object({ event: EventDetailSchema })), ...errorResponses(404) },
+});
+
+const updateEventRoute = createRoute({
+  method: "patch",
+  path: "/api/events/{id}",
+  tags,
+  security,
+  summary: "Edit an event (its organizer or an admin)",
+  request: { params: EventIdParam, ...jsonBody(UpdateEventBody) },
+  responses: { 200: jsonResponse(EventEnvelope), ...errorResponses(400, 401, 403, 404, 409) },
+});
+
+const publishRoute = createRoute({
+  method: "post",
+  path: "/api/events/{id}/publish",
+  tags,
+  security,
+  summary: "Publish an event; 409 invalid_state without ticket types",
+  request: { params: EventIdParam },
+  responses: { 200: jsonResponse(EventEnvelope), ...errorResponses(401, 403, 404, 409) },
+});
+
+const addTicketTypeRoute = createRoute({
+  method: "post",
+  path: "/api/events/{id}/ticket-types",
+  tags,
+  security,
+  summary: "Add a ticket type (price in integer VND, quantity, maxPerOrder default 10, optional sales window)",
+  request: { params: EventIdParam, ...jsonBody(CreateTicketTypeBody) },
+  responses: { 201: jsonResponse(TicketTypeEnvelope, "Created"), ...errorResponses(400, 401, 403, 404, 409) },
+});
+
+const updateTicketTypeRoute = createRoute({
+  method: "patch",
+  path: "/api/events/{id}/ticket-types/{ttId}",
+  tags,
+  security,
+  summary: "Edit a ticket type; 409 quantity_below_sold_or_held when lowering quantity under what is sold or held",
+  request: { params: TicketTypeParams, ...jsonBody(UpdateTicketTypeBody) },
+  responses: { 200: jsonResponse(TicketTypeEnvelope), ...errorResponses(400, 401, 403, 404, 409) },
+});
+
+const grantStaffRoute = createRoute({
+  method: "post",
+  path: "/api/events/{id}/staff",
+  tags,
+  security,
+  summary: "Grant a registered user staff (check-in) rights on this event; 404 user_not_found",
+  request: { params: EventIdParam, ...jsonBody(GrantStaffBody) },
+  responses: { 201: jsonResponse(z.object({ staff: StaffSchema }), "Granted"), ...errorResponses(400, 401, 403, 404) },
+});
+
+const listStaffRoute = createRoute({
+  method: "get",
+  path: "/api/events/{id}/staff",
+  tags,
+  security,
+  summary: "Staff of this event (its organizer or an admin)",
+  request: { params: EventIdParam, query: paginationQuery },
+  responses: { 200: jsonResponse(listOf(StaffSchema)), ...errorResponses(400, 401, 403, 404) },
+});
+
+export function mountRoutes(app: ServiceApp<Env>) {
+  // Who may call comes before what they sent: 401/403 before a 400 for changes and staff lists.
+  app.use("/api/events/*", async (c, next) => {
+    if (c.req.method !== "GET" || c.req.path.endsWith("/staff")) requireRole(c.get("identity"), "organizer", "admin");
+    await next();
+  });
+  app.use("/api/events", async (c, next) => {
+    if (c.req.method !== "GET") requireRole(c.get("identity"), "organizer", "admin");
+    await next();
+  });
+
+  app.openapi(listRoute, async (c) => c.json(await listEvents(drizzle(c.env.DB), c.get("identity"), c.req.valid("query")), 200));
+
+  app.openapi(createEventRoute, async (c) =>
+    c.json({ event: await createEvent(drizzle(c.env.DB), c.get("identity"), c.req.valid("json")) }, 201),
+  );
+
+  app.openapi(detailRoute, async (c) =>
+    c.json({ event: await eventDetail(drizzle(c.env.DB), c.get("identity"), c.req.valid("param").id) }, 200),
+  );
+
+  app.openapi(updateEventRoute, async (c) => {
+    const event = await updateEvent(c.env, drizzle(c.env.DB), c.get("identity"), c.req.valid("param").id, c.req.valid("json"));
+    return c.json({ event }, 200);
+  });
+
+  app.openapi(publishRoute, async (c) =>
+    c.json({ event: await publishEvent(c.env, drizzle(c.env.DB), c.get("identity"), c.req.valid("param").id) }, 200),
+  );
+
+  app.openapi(addTicketTypeRoute, async (c) => {
+    const ticketType = await addTicketType(c.env, drizzle(c.env.DB), c.get("identity"), c.req.valid("param").id, c.req.valid("json"));
+    return c.json({ ticketType }, 201);
+  });
+
+  app.openapi(updateTicketTypeRoute, async (c) => {
+    const { id, ttId } = c.req.valid("param");
+    const ticketType = await updateTicketType(c.env, drizzle(c.env.DB), c.get("identity"), id, ttId, c.req.valid("json"));
+    return c.json({ ticketType }, 200);
+  });
+
+  app.openapi(grantStaffRoute, async (c) => {
+    const staff = await grantStaff(c.env, drizzle(c.env.DB), c.get("identity"), c.req.valid("param").id, c.req.valid("json").email);
+    return c.json({ staff }, 201);
+  });
+
+  app.openapi(listStaffRoute, async (c) =>
+    c.json(await listStaff(drizzle(c.env.DB), c.get("identity"), c.req.valid("param").id, c.req.valid("query")), 200),
+  );
+}

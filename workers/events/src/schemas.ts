@@ -1,0 +1,134 @@
+import { z } from "@hono/zod-openapi";
+import { paginationQuery } from "@tickets/common";
+
+/** Request and response schemas of the events routes (validation and the OpenAPI document). */
+
+const isoTime = z.iso.datetime({ offset: true }).openapi({ example: "2030-06-01T12:00:00Z" });
+const trimmed = (max: number) => z.string().trim().min(1).max(max);
+
+export const RefundPolicySchema = z
+  .object({
+    fullRefundUntilHours: z.number().int().min(0).max(8760),
+    partialRefundUntilHours: z.number().int().min(0).max(8760).default(0),
+    partialRefundPercent: z.number().int().min(0).max(100).default(0),
+  })
+  .refine((p) => p.partialRefundUntilHours <= p.fullRefundUntilHours, {
+    message: "partialRefundUntilHours cannot be more than fullRefundUntilHours",
+    path: ["partialRefundUntilHours"],
+  })
+  .openapi("RefundPolicy", {
+    description: "Hours before startsAt: full refund until fullRefundUntilHours, then partialRefundPercent until partialRefundUntilHours, then none.",
+    example: { fullRefundUntilHours: 72, partialRefundUntilHours: 24, partialRefundPercent: 50 },
+  });
+
+const eventFields = {
+  title: trimmed(200),
+  description: z.string().max(5000),
+  venue: trimmed(200),
+  city: trimmed(100).nullable(),
+  startsAt: isoTime,
+  endsAt: isoTime,
+  refundPolicy: RefundPolicySchema,
+};
+
+export const CreateEventBody = z
+  .object({
+    ...eventFields,
+    description: eventFields.description.optional(),
+    city: eventFields.city.optional(),
+    refundPolicy: eventFields.refundPolicy.optional(),
+  })
+  .openapi("CreateEvent");
+
+export const UpdateEventBody = z
+  .object(eventFields)
+  .partial()
+  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: "Send at least one field to change" })
+  .openapi("UpdateEvent");
+
+const ticketTypeFields = {
+  name: trimmed(100),
+  priceVnd: z.number().int().min(0).max(1_000_000_000_000).openapi({ description: "Integer VND", example: 500000 }),
+  quantity: z.number().int().min(1).max(1_000_000),
+  maxPerOrder: z.number().int().min(1).max(100).openapi({ description: "Per order, and per buyer across their orders" }),
+  salesStartAt: isoTime.nullable(),
+  salesEndAt: isoTime.nullable(),
+};
+
+export const CreateTicketTypeBody = z
+  .object({
+    name: ticketTypeFields.name,
+    priceVnd: ticketTypeFields.priceVnd,
+    quantity: ticketTypeFields.quantity,
+    maxPerOrder: ticketTypeFields.maxPerOrder.default(10),
+    salesStartAt: ticketTypeFields.salesStartAt.optional(),
+    salesEndAt: ticketTypeFields.salesEndAt.optional(),
+  })
+  .openapi("CreateTicketType");
+
+export const UpdateTicketTypeBody = z
+  .object(ticketTypeFields)
+  .partial()
+  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: "Send at least one field to change" })
+  .openapi("UpdateTicketType");
+
+export const GrantStaffBody = z.object({ email: z.email().max(320) }).openapi("GrantStaff");
+
+export const EventIdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
+export const TicketTypeParams = EventIdParam.extend({
+  ttId: z.string().min(1).max(64).openapi({ param: { name: "ttId", in: "path" } }),
+});
+
+export const ListEventsQuery = paginationQuery.extend({
+  q: z.string().trim().min(1).max(200).optional().openapi({ description: "Words in the title or description" }),
+  city: z.string().trim().min(1).max(100).optional(),
+  from: isoTime.optional().openapi({ description: "Events starting at or after this time" }),
+  to: isoTime.optional().openapi({ description: "Events starting at or before this time" }),
+  mine: z
+    .enum(["true", "false"])
+    .optional()
+    .openapi({ description: "true: the caller's own events (organizers), drafts included" }),
+});
+
+export const TicketTypeSchema = z
+  .object({
+    id: z.string(),
+    eventId: z.string(),
+    name: z.string(),
+    priceVnd: z.number().int(),
+    quantity: z.number().int(),
+    available: z.number().int().openapi({ description: "Left to buy; lags live sales by a second or two" }),
+    maxPerOrder: z.number().int(),
+    salesStartAt: z.string().nullable(),
+    salesEndAt: z.string().nullable(),
+  })
+  .openapi("TicketType");
+
+export const EventSchema = z
+  .object({
+    id: z.string(),
+    organizerId: z.string(),
+    status: z.enum(["draft", "published"]),
+    title: z.string(),
+    description: z.string(),
+    venue: z.string(),
+    city: z.string().nullable(),
+    startsAt: z.string(),
+    endsAt: z.string(),
+    refundPolicy: z.object({ fullRefundUntilHours: z.number(), partialRefundUntilHours: z.number(), partialRefundPercent: z.number() }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    publishedAt: z.string().nullable(),
+  })
+  .openapi("Event");
+
+export const EventListItemSchema = EventSchema.extend({
+  priceFromVnd: z.number().int().nullable(),
+  available: z.number().int().openapi({ description: "Tickets left across all ticket types" }),
+}).openapi("EventListItem");
+
+export const EventDetailSchema = EventSchema.extend({ ticketTypes: z.array(TicketTypeSchema) }).openapi("EventDetail");
+
+export const StaffSchema = z
+  .object({ eventId: z.string(), userId: z.string(), email: z.string(), name: z.string(), grantedAt: z.string() })
+  .openapi("StaffGrant");
