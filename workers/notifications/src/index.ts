@@ -1,8 +1,12 @@
 import { createServiceApp, d1Check, mountHealth } from "@tickets/common";
+import type { Env } from "./env";
+import { notificationRoutes } from "./routes";
+import { handleQueue, handleScheduled } from "./consumer";
 
-export type Env = { DB: D1Database; INTERNAL_AUTH_SECRET: string };
+export type { Env };
 
 const app = createServiceApp<Env>("notifications");
 mountHealth(app, (env) => ({ db: d1Check(env.DB) }));
+notificationRoutes(app);
 
-export default { fetch: app.fetch } satisfies ExportedHandler<Env>;
+export default { fetch: app.fetch, queue: handleQueue, scheduled: handleScheduled } satisfies ExportedHandler<Env>;

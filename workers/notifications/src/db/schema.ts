@@ -1,0 +1,46 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+export { outbox, processedEvents, deadLetters } from "@tickets/common";
+
+export const CHANNELS = ["email", "sms"] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const NOTIFICATION_STATUSES = ["queued", "sent", "failed"] as const;
+
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    id: text("id").primaryKey(),
+    sourceId: text("source_id").notNull(),
+    template: text("template").notNull(),
+    channel: text("channel", { enum: CHANNELS }).notNull(),
+    recipient: text("recipient").notNull(),
+    userId: text("user_id"),
+    locale: text("locale").notNull(),
+    subject: text("subject").notNull(),
+    bodyText: text("body_text").notNull(),
+    bodyHtml: text("body_html"),
+    status: text("status", { enum: NOTIFICATION_STATUSES }).notNull().default("queued"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    providerId: text("provider_id"),
+    claimedUntil: integer("claimed_until"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    sentAt: integer("sent_at"),
+  },
+  (t) => [
+    uniqueIndex("notifications_once").on(t.sourceId, t.template, t.recipient, t.channel),
+    index("notifications_user").on(t.userId, t.id),
+  ],
+);
+export type NotificationRow = typeof notifications.$inferSelect;
+
+export const localOutbox = sqliteTable("local_outbox", {
+  id: text("id").primaryKey(),
+  channel: text("channel").notNull(),
+  recipient: text("recipient").notNull(),
+  subject: text("subject").notNull(),
+  bodyText: text("body_text").notNull(),
+  bodyHtml: text("body_html"),
+  createdAt: integer("created_at").notNull(),
+});

@@ -1,0 +1,109 @@
+import { and, eq, isNull, lt, ne, or, sql } from "drizzle-orm";
+import { ulid } from "ulid";
+import type { Logger } from "@tickets/common";
+import { notifications, type Channel, type NotificationRow } from "../db/schema";
+import type { Db } from "../db/client";
+import type { Locale } from "../env";
+import type { TemplateData, TemplateName } from "../templates/types";
+import type { Drivers } from "./drivers";
+import { render } from "./render";
+
+export type Recipient = { userId: string | null; email: string | null; phone: string | null; locale: Locale; name: string | null };
+
+export type Intent = {
+  /** What caused the message (saga event id, or a reminder key): with template, recipient and channel, its identity. */
+  sourceId: string;
+  template: TemplateName;
+  recipient: Recipient;
+  data: TemplateData;
+};
+
+export type DispatchResult = { sent: number; failed: Array<{ id: string; channel: Channel; error: string }>; busy: number };
+
+// Long enough for one provider call (10 s timeout); a crashed sender's claim lapses after it.
+const LEASE_MS = 30_000;
+
+/**
+ * Records one row per channel (unique per source, template, recipient, channel: a redelivered
+ * event adds nothing) and sends every row of this cause that is not sent yet. A row is claimed
+ * with a guarded update first, so two deliveries racing never both send it; the outcome
+ * (sent / failed with the error and attempt count) is written back.
+ */
+export async function dispatch(deps: { db: Db; drivers: Drivers; log: Logger; now?: () => number }, intent: Intent): Promise<DispatchResult> {
+  const { db, drivers, log } = deps;
+  const now = deps.now ?? Date.now;
+  const { recipient, template } = intent;
+  const rendered = render(template, recipient.locale, { ...intent.data, name: intent.data.name ?? recipient.name });
+
+  const rows = [];
+  if (recipient.email) rows.push({ channel: "email" as const, recipient: recipient.email, subject: rendered.subject, bodyText: rendered.text, bodyHtml: rendered.html });
+  if (recipient.phone && drivers.sms) rows.push({ channel: "sms" as const, recipient: recipient.phone, subject: rendered.subject, bodyText: rendered.sms, bodyHtml: null });
+  const at = now();
+  for (const row of rows) {
+    await db
+      .insert(notifications)
+      .values({ id: ulid(), sourceId: intent.sourceId, template, userId: recipient.userId, locale: recipient.locale, status: "queued", attempts: 0, createdAt: at, updatedAt: at, ...row })
+      .onConflictDoNothing();
+  }
+
+  const pending = await db
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.sourceId, intent.sourceId), eq(notifications.template, template), ne(notifications.status, "sent")))
+    .all();
+  const result: DispatchResult = { sent: 0, failed: [], busy: 0 };
+  for (const row of pending) {
+    const outcome = await sendOne(db, drivers, row, now);
+    if (outcome === "sent") result.sent++;
+    else if (outcome === "busy") result.busy++;
+    else result.failed.push({ id: row.id, channel: row.channel, error: outcome.error });
+  }
+  if (result.failed.length) log.warn("notification_send_failed", { sourceId: intent.sourceId, template, failed: result.failed });
+  return result;
+}
+
+async function sendOne(db: Db, drivers: Drivers, row: NotificationRow, now: () => number): Promise<"sent" | "busy" | { error: string }> {
+  const claimedAt = now();
+  const claim = await db
+    .update(notifications)
+    .set({ claimedUntil: claimedAt + LEASE_MS, attempts: sql`${notifications.attempts} + 1`, updatedAt: claimedAt })
+    .where(
+      and(
+        eq(notifications.id, row.id),
+        ne(notifications.status, "sent"),
+        or(isNull(notifications.claimedUntil), lt(notifications.claimedUntil, claimedAt)),
+      ),
+    )
+    .run();
+  if (claim.meta.changes !== 1) return "busy";
+  const driver = drivers[row.channel];
+  try {
+    if (!driver) throw new Error(`no driver for ${row.channel}`);
+    const { providerId } = await driver.send({ id: row.id, channel: row.channel, to: row.recipient, subject: row.subject, text: row.bodyText, html: row.bodyHtml });
+    const done = now();
+    await db
+      .update(notifications)
+      .set({ status: "sent", providerId, sentAt: done, lastError: null, claimedUntil: null, updatedAt: done })
+      .where(eq(notifications.id, row.id));
+    return "sent";
+  } catch (err) {
+    const error = ((err as Error).message || String(err)).slice(0, 500);
+    await db
+      .update(notifications)
+      .set({ status: "failed", lastError: error, claimedUntil: null, updatedAt: now() })
+      .where(eq(notifications.id, row.id));
+    return { error };
+  }
+}
+
+/** Thrown by a handler when some send failed or is still in flight elsewhere: the queue retries the message with backoff. */
+export class RetryLater extends Error {
+  constructor(result: DispatchResult) {
+    super(`${result.failed.length} send(s) failed, ${result.busy} in flight: ${result.failed.map((f) => `${f.channel}: ${f.error}`).join("; ")}`.slice(0, 1000));
+    this.name = "RetryLater";
+  }
+}
+
+export function settle(result: DispatchResult) {
+  if (result.failed.length || result.busy) throw new RetryLater(result);
+}

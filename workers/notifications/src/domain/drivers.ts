@@ -1,0 +1,104 @@
+import type { Channel } from "../db/schema";
+import { localOutbox } from "../db/schema";
+import type { Db } from "../db/client";
+import type { Env } from "../env";
+
+export type OutgoingMessage = {
+  /** The notification id: providers use it as an idempotency key, so a retried send is not delivered twice. */
+  id: string;
+  channel: Channel;
+  to: string;
+  subject: string;
+  text: string;
+  html: string | null;
+};
+
+export interface ChannelDriver {
+  send(msg: OutgoingMessage): Promise<{ providerId: string }>;
+}
+
+/** Development and tests: the message is recorded in D1 (local_outbox) instead of leaving the machine. */
+export class LocalDriver implements ChannelDriver {
+  constructor(private readonly db: Db) {}
+
+  async send(msg: OutgoingMessage) {
+    await this.db
+      .insert(localOutbox)
+      .values({ id: msg.id, channel: msg.channel, recipient: msg.to, subject: msg.subject, bodyText: msg.text, bodyHtml: msg.html, createdAt: Date.now() })
+      .onConflictDoNothing();
+    return { providerId: `local:${msg.id}` };
+  }
+}
+
+const TIMEOUT_MS = 10_000;
+
+async function postJson(url: string, apiKey: string, idempotencyKey: string, body: unknown): Promise<{ providerId: string }> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json", "idempotency-key": idempotencyKey },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(TIMEOUT_MS),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`provider answered ${res.status}: ${text.slice(0, 300)}`);
+  let json: { id?: unknown; messageId?: unknown; sid?: unknown } = {};
+  try {
+    json = JSON.parse(text);
+  } catch {
+    /* some providers answer 202 with no body */
+  }
+  const id = json.id ?? json.messageId ?? json.sid;
+  return { providerId: typeof id === "string" ? id : `${res.status}:${idempotencyKey}` };
+}
+
+/** Resend/Mailchannels-style JSON email API: POST {from,to,subject,text,html} with a bearer key. */
+export class HttpEmailDriver implements ChannelDriver {
+  constructor(private readonly cfg: { url: string; apiKey: string; from: string }) {}
+
+  send(msg: OutgoingMessage) {
+    return postJson(this.cfg.url, this.cfg.apiKey, msg.id, {
+      from: this.cfg.from,
+      to: [msg.to],
+      subject: msg.subject,
+      text: msg.text,
+      ...(msg.html ? { html: msg.html } : {}),
+    });
+  }
+}
+
+/** JSON SMS API: POST {from,to,text} with a bearer key. */
+export class HttpSmsDriver implements ChannelDriver {
+  constructor(private readonly cfg: { url: string; apiKey: string; from: string }) {}
+
+  send(msg: OutgoingMessage) {
+    return postJson(this.cfg.url, this.cfg.apiKey, msg.id, { from: this.cfg.from, to: msg.to, text: msg.text });
+  }
+}
+
+/** Email without a configured provider fails every send: recorded, retried and visible, never silently dropped. */
+class UnconfiguredDriver implements ChannelDriver {
+  constructor(private readonly what: string) {}
+  async send(): Promise<{ providerId: string }> {
+    throw new Error(`${this.what} is not configured`);
+  }
+}
+
+export type Drivers = { email: ChannelDriver; sms?: ChannelDriver };
+
+/** NOTIFY_DRIVER picks the drivers: "local" (default) or "http". SMS is optional: off without a provider. */
+export function driversFor(env: Env, db: Db): Drivers {
+  if ((env.NOTIFY_DRIVER ?? "local") !== "http") {
+    const local = new LocalDriver(db);
+    return { email: local, sms: local };
+  }
+  return {
+    email:
+      env.EMAIL_API_URL && env.EMAIL_API_KEY
+        ? new HttpEmailDriver({ url: env.EMAIL_API_URL, apiKey: env.EMAIL_API_KEY, from: env.EMAIL_FROM ?? "no-reply@tickets.example" })
+        : new UnconfiguredDriver("EMAIL_API_URL/EMAIL_API_KEY"),
+    sms:
+      env.SMS_API_URL && env.SMS_API_KEY
+        ? new HttpSmsDriver({ url: env.SMS_API_URL, apiKey: env.SMS_API_KEY, from: env.SMS_FROM ?? "EdgeTickets" })
+        : undefined,
+  };
+}

@@ -1,0 +1,122 @@
+import type { EventHandlers, Logger } from "@tickets/common";
+import type { Db } from "./db/client";
+import type { AuthApi, EventsApi, OrdersApi } from "./env";
+import type { Drivers } from "./domain/drivers";
+import { dispatch, settle, type Intent } from "./domain/dispatch";
+import { eventDetails, resolveRecipient } from "./domain/recipients";
+
+export type HandlerDeps = {
+  db: Db;
+  drivers: Drivers;
+  auth: AuthApi;
+  events: EventsApi;
+  orders: OrdersApi;
+  log: Logger;
+  /** Absolute origin for links ("" keeps them relative). */
+  baseUrl: string;
+};
+
+/** Reminders for one event start are one message per holder, however many times the cron finds them. */
+export const reminderSourceId = (eventId: string, startsAt: string) => `reminder:${eventId}:${new Date(startsAt).toISOString()}`;
+
+/** Saga event → message. A failed send throws, so the queue retries that event with backoff. */
+export function notificationHandlers(deps: HandlerDeps): EventHandlers {
+  const { auth, events, orders, log } = deps;
+  const send = async (intent: Omit<Intent, "recipient">, who: Parameters<typeof resolveRecipient>[1]) => {
+    const recipient = await resolveRecipient(auth, who, log);
+    if (!recipient) {
+      log.warn("notification_no_recipient", { sourceId: intent.sourceId, template: intent.template, userId: who.userId });
+      return;
+    }
+    settle(await dispatch(deps, { ...intent, recipient }));
+  };
+  const orderOf = async (orderId: string) => {
+    try {
+      return await orders.getOrder(orderId);
+    } catch (err) {
+      log.warn("orders_get_order_failed", { orderId, error: (err as Error).message });
+      return null;
+    }
+  };
+
+  return {
+    TicketsIssued: async (e) => {
+      const p = e.payload;
+      const [event, order] = await Promise.all([eventDetails(events, p.eventId, log), orderOf(p.orderId)]);
+      const names = new Map((order?.items ?? []).map((i) => [i.ticketTypeId, i.name]));
+      await send(
+        {
+          sourceId: e.id,
+          template: "order_confirmed",
+          data: {
+            orderId: p.orderId,
+            event,
+            totalVnd: order?.totalVnd ?? null,
+            tickets: p.tickets.map((t) => ({ url: `${deps.baseUrl}/api/tickets/${t.id}/qr.png`, label: names.get(t.ticketTypeId) ?? null })),
+          },
+        },
+        { userId: p.buyerId, email: p.buyerEmail, locale: p.locale },
+      );
+    },
+
+    // PaymentFailed names only the order: who bought it comes from the orders worker (a failure there retries).
+    PaymentFailed: async (e) => {
+      const order = await orders.getOrder(e.payload.orderId);
+      if (!order) {
+        log.warn("payment_failed_unknown_order", { orderId: e.payload.orderId });
+        return;
+      }
+      await send(
+        {
+          sourceId: e.id,
+          template: "payment_failed",
+          data: { orderId: order.id, event: await eventDetails(events, order.eventId, log), responseCode: e.payload.responseCode },
+        },
+        { userId: order.buyerId, email: order.buyerEmail },
+      );
+    },
+
+    OrderExpired: async (e) => {
+      const p = e.payload;
+      await send(
+        { sourceId: e.id, template: "order_expired", data: { orderId: p.orderId, event: await eventDetails(events, p.eventId, log) } },
+        { userId: p.buyerId, email: p.buyerEmail, locale: p.locale },
+      );
+    },
+
+    OrderCancelled: async (e) => {
+      const p = e.payload;
+      // A failed payment cancels the order too; its payment_failed message already says so.
+      if (p.reason === "payment_failed") return;
+      await send(
+        { sourceId: e.id, template: "order_cancelled", data: { orderId: p.orderId, event: await eventDetails(events, p.eventId, log) } },
+        { userId: p.buyerId, email: p.buyerEmail, locale: p.locale },
+      );
+    },
+
+    RefundSucceeded: async (e) => {
+      const p = e.payload;
+      await send(
+        {
+          sourceId: e.id,
+          template: "refund_succeeded",
+          data: { orderId: p.orderId, amountVnd: p.amountVnd, event: await eventDetails(events, p.eventId, log) },
+        },
+        { userId: p.buyerId, email: p.buyerEmail, locale: p.locale },
+      );
+    },
+
+    EventReminderDue: async (e) => {
+      const p = e.payload;
+      const details = await eventDetails(events, p.eventId, log);
+      await send(
+        {
+          sourceId: reminderSourceId(p.eventId, p.startsAt),
+          template: "event_reminder",
+          data: { event: { title: p.title, venue: details?.venue ?? null, startsAt: p.startsAt } },
+        },
+        { userId: p.buyerId, email: p.buyerEmail },
+      );
+    },
+  };
+}

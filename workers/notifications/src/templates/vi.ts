@@ -1,0 +1,67 @@
+import { formatDateTime, formatVnd } from "../domain/format";
+import type { Copy, TemplateData } from "./types";
+
+const when = (d: TemplateData) => (d.event?.startsAt ? formatDateTime(d.event.startsAt, "vi") : null);
+const eventLine = (d: TemplateData) =>
+  d.event ? `Sự kiện: ${[d.event.title, d.event.venue, when(d)].filter(Boolean).join(" · ")}` : null;
+const ticketLinks = (d: TemplateData) =>
+  (d.tickets ?? []).map((t, i) => ({ label: `Vé ${i + 1}${t.label ? ` – ${t.label}` : ""}`, url: t.url }));
+const again = "Bạn có thể đặt đơn hàng mới nếu vé vẫn còn.";
+
+export const vi: Copy = {
+  greeting: (name) => (name ? `Xin chào ${name},` : "Xin chào,"),
+  signoff: ["Trân trọng,", "Edge Tickets"],
+
+  order_confirmed: (d) => ({
+    subject: d.event ? `Vé của bạn cho ${d.event.title}` : `Đơn hàng ${d.orderId} đã được xác nhận`,
+    paragraphs: [
+      `Thanh toán cho đơn hàng ${d.orderId} đã thành công, vé của bạn đã sẵn sàng.`,
+      eventLine(d),
+      d.totalVnd != null && `Tổng tiền đã thanh toán: ${formatVnd(d.totalVnd, "vi")}`,
+      "Vui lòng xuất trình mã QR của từng vé tại cửa vào:",
+    ],
+    links: ticketLinks(d),
+    sms: `Edge Tickets: đơn hàng ${d.orderId} đã xác nhận${d.event ? ` cho ${d.event.title}` : ""}. Vé: ${(d.tickets ?? []).map((t) => t.url).join(" ")}`,
+  }),
+
+  payment_failed: (d) => ({
+    subject: `Thanh toán không thành công cho đơn hàng ${d.orderId}`,
+    paragraphs: [
+      `Thanh toán cho đơn hàng ${d.orderId} không thành công${d.responseCode ? ` (mã lỗi ${d.responseCode})` : ""}, vì vậy đơn hàng đã bị huỷ và vé đang giữ đã được trả lại.`,
+      eventLine(d),
+      again,
+    ],
+    sms: `Edge Tickets: thanh toán cho đơn hàng ${d.orderId} không thành công; đơn hàng đã bị huỷ.`,
+  }),
+
+  order_expired: (d) => ({
+    subject: `Đơn hàng ${d.orderId} đã hết hạn`,
+    paragraphs: [`Đơn hàng ${d.orderId} chưa được thanh toán kịp thời hạn nên vé đang giữ đã được trả lại.`, eventLine(d), again],
+    sms: `Edge Tickets: đơn hàng ${d.orderId} đã hết hạn thanh toán; vé đã được trả lại.`,
+  }),
+
+  order_cancelled: (d) => ({
+    subject: `Đơn hàng ${d.orderId} đã bị huỷ`,
+    paragraphs: [`Đơn hàng ${d.orderId} đã bị huỷ và vé đã được trả lại. Bạn không bị tính tiền cho đơn hàng này.`, eventLine(d)],
+    sms: `Edge Tickets: đơn hàng ${d.orderId} đã bị huỷ.`,
+  }),
+
+  refund_succeeded: (d) => ({
+    subject: `Hoàn tiền thành công cho đơn hàng ${d.orderId}`,
+    paragraphs: [
+      `Chúng tôi đã hoàn ${formatVnd(d.amountVnd ?? 0, "vi")} cho đơn hàng ${d.orderId}. Ngân hàng có thể cần vài ngày để ghi có vào tài khoản của bạn.`,
+      eventLine(d),
+      "Các vé của đơn hàng này không còn hiệu lực.",
+    ],
+    sms: `Edge Tickets: đã hoàn ${formatVnd(d.amountVnd ?? 0, "vi")} cho đơn hàng ${d.orderId}.`,
+  }),
+
+  event_reminder: (d) => ({
+    subject: `Nhắc lịch: ${d.event?.title ?? "sự kiện của bạn"} bắt đầu lúc ${when(d) ?? "sắp tới"}`,
+    paragraphs: [
+      `${d.event?.title ?? "Sự kiện của bạn"} sẽ bắt đầu lúc ${when(d) ?? "sắp tới"}${d.event?.venue ? ` tại ${d.event.venue}` : ""}.`,
+      "Hãy chuẩn bị sẵn mã QR của vé khi đến cửa vào; mã có trong email xác nhận đơn hàng và trong mục đơn hàng của bạn.",
+    ],
+    sms: `Edge Tickets: ${d.event?.title ?? "sự kiện của bạn"} bắt đầu lúc ${when(d) ?? "sắp tới"}${d.event?.venue ? ` tại ${d.event.venue}` : ""}. Nhớ mang theo vé QR.`,
+  }),
+};
