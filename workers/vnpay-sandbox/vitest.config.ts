@@ -1,0 +1,28 @@
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { workerProject } from "../../scripts/worker-project.ts";
+
+const here = dirname(fileURLToPath(import.meta.url));
+// The committed local defaults, so tests never depend on someone's .dev.vars.
+const devVars = Object.fromEntries(
+  [...readFileSync(join(here, ".dev.vars.example"), "utf8").matchAll(/^(\w+)="([^"]*)"/gm)].map((m) => [m[1], m[2]]),
+);
+
+export default workerProject("vnpay-sandbox", {
+  bindings: {
+    VNPAY_TMN_CODE: devVars.VNPAY_TMN_CODE,
+    VNPAY_SECURE_SECRET: devVars.VNPAY_SECURE_SECRET,
+    IPN_MAX_TRIES: "4",
+    IPN_RETRY_DELAY_MS: "50",
+  },
+  workers: [
+    {
+      name: "gateway",
+      modules: true,
+      scriptPath: join(here, "test", "fake-merchant-gateway.mjs"),
+      compatibilityDate: "2026-04-01",
+      bindings: { SECRET: devVars.VNPAY_SECURE_SECRET, IPN_PATH: "/api/payments/vnpay/ipn" },
+    },
+  ],
+});
