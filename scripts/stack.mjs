@@ -39,10 +39,19 @@ async function pool(items, size, fn) {
 export async function applyMigrations(persistTo, log = () => {}) {
   const jobs = CONFIGS.flatMap((config) => d1Databases(config).map((db) => ({ config, db })));
   await pool(jobs, 3, async ({ config, db }) => {
-    await run(NODE, [WRANGLER, "d1", "migrations", "apply", db, "--local", "--persist-to", persistTo, "-c", config], {
-      cwd: ROOT,
-      env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" },
-    });
+    // Parallel applies can briefly contend for the local state ("database is locked"): retry.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await run(NODE, [WRANGLER, "d1", "migrations", "apply", db, "--local", "--persist-to", persistTo, "-c", config], {
+          cwd: ROOT,
+          env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" },
+        });
+        break;
+      } catch (err) {
+        if (attempt >= 4) throw err;
+        await new Promise((r) => setTimeout(r, 500 * attempt));
+      }
+    }
     log(`migrated ${db}`);
   });
 }
