@@ -1,7 +1,7 @@
 // Boots the whole platform in one `wrangler dev` process: used by `npm run dev`, the
 // end-to-end tests and the benchmarks, so all three run exactly the same stack.
 import { spawn, execFile } from "node:child_process";
-import { existsSync, copyFileSync, readFileSync, readdirSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
+import { existsSync, copyFileSync, readFileSync, readdirSync, mkdirSync, writeFileSync, rmSync, appendFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,12 +16,23 @@ const NODE = process.execPath;
 export const WORKERS = ["auth", "events", "orders", "payments", "tickets", "refunds", "notifications", "reports", "support", "vnpay-sandbox"];
 export const CONFIGS = ["wrangler.toml", ...WORKERS.map((w) => `workers/${w}/wrangler.toml`)].filter((c) => existsSync(join(ROOT, c)));
 
-/** Local secrets: copy each `.dev.vars.example` to `.dev.vars` where none exists yet. */
+/**
+ * Local secrets: copy each `.dev.vars.example` to `.dev.vars` where none exists yet, and add
+ * to an existing `.dev.vars` any key the example gained since (values already set are kept).
+ */
 export function ensureDevVars() {
+  const keyOf = (line) => /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=/.exec(line)?.[1];
   for (const dir of [".", ...WORKERS.map((w) => `workers/${w}`)]) {
     const example = join(ROOT, dir, ".dev.vars.example");
     const target = join(ROOT, dir, ".dev.vars");
-    if (existsSync(example) && !existsSync(target)) copyFileSync(example, target);
+    if (!existsSync(example)) continue;
+    if (!existsSync(target)) {
+      copyFileSync(example, target);
+      continue;
+    }
+    const have = new Set(readFileSync(target, "utf8").split("\n").map(keyOf).filter(Boolean));
+    const missing = readFileSync(example, "utf8").split("\n").filter((l) => keyOf(l) && !have.has(keyOf(l)));
+    if (missing.length) appendFileSync(target, `\n${missing.join("\n")}\n`);
   }
 }
 
