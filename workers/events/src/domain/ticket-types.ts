@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { z } from "@hono/zod-openapi";
 import { ulid } from "ulid";
 import { errors, type Identity } from "@tickets/common";
-import { ticketTypes, type EventRow, type TicketTypeRow } from "../db/schema";
+import { events, ticketTypes, type EventRow, type TicketTypeRow } from "../db/schema";
 import type { CreateTicketTypeBody, UpdateTicketTypeBody } from "../schemas";
 import type { Env } from "../env";
 import { loadManagedEvent, type Db } from "./access";
@@ -50,9 +50,24 @@ export async function addTicketType(env: Env, db: Db, identity: Identity | null,
     event,
     next: { event: { ...event, updatedAt: now }, types: [...types, row] },
     writes: (guard) => [
-      db.run(sql`insert into ticket_types (id, event_id, name, price_vnd, quantity, max_per_order, sales_start_at, sales_end_at, created_at, updated_at)
-        select ${row.id}, ${eventId}, ${row.name}, ${row.priceVnd}, ${row.quantity}, ${row.maxPerOrder}, ${salesStartAt}, ${salesEndAt}, ${now}, ${now}
-        where ${guard}`),
+      // insert … select from the event row, so nothing is inserted unless the guard holds
+      db.insert(ticketTypes).select(
+        db
+          .select({
+            id: sql`${row.id}`.as("id"),
+            eventId: events.id,
+            name: sql`${row.name}`.as("name"),
+            priceVnd: sql`${row.priceVnd}`.as("price_vnd"),
+            quantity: sql`${row.quantity}`.as("quantity"),
+            maxPerOrder: sql`${row.maxPerOrder}`.as("max_per_order"),
+            salesStartAt: sql`${salesStartAt}`.as("sales_start_at"),
+            salesEndAt: sql`${salesEndAt}`.as("sales_end_at"),
+            createdAt: sql`${now}`.as("created_at"),
+            updatedAt: sql`${now}`.as("updated_at"),
+          })
+          .from(events)
+          .where(and(eq(events.id, eventId), guard)),
+      ),
     ],
   });
   return ticketTypeJson(row, countsFrom(availability, row.id));
