@@ -30,12 +30,11 @@ describe("operator view of the orders dead-letter queue", () => {
 });
 
 describe("a payer acting against the saga", () => {
-  it("cancel at the sandbox, then pay in another tab: the stock is held again and the order confirmed", async () => {
+  it("cancel at the sandbox, then pay in another tab: the payment is honoured whichever event lands first", async () => {
     const { sale } = await publishedSale({ quantity: 3 });
     const { client: buyer } = await signUp();
     const { json } = await placeOrder(buyer, sale, 2);
     await payAtSandbox(json.paymentUrl, "cancel");
-    await statusBecomes(buyer, json.order.id, "cancelled");
     await payAtSandbox(json.paymentUrl, "success");
     await statusBecomes(buyer, json.order.id, "confirmed");
     await availableBecomes(sale, 1);
