@@ -171,6 +171,13 @@ describe("payments IPN and return through the gateway", () => {
     expect(res.json).toEqual({ error: { code: "invalid_signature", message: expect.any(String) } });
   });
 
+  it("publishes its routes in the merged OpenAPI document", async () => {
+    const doc = await client.get("/api/openapi.json");
+    for (const path of ["/api/payments/vnpay/ipn", "/api/payments/vnpay/return", "/api/payments/orders/{orderId}"]) {
+      expect(doc.json.paths[path]?.get).toBeTruthy();
+    }
+  });
+
   it("keeps the audit trail for admins only", async () => {
     expect((await client.get(`/api/payments/orders/${ulid()}`)).status).toBe(401);
     expect((await (await adminClient()).get(`/api/payments/orders/${ulid()}`)).status).toBe(404);
