@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { hashOrderRequest } from "../src/domain/idempotency";
 import { admin, call, key, outboxRows, placeOrder, saleOf, stock, testEnv, user } from "./helpers";
 
 describe("POST /api/orders", () => {
@@ -209,5 +210,30 @@ describe("OpenAPI", () => {
     expect(Object.keys(res.json.paths)).toEqual(
       expect.arrayContaining(["/api/orders", "/api/orders/{id}", "/api/orders/{id}/cancel", "/api/orders/admin/dead-letters"]),
     );
+  });
+});
+
+describe("a request that died holding its Idempotency-Key", () => {
+  it("is taken over by a retry after 30 s, which reuses its order id and hold", async () => {
+    const sale = await saleOf(10);
+    const buyer = user();
+    const k = key();
+    const body = { eventId: sale.eventId, items: [{ ticketTypeId: sale.ticketTypeId, quantity: 2 }] };
+    // What the crashed request left: its claim and its hold, no order.
+    const orderId = `01CRASHED${Date.now()}`;
+    const old = Date.now() - 31_000;
+    await testEnv.DB.prepare(
+      "INSERT INTO idempotency_keys (buyer_id, key, body_hash, order_id, status, created_at, updated_at) VALUES (?, ?, ?, ?, 'pending', ?, ?)",
+    )
+      .bind(buyer.userId, k, await hashOrderRequest(body), orderId, old, old)
+      .run();
+    await stock(sale.eventId).hold({ orderId, eventId: sale.eventId, buyerId: buyer.userId, items: body.items, ttlSeconds: 900 });
+    expect(await sale.available()).toBe(8);
+
+    const res = await placeOrder(buyer, k, body);
+    expect(res.status).toBe(201);
+    expect(res.json.order.id).toBe(orderId);
+    expect(await sale.available()).toBe(8);
+    expect((await placeOrder(buyer, k, body)).json.order.id).toBe(orderId);
   });
 });

@@ -114,6 +114,9 @@ async function execute(deps: CheckoutDeps, req: CheckoutRequest, request: OrderR
     paymentUrlFor(env, row, req),
   ]);
   if (written.status === "rejected") {
+    // A request that took over this claim (see STALE_CLAIM_MS) may have written the order first:
+    // then it is ours too, and its hold must not be released.
+    if (await loadOrder(db, orderId)) return replay(deps, req, orderId);
     deps.log.error("order_write_failed", { orderId, error: (written.reason as Error)?.message });
     await Promise.allSettled([stock.release(orderId), releaseKey(db, buyerId, req.key, orderId)]);
     throw new ApiError(503, "order_unavailable", "The order could not be saved; retry with the same Idempotency-Key");
