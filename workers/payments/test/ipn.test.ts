@@ -93,6 +93,18 @@ describe("VNPAY IPN", () => {
     expect(await countRows("payment_callbacks", orderId)).toBe(12);
   });
 
+  it("has the database itself refuse a second success for one order (the guard the race relies on)", async () => {
+    const orderId = newOrderId();
+    const insert = (id: string, txNo: string) =>
+      testEnv.DB.prepare(
+        "INSERT INTO payment_results (id, order_id, outcome, amount_vnd, response_code, transaction_status, transaction_no, pay_date, transaction_date, created_at) VALUES (?, ?, 'succeeded', 1, '00', '00', ?, '20260101120000', '20260101115900', 0)",
+      )
+        .bind(id, orderId, txNo)
+        .run();
+    await insert(`${orderId}-a`, "1");
+    await expect(insert(`${orderId}-b`, "2")).rejects.toThrow(/UNIQUE constraint failed/);
+  });
+
   it("records a failed payment, emits PaymentFailed and answers 00; the same failure again is 02", async () => {
     const orderId = newOrderId();
     await createAttempt(orderId, 75_000);
