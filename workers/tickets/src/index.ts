@@ -1,6 +1,7 @@
 import { createServiceApp, d1Check, mountHealth, queueCheck, r2Check } from "@tickets/common";
 import type { Env } from "./env";
 import { dbOf } from "./db/client";
+import { keyRing } from "./domain/codes";
 import { ticketRoutes } from "./routes";
 import { checkinRoutes } from "./checkin-routes";
 import { handleQueue, handleScheduled } from "./consumer";
@@ -9,7 +10,12 @@ export type { Env };
 export { TicketsRpc } from "./rpc";
 
 const app = createServiceApp<Env>("tickets");
-mountHealth(app, (env) => ({ db: d1Check(env.DB), bucket: r2Check(env.TICKETS_BUCKET), notifications: queueCheck(env.NOTIFICATIONS_INBOX) }));
+mountHealth(app, (env) => ({
+  db: d1Check(env.DB),
+  bucket: r2Check(env.TICKETS_BUCKET),
+  notifications: queueCheck(env.NOTIFICATIONS_INBOX),
+  signing_key: () => keyRing(env),
+}));
 ticketRoutes(app, dbOf);
 checkinRoutes(app, dbOf);
 

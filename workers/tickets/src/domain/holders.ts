@@ -59,6 +59,7 @@ export async function holdersForEventsStartingBetween(
     .select({ eventId: eventInfo.eventId })
     .from(eventInfo)
     .where(and(gte(eventInfo.startsAt, now), lt(eventInfo.refreshedAt, now - REFRESH_AFTER_MS)))
+    .orderBy(asc(eventInfo.startsAt))
     .limit(REFRESH_BATCH)
     .all();
   await Promise.all(
