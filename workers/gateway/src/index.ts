@@ -19,6 +19,7 @@ export type Env = {
   RL_AUTH: RateLimit;
   RL_WRITE: RateLimit;
   RL_READ: RateLimit;
+  RL_CALLBACK: RateLimit;
   INTERNAL_AUTH_SECRET: string;
   DASHBOARD_ORIGIN: string;
 };

@@ -1,11 +1,11 @@
 import { ApiError, type Identity } from "@tickets/common";
 import type { RouteClass } from "./routes-table";
 
-type Limiters = { RL_AUTH: RateLimit; RL_WRITE: RateLimit; RL_READ: RateLimit };
+type Limiters = { RL_AUTH: RateLimit; RL_WRITE: RateLimit; RL_READ: RateLimit; RL_CALLBACK: RateLimit };
 
-const LIMITER: Record<RouteClass, keyof Limiters> = { auth: "RL_AUTH", write: "RL_WRITE", read: "RL_READ" };
+const LIMITER: Record<RouteClass, keyof Limiters> = { auth: "RL_AUTH", write: "RL_WRITE", read: "RL_READ", callback: "RL_CALLBACK" };
 /** Must match the periods in wrangler.toml's [[ratelimits]] (the binding does not report them). */
-const PERIOD_SECONDS: Record<RouteClass, number> = { auth: 60, write: 10, read: 10 };
+const PERIOD_SECONDS: Record<RouteClass, number> = { auth: 60, write: 10, read: 10, callback: 10 };
 
 /**
  * Workers Rate Limiting binding, keyed per client and route class: the signed-in user when

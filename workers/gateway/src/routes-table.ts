@@ -34,10 +34,15 @@ export function serviceFor(pathname: string): ServiceName | null {
 /** Paths the local VNPAY emulator serves to browsers (development only: the binding exists only there). */
 export const SANDBOX_PATH = /^\/(paymentv2|merchant_webapi)\//;
 
-/** Rate-limit classes: credentials endpoints are the tightest, writes next, reads loosest. */
-export type RouteClass = "auth" | "write" | "read";
+/**
+ * Rate-limit classes: credentials endpoints are the tightest, writes next, reads looser, and
+ * VNPAY's server-to-server callbacks (few source addresses, every one signed) the loosest, so a
+ * flash sale's burst of IPNs is never throttled into VNPAY's 5-minute retry cycle.
+ */
+export type RouteClass = "auth" | "write" | "read" | "callback";
 export function routeClass(method: string, pathname: string): RouteClass {
   if (/^\/api\/auth\/(login|register|refresh)$/.test(pathname)) return "auth";
+  if (pathname === "/api/payments/vnpay/ipn") return "callback";
   if (method === "GET" || method === "HEAD" || method === "OPTIONS") return "read";
   return "write";
 }
