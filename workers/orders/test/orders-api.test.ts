@@ -71,7 +71,8 @@ describe("POST /api/orders", () => {
     expect(first.status).toBe(201);
     expect(again.status).toBe(200);
     expect(again.json.order.id).toBe(first.json.order.id);
-    expect(again.json.paymentUrl).toBe(first.json.paymentUrl);
+    expect(again.json.paymentUrl).toContain(`vnp_TxnRef=${first.json.order.id}`);
+    expect((await placeOrder(buyer, k, body)).json.paymentUrl).toBe(again.json.paymentUrl);
     expect(await sale.available()).toBe(7);
   });
 
@@ -83,6 +84,7 @@ describe("POST /api/orders", () => {
     const results = await Promise.all(Array.from({ length: 20 }, () => placeOrder(buyer, k, body)));
     expect(results.map((r) => r.status).sort((a, b) => a - b)).toEqual([...Array(19).fill(200), 201]);
     expect(new Set(results.map((r) => r.json.order.id)).size).toBe(1);
+    expect(new Set(results.filter((r) => r.status === 200).map((r) => r.json.paymentUrl)).size).toBe(1);
     expect(await sale.available()).toBe(48);
     expect((await stock(sale.eventId).stats()).holdCalls).toBe(1);
     const count = await testEnv.DB.prepare("SELECT COUNT(*) AS n FROM orders WHERE buyer_id = ?").bind(buyer.userId).first<{ n: number }>();
