@@ -11,10 +11,17 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 /**
  * `workers`: auxiliary workers (plain ESM, no bundling) standing in for the other workers this
  * one binds (service bindings, cross-script Durable Objects), which workerd must resolve to start.
+ * `miniflare`: extra options for the worker under test, merged over its wrangler config (e.g. a
+ * test-only producer for its own inbox queue).
  */
 export async function workerProject(
   name: string,
-  opts: { include?: string[]; bindings?: Record<string, unknown>; workers?: Array<Record<string, unknown>> } = {},
+  opts: {
+    include?: string[];
+    bindings?: Record<string, unknown>;
+    workers?: Array<Record<string, unknown>>;
+    miniflare?: Record<string, unknown>;
+  } = {},
 ) {
   const migrationsDir = join(ROOT, "migrations", name);
   const migrations = existsSync(migrationsDir) ? await readD1Migrations(migrationsDir) : [];
@@ -22,7 +29,11 @@ export async function workerProject(
     plugins: [
       cloudflareTest({
         wrangler: { configPath: join(ROOT, "workers", name, "wrangler.toml") },
-        miniflare: { bindings: { TEST_MIGRATIONS: migrations, ...opts.bindings }, ...(opts.workers ? { workers: opts.workers } : {}) } as never,
+        miniflare: {
+          ...opts.miniflare,
+          bindings: { TEST_MIGRATIONS: migrations, ...opts.bindings },
+          ...(opts.workers ? { workers: opts.workers } : {}),
+        } as never,
       }),
     ],
     test: {
