@@ -3,9 +3,11 @@ import { Client, eventually } from "./client";
 import { available, availableBecomes, getOrder, payAtSandbox, placeOrder, publishedSale, signUp, statusBecomes } from "./saga-helpers";
 
 // Out-of-order and failing steps of the checkout saga on the booted stack. Consumer crashes and
-// poison messages are driven inside workerd (workers/orders/test/saga.test.ts: the queue handler
-// fed the same message after a failure, and a malformed envelope through orders-inbox and
-// orders-dlq); here the operator's view of parked messages and the races a real payer can cause.
+// poison messages are driven inside workerd, where a test can reach the queue: the handler fed
+// the same message again after failing once (workers/orders/test/saga.test.ts), and a malformed
+// envelope sent to the real orders-inbox that ends in orders-dlq and the operator view
+// (workers/orders/test/dead-letters.test.ts). Here: that view through the gateway, and the
+// races a real payer can cause.
 
 async function adminClient() {
   const admin = new Client();
