@@ -66,6 +66,9 @@ async function execute(deps: CheckoutDeps, req: CheckoutRequest, request: OrderR
   try {
     hold = await stock.hold({ orderId, eventId: request.eventId, buyerId, items: request.items, ttlSeconds: holdTtlSeconds(env) });
   } catch (err) {
+    // The hold may have been made with only the answer lost: undo it (idempotent) before the
+    // key is freed for a retry under a new order id.
+    await Promise.allSettled([stock.release(orderId)]);
     await releaseKey(db, buyerId, req.key, orderId);
     deps.log.error("hold_failed", { orderId, error: (err as Error).message });
     throw new ApiError(503, "inventory_unavailable", "Tickets cannot be held right now; retry with the same Idempotency-Key");
