@@ -4,5 +4,6 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     projects: ["workers/*/vitest.config.ts", "e2e/vitest.config.ts"],
+    reporters: ["default", "./scripts/summary-reporter.ts"],
   },
 });
