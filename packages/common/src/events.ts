@@ -34,6 +34,8 @@ export const eventPayloadSchemas = {
   PaymentFailed: z.object({ orderId: z.string(), paymentId: z.string(), responseCode: z.string(), reason: z.string() }),
   /** A payment we must give back (e.g. it arrived after the hold expired and the stock was gone). */
   RefundRequired: z.object({ ...orderRef, amountVnd: z.number().int(), reason: z.string() }),
+  /** A buyer asked for a refund (POST /api/orders/:id/refund); the refund row already exists. */
+  RefundRequested: z.object({ ...orderRef, refundId: z.string(), amountVnd: z.number().int(), reason: z.string(), requestedBy: z.string() }),
   TicketsIssued: z.object({
     ...orderRef,
     tickets: z.array(z.object({ id: z.string(), code: z.string(), ticketTypeId: z.string() })),
@@ -105,6 +107,7 @@ export const SUBSCRIPTIONS: Record<EventType, Inbox[]> = {
   PaymentSucceeded: ["orders"],
   PaymentFailed: ["orders", "notifications"],
   RefundRequired: ["refunds"],
+  RefundRequested: ["refunds"],
   TicketsIssued: ["notifications"],
   RefundSucceeded: ["orders", "tickets", "notifications"],
   RefundFailed: ["orders", "notifications"],
