@@ -1,14 +1,12 @@
 import { fileURLToPath } from "node:url";
 import { workerProject } from "../../scripts/worker-project.ts";
 
-// The payments binding needs a worker on the other end for workerd to start: a stand-in here.
-export default workerProject("refunds", {
-  workers: [
-    {
-      name: "payments",
-      modules: true,
-      scriptPath: fileURLToPath(new URL("./test/fakes/payments.mjs", import.meta.url)),
-      compatibilityDate: "2026-04-01",
-    },
-  ],
+const standIn = (name: string) => ({
+  name,
+  modules: true,
+  scriptPath: fileURLToPath(new URL(`./test/fakes/${name}.mjs`, import.meta.url)),
+  compatibilityDate: "2026-04-01",
 });
+
+// Cross-worker bindings need a worker on the other end for workerd to start: stand-ins here.
+export default workerProject("refunds", { workers: [standIn("payments"), standIn("orders"), standIn("events")] });

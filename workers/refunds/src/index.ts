@@ -1,12 +1,14 @@
-import { createLogger, createServiceApp, d1Check, mountHealth, relayOutbox } from "@tickets/common";
+import { createLogger, createServiceApp, d1Check, mountHealth, queueCheck, relayOutbox } from "@tickets/common";
 import type { Env } from "./env";
 import { getDb } from "./db/client";
 import { handleQueue } from "./queue";
+import { mountRoutes } from "./routes";
 
 export type { Env } from "./env";
 
 const app = createServiceApp<Env>("refunds");
-mountHealth(app, (env) => ({ db: d1Check(env.DB) }));
+mountHealth(app, (env) => ({ db: d1Check(env.DB), refundsInbox: queueCheck(env.REFUNDS_INBOX) }));
+mountRoutes(app);
 
 export default {
   fetch: app.fetch,

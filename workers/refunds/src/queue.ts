@@ -2,8 +2,12 @@ import { consumeInbox, createLogger, parkDeadLetters, relayOutbox, type EventHan
 import type { Env } from "./env";
 import { getDb } from "./db/client";
 import { handleRefundRequired } from "./domain/automatic-refund";
+import { handleRefundRequested } from "./domain/buyer-refund";
 
-/** refunds-inbox: RefundRequired from the checkout saga; refunds-dlq: parked for an operator. */
+/**
+ * refunds-inbox: RefundRequired from the checkout saga and RefundRequested from buyers (both
+ * settled through payments); refunds-dlq: parked for an operator.
+ */
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env) {
   const db = getDb(env.DB);
   const log = createLogger({ service: "refunds", queue: batch.queue });
@@ -12,9 +16,13 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env) {
     log.warn("dead_letters_parked", { count: batch.messages.length });
     return;
   }
+  const deps = { db, payments: env.PAYMENTS_RPC, log };
   const handlers: EventHandlers = {
     RefundRequired: async (event) => {
-      await handleRefundRequired({ db, payments: env.PAYMENTS_RPC, log }, event);
+      await handleRefundRequired(deps, event);
+    },
+    RefundRequested: async (event) => {
+      await handleRefundRequested(deps, event);
     },
   };
   await consumeInbox(batch, db as never, handlers, "refunds");

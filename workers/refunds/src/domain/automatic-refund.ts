@@ -1,14 +1,8 @@
-import { and, eq, inArray } from "drizzle-orm";
 import { ulid } from "ulid";
-import { makeEvent, stampedOutboxInsert, type Envelope, type Logger } from "@tickets/common";
-import type { Db } from "../db/client";
-import { refunds, type RefundRow } from "../db/schema";
-import type { PaymentsRefundApi } from "../env";
-
-export type RefundDeps = { db: Db; payments: PaymentsRefundApi; log: Logger };
-
-/** Statuses in which the refund is not decided yet (a retry may call VNPAY again). */
-const OPEN = ["requested", "processing"];
+import type { Envelope } from "@tickets/common";
+import type { RefundRow } from "../db/schema";
+import { refunds } from "../db/schema";
+import { loadRefund, settleRefund, type RefundDeps } from "./settle";
 
 /**
  * RefundRequired (a payment the saga could not honour): one refund record per order, the money
@@ -35,29 +29,6 @@ export async function handleRefundRequired(deps: RefundDeps, event: Envelope<"Re
       updatedAt: now,
     })
     .onConflictDoNothing();
-  const refund = (await db.select().from(refunds).where(eq(refunds.orderId, p.orderId)).get())!;
-  if (!OPEN.includes(refund.status)) return refund;
-
-  const result = await deps.payments.refund({
-    orderId: refund.orderId,
-    amountVnd: refund.amountVnd,
-    reason: refund.reason,
-    requestedBy: "system",
-  });
-  const ref = { orderId: refund.orderId, eventId: refund.eventId, buyerId: refund.buyerId, buyerEmail: refund.buyerEmail ?? undefined };
-  const cause = { correlationId: event.correlationId, causationId: event.id };
-  const outcome =
-    result.status === "succeeded"
-      ? makeEvent("RefundSucceeded", { ...ref, refundId: refund.id, amountVnd: refund.amountVnd }, cause)
-      : makeEvent("RefundFailed", { ...ref, refundId: refund.id, reason: `${result.responseCode}: ${result.message}` }, cause);
-
-  const update = db
-    .update(refunds)
-    .set({ status: result.status, responseCode: result.responseCode, message: result.message, lastEventId: outcome.id, updatedAt: Date.now() })
-    .where(and(eq(refunds.id, refund.id), inArray(refunds.status, OPEN)));
-  const built = update.toSQL();
-  const d1 = db.$client as D1Database;
-  await d1.batch([d1.prepare(built.sql).bind(...built.params), stampedOutboxInsert(d1, outcome, "refunds", refund.id)]);
-  deps.log.info("automatic_refund", { orderId: refund.orderId, refundId: refund.id, status: result.status, responseCode: result.responseCode });
-  return { ...refund, status: result.status };
+  const refund = (await loadRefund(db, { orderId: p.orderId }))!;
+  return settleRefund(deps, refund, "system", { correlationId: event.correlationId, causationId: event.id });
 }
