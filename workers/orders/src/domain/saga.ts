@@ -97,6 +97,14 @@ export function sagaHandlers(deps: SagaDeps): EventHandlers {
     async RefundSucceeded(event) {
       const order = await mustLoad(db, event.payload.orderId);
       const to: OrderStatus = event.payload.amountVnd >= order.row.totalVnd ? "refunded" : "partially_refunded";
+      if (order.row.status === "confirmed") {
+        // Its tickets are void now, so their stock goes back on sale (a late payment's refund never
+        // had stock sold). Before the transition: restock is idempotent per order in the
+        // inventory object, so a retry after a crash in between simply repeats it.
+        const stock = deps.inventory(order.row.eventId) as InventoryApi & { restock(orderId: string): Promise<{ restocked: number }> };
+        const { restocked } = await stock.restock(order.row.id);
+        log.info("refund_restocked", { orderId: order.row.id, restocked });
+      }
       await transition(db, order.row.id, to, { patch: { note: `Refund ${event.payload.refundId} succeeded (${event.payload.amountVnd} VND)` } });
     },
 
