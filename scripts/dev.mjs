@@ -1,5 +1,6 @@
 // `npm run dev`: the whole platform on http://localhost:8787 with persisted local state.
-import { startStack } from "./stack.mjs";
+import { startStack, ROOT, WORKERS } from "./stack.mjs";
+import { startCronTicker, workerCrons } from "./cron.mjs";
 
 const port = Number(process.env.PORT ?? 8787);
 const stack = await startStack({ port });
@@ -16,6 +17,9 @@ console.log(`
 ${stack.notes.map((n) => `  ${n}`).join("\n")}
   State persists in .wrangler/state (delete it to start over). Ctrl+C stops.
 `);
-const shutdown = async () => { await stack.stop(); process.exit(0); };
+const crons = workerCrons(ROOT, WORKERS);
+const stopCrons = startCronTicker(stack.baseUrl, crons);
+console.log(`  Cron Triggers run locally every minute: ${crons.map((c) => `${c.worker} "${c.cron}"`).join(", ")}\n`);
+const shutdown = async () => { stopCrons(); await stack.stop(); process.exit(0); };
 process.on("SIGINT", shutdown);
 process.on("SIGTERM", shutdown);

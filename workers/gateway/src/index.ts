@@ -4,7 +4,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { bodyLimit } from "hono/body-limit";
 import { Scalar } from "@scalar/hono-api-reference";
 import { ApiError, errorResponse, handleError, requestContext, type Identity } from "@tickets/common";
-import { SANDBOX_PATH, SERVICE_BINDINGS, routeClass, serviceFor } from "./routes-table";
+import { DEV_CRON_PATH, SANDBOX_PATH, SERVICE_BINDINGS, routeClass, serviceFor } from "./routes-table";
 import { TokenVerifier, type AuthKeysApi } from "./authenticate";
 import { enforceRateLimit } from "./rate-limit";
 import { forward } from "./proxy";
@@ -16,6 +16,7 @@ export type Env = {
 } & {
   AUTH_KEYS: Service<AuthKeysApi & Rpc.WorkerEntrypointBranded> | (Fetcher & AuthKeysApi);
   VNPAY_SANDBOX?: Fetcher;
+  DEV_CRON?: Fetcher;
   RL_AUTH: RateLimit;
   RL_WRITE: RateLimit;
   RL_READ: RateLimit;
@@ -96,6 +97,9 @@ app.all("*", async (c) => {
   const requestId = c.get("requestId");
   if (c.env.VNPAY_SANDBOX && SANDBOX_PATH.test(url.pathname)) {
     return forward(c.env.VNPAY_SANDBOX, c.req.raw, { requestId, identity: null, secret: c.env.INTERNAL_AUTH_SECRET, publicOrigin: url.origin });
+  }
+  if (c.env.DEV_CRON && DEV_CRON_PATH === url.pathname) {
+    return forward(c.env.DEV_CRON, c.req.raw, { requestId, identity: null, secret: c.env.INTERNAL_AUTH_SECRET, publicOrigin: url.origin });
   }
   const service = serviceFor(url.pathname);
   if (!service) return errorResponse(404, "not_found", "No such route");

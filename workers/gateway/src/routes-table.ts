@@ -34,6 +34,9 @@ export function serviceFor(pathname: string): ServiceName | null {
 /** Paths the local VNPAY emulator serves to browsers (development only: the binding exists only there). */
 export const SANDBOX_PATH = /^\/(paymentv2|merchant_webapi)\//;
 
+/** The local cron driver (development only, like the sandbox: no such binding in production). */
+export const DEV_CRON_PATH = "/__dev/cron";
+
 /**
  * Rate-limit classes: credentials endpoints are the tightest, writes next, reads looser, and
  * VNPAY's server-to-server callbacks (few source addresses, every one signed) the loosest, so a
