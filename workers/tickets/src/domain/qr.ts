@@ -8,7 +8,7 @@ export const qrUrl = (ticketId: string) => `/api/tickets/${ticketId}/qr.png`;
 const PNG_OPTIONS = { filterType: 2, colorType: 0, deflateStrategy: 0 };
 
 export async function renderQrPng(code: string): Promise<Uint8Array> {
-  const png = await QRCode.toBuffer(code, { type: "png", errorCorrectionLevel: "M", margin: 2, scale: 5, rendererOpts: PNG_OPTIONS });
+  const png = await QRCode.toBuffer(code, { type: "png", errorCorrectionLevel: "M", margin: 4, scale: 5, rendererOpts: PNG_OPTIONS });
   return new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
 }
 
