@@ -1,10 +1,8 @@
 import type { EventInventory } from "../../../durable-objects/event-inventory";
-import type { Role } from "@tickets/common";
+import type { AuthRpc } from "../../auth/src/rpc";
 
-/** What the events worker needs from the auth worker's AuthRpc entrypoint. */
-export interface AuthLookup {
-  findUserByEmail(email: string): Promise<{ id: string; email: string; name: string; roles: Role[] } | null>;
-}
+/** What the events worker calls on the auth worker's AuthRpc entrypoint. */
+export type AuthLookup = Pick<AuthRpc, "findUserByEmail">;
 
 export type Env = {
   DB: D1Database;

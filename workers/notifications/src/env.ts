@@ -1,24 +1,14 @@
+import type { AuthRpc } from "../../auth/src/rpc";
+import type { EventsRpc } from "../../events/src/rpc";
+import type { OrdersRpc } from "../../orders/src/rpc";
 import type { TicketsApi } from "../../tickets/src/rpc";
 
 export type Locale = "vi" | "en";
 
-/** What notifications needs from other workers (their RPC entrypoints, see INTERFACES.md). */
-export interface AuthApi {
-  getUser(id: string): Promise<{ id: string; email: string; name: string; locale: Locale; phone: string | null } | null>;
-}
-export interface EventsApi {
-  getEventSummary(eventId: string): Promise<{ id: string; title: string; venue: string; city: string | null; startsAt: string } | null>;
-}
-export interface OrdersApi {
-  getOrder(orderId: string): Promise<{
-    id: string;
-    eventId: string;
-    buyerId: string;
-    buyerEmail: string;
-    totalVnd: number;
-    items: Array<{ ticketTypeId: string; quantity: number; name: string; unitPriceVnd: number }>;
-  } | null>;
-}
+/** What notifications calls on other workers' RPC entrypoints. */
+export type AuthApi = Pick<AuthRpc, "getUser">;
+export type EventsApi = Pick<EventsRpc, "getEventSummary">;
+export type OrdersApi = Pick<OrdersRpc, "getOrder">;
 
 export type Env = {
   DB: D1Database;

@@ -1,20 +1,7 @@
-/** What tickets needs from the events worker (its EventsRpc entrypoint, see INTERFACES.md). */
-export interface EventsApi {
-  getEventAccess(
-    eventId: string,
-    userId: string,
-  ): Promise<{ exists: boolean; organizerId: string | null; isOrganizer: boolean; isStaff: boolean }>;
-  getEventSummary(eventId: string): Promise<{
-    id: string;
-    title: string;
-    venue: string;
-    city: string | null;
-    startsAt: string;
-    endsAt: string;
-    status: "draft" | "published";
-    organizerId: string;
-  } | null>;
-}
+import type { EventsRpc } from "../../events/src/rpc";
+
+/** What tickets calls on the events worker's EventsRpc entrypoint. */
+export type EventsApi = Pick<EventsRpc, "getEventAccess" | "getEventSummary">;
 
 export type Env = {
   DB: D1Database;
