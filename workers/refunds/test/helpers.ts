@@ -63,6 +63,8 @@ export async function orderOf(opts: { status?: OrderSummary["status"]; totalVnd?
     buyerEmail: buyer.email,
     status: opts.status ?? "confirmed",
     totalVnd: opts.totalVnd ?? 600_000,
+    items: [{ ticketTypeId: `tt-${eventId}`, name: "Standard", unitPriceVnd: opts.totalVnd ?? 600_000, quantity: 1 }],
+    holdExpiresAt: new Date().toISOString(),
     createdAt: new Date().toISOString(),
   };
   await orders.setOrder(order);
