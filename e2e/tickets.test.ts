@@ -5,7 +5,7 @@ import { Client, eventually, uniqueEmail } from "./client";
 
 // Tickets, check-in and the confirmation message on the booted stack: an organizer publishes an
 // event, a buyer pays at the VNPAY sandbox, and the saga issues signed QR tickets.
-// (Voiding by a succeeded refund is covered in workers/tickets/test: no public route refunds yet.)
+// (Voiding by a succeeded refund, and check-in refusing void tickets, is covered in e2e/refunds.test.ts.)
 
 type Ticket = { id: string; code: string; status: string; qrUrl: string };
 
