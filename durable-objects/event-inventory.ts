@@ -287,6 +287,7 @@ export class EventInventory extends DurableObject<InventoryEnv> {
     if (existing && (existing.status === "active" || existing.status === "sold")) {
       return { result: this.answer(existing, true), changed: false };
     }
+    if (existing && req.rehold === false) return fail("hold_ended", "This order's hold has ended (expired or released); nothing was held");
     const ev = this.store.event();
     if (!ev || ev.status !== "published") return fail("not_on_sale", "This event is not on sale");
     if (ev.event_id !== req.eventId) throw new Error(`inventory object of ${ev.event_id} got a hold for ${req.eventId}`);

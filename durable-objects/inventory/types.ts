@@ -3,13 +3,25 @@
 export type HoldItem = { ticketTypeId: string; quantity: number };
 export type PricedItem = HoldItem & { name: string; unitPriceVnd: number };
 
-export type HoldFailureCode = "sold_out" | "limit_exceeded" | "sales_closed" | "unknown_ticket_type" | "not_on_sale";
+export type HoldFailureCode = "sold_out" | "limit_exceeded" | "sales_closed" | "unknown_ticket_type" | "not_on_sale" | "hold_ended";
 
 export type HoldResult =
   | { ok: true; orderId: string; expiresAt: string; items: PricedItem[]; totalVnd: number; alreadyHeld: boolean }
   | { ok: false; code: HoldFailureCode; message: string; details?: unknown };
 
-export type HoldRequest = { orderId: string; eventId: string; buyerId: string; items: HoldItem[]; ttlSeconds: number };
+export type HoldRequest = {
+  orderId: string;
+  eventId: string;
+  buyerId: string;
+  items: HoldItem[];
+  ttlSeconds: number;
+  /**
+   * What to do when this orderId's earlier hold was released or expired: hold again (true, the
+   * default: a late payment) or answer `hold_ended` and hold nothing (false: a checkout retry
+   * must not take stock again for an order that already ended).
+   */
+  rehold?: boolean;
+};
 
 export type CommitResult = { ok: true; alreadyCommitted: boolean } | { ok: false; code: "hold_not_found" | "hold_expired" };
 
