@@ -1,18 +1,45 @@
+import { readD1Migrations } from "@cloudflare/vitest-plugin";
+import { buildSync } from "esbuild";
 import { fileURLToPath } from "node:url";
 import { workerProject } from "../../scripts/worker-project.ts";
 
-const fakes = fileURLToPath(new URL("./test/fakes/other-workers.mjs", import.meta.url));
-const standIn = (name: string, extra: Record<string, unknown> = {}) => ({
+// The workers orders binds, as one prebuilt bundle (auxiliary workers cannot be bundled by the
+// plugin): the real EventInventory Durable Object plus contract stand-ins for the RPC of events,
+// payments and tickets (test/fakes/events-worker.ts).
+const bundle = buildSync({
+  entryPoints: [fileURLToPath(new URL("./test/fakes/events-worker.ts", import.meta.url))],
+  bundle: true,
+  format: "esm",
+  platform: "neutral",
+  target: "es2022",
+  conditions: ["workerd", "worker", "browser"],
+  mainFields: ["module", "main"],
+  external: ["cloudflare:*", "node:*"],
+  write: false,
+}).outputFiles[0].text;
+
+const auxWorker = (name: string, extra: Record<string, unknown> = {}) => ({
   name,
-  modules: true,
-  scriptPath: fakes,
+  modules: [{ type: "ESModule", path: fileURLToPath(new URL(`./test/fakes/.${name}.bundle.mjs`, import.meta.url)), contents: bundle }],
   compatibilityDate: "2026-04-01",
+  compatibilityFlags: ["nodejs_compat"],
   ...extra,
 });
 
-// Cross-worker bindings need a worker on the other end for workerd to start: stand-ins here.
-// TEST_ORDERS_INBOX lets a test put a message on the real orders-inbox queue (retries, DLQ).
+// The inventory object gets what it has in the events worker: its SQLite storage, the events D1
+// (schema from migrations/events, for its availability flush and configuration bootstrap), and a
+// producer for its HoldExpired notices, on a queue of their own so that the tests deliver
+// HoldExpired to orders themselves. TEST_ORDERS_INBOX puts messages on the real orders-inbox queue.
 export default workerProject("orders", {
-  workers: [standIn("events", { durableObjects: { INVENTORY: "EventInventory" } }), standIn("payments"), standIn("tickets")],
+  workers: [
+    auxWorker("events", {
+      durableObjects: { INVENTORY: { className: "EventInventory", useSQLite: true } },
+      d1Databases: { DB: "orders-test-events-db" },
+      bindings: { EVENTS_MIGRATIONS: await readD1Migrations(fileURLToPath(new URL("../../migrations/events", import.meta.url))) },
+      queueProducers: { ORDERS_INBOX: { queueName: "orders-test-hold-notices" } },
+    }),
+    auxWorker("payments"),
+    auxWorker("tickets"),
+  ],
   miniflare: { queueProducers: { TEST_ORDERS_INBOX: { queueName: "orders-inbox" } } },
 });

@@ -3,6 +3,7 @@ import { signIdentity, type Identity } from "@tickets/common";
 import { ulid } from "ulid";
 import type { Env } from "../src/env";
 import type { InventoryApi } from "../src/ports";
+import type { AuditRow, Availability, InventoryConfig } from "../../../durable-objects/event-inventory";
 
 export const testEnv = env as unknown as Env;
 const worker = (exports as unknown as { default: Fetcher }).default;
@@ -45,20 +46,32 @@ export async function call(method: string, path: string, opts: CallOpts = {}) {
 export const placeOrder = (buyer: Identity, key: string, body: unknown) =>
   call("POST", "/api/orders", { as: buyer, body, headers: { "idempotency-key": key } });
 
-/** The stand-in inventory object (test/fakes/other-workers.mjs) with its test-only methods. */
-export type FakeInventory = InventoryApi & {
-  setup(types: Array<{ id: string; name: string; priceVnd: number; quantity: number; maxPerOrder?: number }>): Promise<void>;
+/**
+ * The event's inventory object: the real EventInventory (test/fakes/events-worker.ts) with one
+ * test hook, `expire`, that makes a hold's TTL run out now.
+ */
+export type TestInventory = InventoryApi & {
+  configure(cfg: InventoryConfig): Promise<{ ok: boolean }>;
   expire(orderId: string): Promise<boolean>;
-  availability(): Promise<Array<{ ticketTypeId: string; quantity: number; held: number; sold: number; available: number }>>;
-  stats(): Promise<{ holdCalls: number }>;
+  availability(): Promise<Availability[]>;
+  audit(): Promise<AuditRow[]>;
 };
-export const stock = (eventId: string) => testEnv.INVENTORY.get(testEnv.INVENTORY.idFromName(eventId)) as unknown as FakeInventory;
+export const stock = (eventId: string) => testEnv.INVENTORY.get(testEnv.INVENTORY.idFromName(eventId)) as unknown as TestInventory;
 
-/** A fresh event with one ticket type in the stand-in inventory. */
+/** A fresh published event with one ticket type (on sale now), configured in its inventory object. */
 export async function saleOf(quantity = 10, priceVnd = 250_000) {
   const eventId = `ev-${ulid()}`;
   const ticketTypeId = `tt-${ulid()}`;
-  await stock(eventId).setup([{ id: ticketTypeId, name: "General admission", priceVnd, quantity, maxPerOrder: 6 }]);
+  const startsAt = Date.now() + 30 * 86_400_000;
+  const configured = await stock(eventId).configure({
+    eventId,
+    revision: 1,
+    status: "published",
+    startsAt,
+    endsAt: startsAt + 3 * 3_600_000,
+    ticketTypes: [{ id: ticketTypeId, name: "General admission", priceVnd, quantity, maxPerOrder: 6, salesStartAt: null, salesEndAt: null }],
+  });
+  if (!configured.ok) throw new Error(`configure failed: ${JSON.stringify(configured)}`);
   return { eventId, ticketTypeId, available: async () => (await stock(eventId).availability())[0].available };
 }
 
@@ -73,4 +86,13 @@ export async function outboxRows(orderId: string, type?: string) {
 
 export async function orderStatus(orderId: string) {
   return (await testEnv.DB.prepare("SELECT status FROM orders WHERE id = ?1").bind(orderId).first<{ status: string }>())?.status;
+}
+
+/** Polls `check` until it holds (for work the worker finishes after answering, in waitUntil). */
+export async function eventually(check: () => Promise<boolean>, timeoutMs = 5_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

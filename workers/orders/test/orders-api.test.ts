@@ -86,7 +86,8 @@ describe("POST /api/orders", () => {
     expect(new Set(results.map((r) => r.json.order.id)).size).toBe(1);
     expect(new Set(results.filter((r) => r.status === 200).map((r) => r.json.paymentUrl)).size).toBe(1);
     expect(await sale.available()).toBe(48);
-    expect((await stock(sale.eventId).stats()).holdCalls).toBe(1);
+    const [audit] = await stock(sale.eventId).audit();
+    expect(audit).toMatchObject({ held: 2, heldFromHolds: 2 }); // one hold of 2
     const count = await testEnv.DB.prepare("SELECT COUNT(*) AS n FROM orders WHERE buyer_id = ?").bind(buyer.userId).first<{ n: number }>();
     expect(count?.n).toBe(1);
   });
