@@ -4,14 +4,15 @@
  */
 export type HoldItem = { ticketTypeId: string; quantity: number };
 export type PricedItem = HoldItem & { name: string; unitPriceVnd: number };
-export type HoldFailureCode = "sold_out" | "limit_exceeded" | "sales_closed" | "unknown_ticket_type" | "not_on_sale";
+export type HoldFailureCode = "sold_out" | "limit_exceeded" | "sales_closed" | "unknown_ticket_type" | "not_on_sale" | "hold_ended";
 export type HoldResult =
   | { ok: true; orderId: string; expiresAt: string; items: PricedItem[]; totalVnd: number; alreadyHeld: boolean }
   | { ok: false; code: HoldFailureCode; message: string; details?: unknown };
 export type CommitResult = { ok: true; alreadyCommitted: boolean } | { ok: false; code: "hold_not_found" | "hold_expired" };
 
 export interface InventoryApi {
-  hold(req: { orderId: string; eventId: string; buyerId: string; items: HoldItem[]; ttlSeconds: number }): Promise<HoldResult>;
+  /** `rehold: false`: an order whose hold was released or expired answers `hold_ended` (default: holds again). */
+  hold(req: { orderId: string; eventId: string; buyerId: string; items: HoldItem[]; ttlSeconds: number; rehold?: boolean }): Promise<HoldResult>;
   release(orderId: string): Promise<{ released: boolean }>;
   commit(orderId: string): Promise<CommitResult>;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { hashOrderRequest } from "../src/domain/idempotency";
-import { admin, call, key, outboxRows, placeOrder, saleOf, stock, testEnv, user } from "./helpers";
+import { SUBSCRIPTIONS } from "@tickets/common";
+import { deriveOrderId } from "../src/domain/order-id";
+import { admin, call, eventually, key, outboxRows, placeOrder, saleOf, stock, testEnv, user } from "./helpers";
 
 describe("POST /api/orders", () => {
   it("holds the tickets and answers 201 with a pending order and its payment URL", async () => {
@@ -19,9 +20,24 @@ describe("POST /api/orders", () => {
     expect(paymentUrl).toContain("/paymentv2/vpcpay.html?");
     expect(paymentUrl).toContain(`vnp_TxnRef=${order.id}`);
     expect(await sale.available()).toBe(8);
-    const created = await outboxRows(order.id, "OrderCreated");
-    expect(created).toHaveLength(1);
-    expect(created[0].event.payload).toMatchObject({ orderId: order.id, buyerId: buyer.userId, totalVnd: 600_000 });
+    // Nobody subscribes to OrderCreated yet: no outbox row for it on the hot path.
+    expect(SUBSCRIPTIONS.OrderCreated).toEqual([]);
+    expect(await outboxRows(order.id, "OrderCreated")).toHaveLength(0);
+  });
+
+  it("records OrderCreated in the outbox with the order once somebody subscribes to it", async () => {
+    const sale = await saleOf(10, 300_000);
+    const buyer = user();
+    SUBSCRIPTIONS.OrderCreated.push("notifications");
+    try {
+      const res = await placeOrder(buyer, key(), { eventId: sale.eventId, items: [{ ticketTypeId: sale.ticketTypeId, quantity: 1 }] });
+      expect(res.status).toBe(201);
+      const created = await outboxRows(res.json.order.id, "OrderCreated");
+      expect(created).toHaveLength(1);
+      expect(created[0].event.payload).toMatchObject({ orderId: res.json.order.id, buyerId: buyer.userId, totalVnd: 300_000 });
+    } finally {
+      SUBSCRIPTIONS.OrderCreated.length = 0;
+    }
   });
 
   it("uses HOLD_TTL_SECONDS for the hold", async () => {
@@ -216,21 +232,16 @@ describe("OpenAPI", () => {
   });
 });
 
-describe("a request that died holding its Idempotency-Key", () => {
-  it("is taken over by a retry after 30 s, which reuses its order id and hold", async () => {
+describe("retries whose earlier request died or whose order ended", () => {
+  it("a retry after the request died holding the tickets (no order written) reuses that hold", async () => {
     const sale = await saleOf(10);
     const buyer = user();
     const k = key();
     const body = { eventId: sale.eventId, items: [{ ticketTypeId: sale.ticketTypeId, quantity: 2 }] };
-    // What the crashed request left: its claim and its hold, no order.
-    const orderId = `01CRASHED${Date.now()}`;
-    const old = Date.now() - 31_000;
-    await testEnv.DB.prepare(
-      "INSERT INTO idempotency_keys (buyer_id, key, body_hash, order_id, status, created_at, updated_at) VALUES (?, ?, ?, ?, 'pending', ?, ?)",
-    )
-      .bind(buyer.userId, k, await hashOrderRequest(body), orderId, old, old)
-      .run();
-    await stock(sale.eventId).hold({ orderId, eventId: sale.eventId, buyerId: buyer.userId, items: body.items, ttlSeconds: 900 });
+    // What the dead request left: the hold under the key's order id, no order.
+    const orderId = await deriveOrderId(buyer.userId, k);
+    const held = await stock(sale.eventId).hold({ orderId, eventId: sale.eventId, buyerId: buyer.userId, items: body.items, ttlSeconds: 900 });
+    expect(held.ok).toBe(true);
     expect(await sale.available()).toBe(8);
 
     const res = await placeOrder(buyer, k, body);
@@ -238,5 +249,95 @@ describe("a request that died holding its Idempotency-Key", () => {
     expect(res.json.order.id).toBe(orderId);
     expect(await sale.available()).toBe(8);
     expect((await placeOrder(buyer, k, body)).json.order.id).toBe(orderId);
+  });
+
+  it("a retry after that hold ran out, still with no order, holds afresh under the same order id", async () => {
+    const sale = await saleOf(10);
+    const buyer = user();
+    const k = key();
+    const body = { eventId: sale.eventId, items: [{ ticketTypeId: sale.ticketTypeId, quantity: 2 }] };
+    const orderId = await deriveOrderId(buyer.userId, k);
+    await stock(sale.eventId).hold({ orderId, eventId: sale.eventId, buyerId: buyer.userId, items: body.items, ttlSeconds: 900 });
+    expect(await stock(sale.eventId).expire(orderId)).toBe(true);
+    expect(await sale.available()).toBe(10);
+
+    const res = await placeOrder(buyer, k, body);
+    expect(res.status).toBe(201);
+    expect(res.json.order.id).toBe(orderId);
+    expect(await sale.available()).toBe(8);
+  });
+
+  it("a retry of an order whose hold expired gets that order back and holds nothing again", async () => {
+    const sale = await saleOf(5);
+    const buyer = user();
+    const k = key();
+    const body = { eventId: sale.eventId, items: [{ ticketTypeId: sale.ticketTypeId, quantity: 2 }] };
+    const first = await placeOrder(buyer, k, body);
+    expect(first.status).toBe(201);
+    await stock(sale.eventId).expire(first.json.order.id);
+    expect(await sale.available()).toBe(5);
+
+    const again = await placeOrder(buyer, k, body);
+    expect(again.status).toBe(200);
+    expect(again.json.order.id).toBe(first.json.order.id);
+    expect(await sale.available()).toBe(5);
+    const [audit] = await stock(sale.eventId).audit();
+    expect(audit).toMatchObject({ held: 0, heldFromHolds: 0 });
+  });
+
+  it("a retry of a cancelled order gets the cancelled order back and holds nothing again", async () => {
+    const sale = await saleOf(5);
+    const buyer = user();
+    const k = key();
+    const body = { eventId: sale.eventId, items: [{ ticketTypeId: sale.ticketTypeId, quantity: 2 }] };
+    const first = await placeOrder(buyer, k, body);
+    expect((await call("POST", `/api/orders/${first.json.order.id}/cancel`, { as: buyer })).status).toBe(200);
+    const again = await placeOrder(buyer, k, body);
+    expect(again.status).toBe(200);
+    expect(again.json.order).toMatchObject({ id: first.json.order.id, status: "cancelled" });
+    expect(again.json.paymentUrl).toBeNull();
+    expect(await sale.available()).toBe(5);
+  });
+
+  it("answers 422 for a key reused with another body after its order ended", async () => {
+    const sale = await saleOf(5);
+    const buyer = user();
+    const k = key();
+    const first = await placeOrder(buyer, k, { eventId: sale.eventId, items: [{ ticketTypeId: sale.ticketTypeId, quantity: 1 }] });
+    await stock(sale.eventId).expire(first.json.order.id);
+    const other = await placeOrder(buyer, k, { eventId: sale.eventId, items: [{ ticketTypeId: sale.ticketTypeId, quantity: 2 }] });
+    expect(other.status).toBe(422);
+    expect(other.json.error.code).toBe("idempotency_key_reused");
+    expect(await sale.available()).toBe(5);
+  });
+
+  it("answers 422 for a key reused for another event, and gives back what that event's object held", async () => {
+    const [a, b] = [await saleOf(5), await saleOf(5)];
+    const buyer = user();
+    const k = key();
+    expect((await placeOrder(buyer, k, { eventId: a.eventId, items: [{ ticketTypeId: a.ticketTypeId, quantity: 1 }] })).status).toBe(201);
+    const other = await placeOrder(buyer, k, { eventId: b.eventId, items: [{ ticketTypeId: b.ticketTypeId, quantity: 1 }] });
+    expect(other.status).toBe(422);
+    expect(other.json.error.code).toBe("idempotency_key_reused");
+    await eventually(async () => (await b.available()) === 5);
+    expect(await a.available()).toBe(4);
+    const again = await placeOrder(buyer, k, { eventId: b.eventId, items: [{ ticketTypeId: b.ticketTypeId, quantity: 1 }] });
+    expect(again.status).toBe(422);
+    expect(await b.available()).toBe(5);
+  });
+});
+
+describe("the inventory object's rehold option", () => {
+  it("answers hold_ended for an ended hold with rehold: false, and holds again by default (late payments)", async () => {
+    const sale = await saleOf(5);
+    const inv = stock(sale.eventId);
+    const req = { orderId: `o-${Date.now()}`, eventId: sale.eventId, buyerId: user().userId, items: [{ ticketTypeId: sale.ticketTypeId, quantity: 2 }], ttlSeconds: 900 };
+    expect(await inv.hold({ ...req, rehold: false })).toMatchObject({ ok: true, alreadyHeld: false });
+    expect(await inv.hold({ ...req, rehold: false })).toMatchObject({ ok: true, alreadyHeld: true });
+    await inv.release(req.orderId);
+    expect(await inv.hold({ ...req, rehold: false })).toMatchObject({ ok: false, code: "hold_ended" });
+    expect(await sale.available()).toBe(5);
+    expect(await inv.hold(req)).toMatchObject({ ok: true, alreadyHeld: false });
+    expect(await sale.available()).toBe(3);
   });
 });

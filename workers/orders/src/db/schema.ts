@@ -1,7 +1,7 @@
 import { sqliteTable, text, integer, primaryKey, index } from "drizzle-orm/sqlite-core";
 export { outbox, processedEvents, deadLetters } from "@tickets/common";
 
-/** Mirrors migrations/orders/0002_orders.sql. Times are ms since the epoch. */
+/** Mirrors migrations/orders/0002_orders.sql and 0003_derived_order_ids.sql. Times are ms since the epoch. */
 export const orders = sqliteTable(
   "orders",
   {
@@ -19,10 +19,12 @@ export const orders = sqliteTable(
     paidAt: integer("paid_at"),
     note: text("note"),
     lastEventId: text("last_event_id"),
+    /** SHA-256 of the canonical checkout request (a key reused with another body → 422). */
+    bodyHash: text("body_hash").notNull().default(""),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
-  (t) => [index("orders_by_buyer").on(t.buyerId, t.id), index("orders_by_status_expiry").on(t.status, t.holdExpiresAt)],
+  (t) => [index("orders_by_buyer_created").on(t.buyerId, t.createdAt, t.id), index("orders_by_status_expiry").on(t.status, t.holdExpiresAt)],
 );
 
 export const orderItems = sqliteTable(
@@ -37,22 +39,6 @@ export const orderItems = sqliteTable(
   (t) => [primaryKey({ columns: [t.orderId, t.ticketTypeId] })],
 );
 
-export const idempotencyKeys = sqliteTable(
-  "idempotency_keys",
-  {
-    buyerId: text("buyer_id").notNull(),
-    key: text("key").notNull(),
-    bodyHash: text("body_hash").notNull(),
-    orderId: text("order_id").notNull(),
-    status: text("status").notNull(),
-    error: text("error"),
-    createdAt: integer("created_at").notNull(),
-    updatedAt: integer("updated_at").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.buyerId, t.key] })],
-);
-
-export const schema = { orders, orderItems, idempotencyKeys };
+export const schema = { orders, orderItems };
 export type OrderRow = typeof orders.$inferSelect;
 export type OrderItemRow = typeof orderItems.$inferSelect;
-export type IdempotencyRow = typeof idempotencyKeys.$inferSelect;

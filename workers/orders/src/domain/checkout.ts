@@ -1,88 +1,84 @@
-import { ulid } from "ulid";
 import { ApiError, SUBSCRIPTIONS, makeEvent, outboxInsert, relayOutbox, type Identity, type Logger } from "@tickets/common";
+import { and, eq, isNull } from "drizzle-orm";
 import { holdTtlSeconds, inventory, type Env } from "../env";
 import type { Db } from "../db/client";
 import { orderItems, orders, type OrderItemRow, type OrderRow } from "../db/schema";
-import type { HoldResult } from "../ports";
+import type { HoldItem, HoldResult, InventoryApi } from "../ports";
 import { canonicalOrderRequest, hashOrderRequest, type OrderRequest } from "./idempotency";
-import { claimKey, markKeyDone, markKeyFailed, readKey, releaseKey, takeOverStaleClaim } from "./idempotency-store";
-import { fromStoredError, holdFailureError, toStoredError } from "./hold-errors";
-import { loadOrder } from "./repo";
+import { deriveOrderId } from "./order-id";
+import { holdFailureError } from "./hold-errors";
+import { loadOrder, type LoadedOrder } from "./repo";
 import { orderView, type OrderView } from "./view";
-import { eq, and, isNull } from "drizzle-orm";
 
 export type CheckoutDeps = { env: Env; db: Db; waitUntil: (p: Promise<unknown>) => void; log: Logger };
 export type CheckoutRequest = { buyer: Identity; key: string; body: OrderRequest; publicOrigin: string; clientIp: string };
 export type CheckoutResult = { created: boolean; order: OrderView; paymentUrl: string | null };
 
-/** How long a retry waits for a concurrent request with the same key to finish. */
-const WAIT_FOR_WINNER_MS = 8_000;
-const POLL_MS = 50;
-/** A claim untouched this long belongs to a request that died: a retry may take it over. */
-const STALE_CLAIM_MS = 30_000;
+type Attempt = { deps: CheckoutDeps; req: CheckoutRequest; request: OrderRequest; orderId: string; bodyHash: string; stock: InventoryApi };
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const keyReused = () => new ApiError(422, "idempotency_key_reused", "This Idempotency-Key was already used for a different request");
 
 /**
- * POST /api/orders. The (buyer, Idempotency-Key) claim comes first, so concurrent retries
- * of one request make one hold: the winner holds, pays and writes; the others wait for its
- * answer and return the same order.
+ * POST /api/orders. The order id is derived from (buyer, Idempotency-Key), so retries of one
+ * request (concurrent or not) are one order without an idempotency write of their own:
+ * - the inventory object holds once per order id (a retry gets `alreadyHeld` and the held
+ *   items, which must be the ones asked for, else 422);
+ * - `rehold: false`: the retry of an order whose hold already ended (expired, cancelled) holds
+ *   nothing and gets that order back;
+ * - the orders primary key lets one write win; a retry that loses loads the winner's order and
+ *   answers it (200), or 422 if the key was used with another body (the body hash is stored).
+ * The hot path is one object call, then one D1 batch in parallel with the payment URL; a
+ * refused hold (sold out) touches no database at all.
  */
 export async function placeOrder(deps: CheckoutDeps, req: CheckoutRequest): Promise<CheckoutResult> {
   const request = canonicalOrderRequest(req.body);
-  const bodyHash = await hashOrderRequest(request);
-  const buyerId = req.buyer.userId;
-  const deadline = Date.now() + WAIT_FOR_WINNER_MS;
-  for (;;) {
-    const orderId = ulid();
-    if (await claimKey(deps.db, buyerId, req.key, bodyHash, orderId)) return execute(deps, req, request, orderId);
-    for (;;) {
-      const row = await readKey(deps.db, buyerId, req.key);
-      if (!row) break; // the holder gave the key back after a transient failure: claim it again
-      if (row.bodyHash !== bodyHash) {
-        throw new ApiError(422, "idempotency_key_reused", "This Idempotency-Key was already used for a different request");
-      }
-      if (row.status === "done") return replay(deps, req, row.orderId);
-      if (row.status === "failed") throw fromStoredError(JSON.parse(row.error ?? "{}"));
-      if (Date.now() - row.updatedAt > STALE_CLAIM_MS && (await takeOverStaleClaim(deps.db, row))) {
-        return execute(deps, req, request, row.orderId);
-      }
-      if (Date.now() > deadline) break;
-      await sleep(POLL_MS);
-    }
-    if (Date.now() > deadline) {
-      throw new ApiError(409, "request_in_progress", "A request with this Idempotency-Key is still being processed; retry shortly", undefined, {
-        "retry-after": "1",
-      });
-    }
+  const [orderId, bodyHash] = await Promise.all([deriveOrderId(req.buyer.userId, req.key), hashOrderRequest(request)]);
+  const a: Attempt = { deps, req, request, orderId, bodyHash, stock: inventory(deps.env, request.eventId) };
+
+  let hold = await holdStock(a, false);
+  if (!hold.ok && hold.code === "hold_ended") {
+    const ended = await loadOrder(deps.db, orderId);
+    if (ended) return replay(a, ended);
+    // The hold ran out (or was given back) before any order was written: the request that
+    // made it died. Nothing was bought under this key, so this retry starts it afresh.
+    hold = await holdStock(a, true);
+  }
+  if (!hold.ok) throw holdFailureError(hold.code, hold.message, hold.details);
+  if (!sameItems(hold.items, request.items)) throw keyReused(); // the key's hold is for other items
+  if (hold.alreadyHeld) {
+    const found = await loadOrder(deps.db, orderId);
+    if (found) return replay(a, found);
+    // Held, but no order yet: a concurrent retry is writing it, or the request that held died.
+  }
+  return write(a, hold);
+}
+
+async function holdStock(a: Attempt, rehold: boolean): Promise<HoldResult> {
+  try {
+    return await a.stock.hold({
+      orderId: a.orderId,
+      eventId: a.request.eventId,
+      buyerId: a.req.buyer.userId,
+      items: a.request.items,
+      ttlSeconds: holdTtlSeconds(a.deps.env),
+      rehold,
+    });
+  } catch (err) {
+    // Nothing to undo: if the hold was made and only its answer lost, a retry with the same key
+    // names the same order and finds it; without a retry it expires with its TTL.
+    a.deps.log.error("hold_failed", { orderId: a.orderId, error: (err as Error).message });
+    throw new ApiError(503, "inventory_unavailable", "Tickets cannot be held right now; retry with the same Idempotency-Key");
   }
 }
 
-async function execute(deps: CheckoutDeps, req: CheckoutRequest, request: OrderRequest, orderId: string): Promise<CheckoutResult> {
+async function write(a: Attempt, hold: Extract<HoldResult, { ok: true }>): Promise<CheckoutResult> {
+  const { deps, req, orderId } = a;
   const { env, db } = deps;
   const buyerId = req.buyer.userId;
-  const stock = inventory(env, request.eventId);
-  let hold: HoldResult;
-  try {
-    hold = await stock.hold({ orderId, eventId: request.eventId, buyerId, items: request.items, ttlSeconds: holdTtlSeconds(env) });
-  } catch (err) {
-    // The hold may have been made with only the answer lost: undo it (idempotent) before the
-    // key is freed for a retry under a new order id.
-    await Promise.allSettled([stock.release(orderId)]);
-    await releaseKey(db, buyerId, req.key, orderId);
-    deps.log.error("hold_failed", { orderId, error: (err as Error).message });
-    throw new ApiError(503, "inventory_unavailable", "Tickets cannot be held right now; retry with the same Idempotency-Key");
-  }
-  if (!hold.ok) {
-    const error = holdFailureError(hold.code, hold.message, hold.details);
-    await markKeyFailed(db, buyerId, req.key, orderId, toStoredError(error));
-    throw error;
-  }
-
   const now = Date.now();
   const row: OrderRow = {
     id: orderId,
-    eventId: request.eventId,
+    eventId: a.request.eventId,
     buyerId,
     buyerEmail: req.buyer.email,
     status: "pending_payment",
@@ -95,6 +91,7 @@ async function execute(deps: CheckoutDeps, req: CheckoutRequest, request: OrderR
     paidAt: null,
     note: null,
     lastEventId: null,
+    bodyHash: a.bodyHash,
     createdAt: now,
     updatedAt: now,
   };
@@ -105,44 +102,53 @@ async function execute(deps: CheckoutDeps, req: CheckoutRequest, request: OrderR
     unitPriceVnd: i.unitPriceVnd,
     quantity: i.quantity,
   }));
-  const created = makeEvent(
-    "OrderCreated",
-    { orderId, eventId: row.eventId, buyerId, buyerEmail: row.buyerEmail, totalVnd: row.totalVnd, items: hold.items, holdExpiresAt: hold.expiresAt },
-    { correlationId: orderId },
-  );
+  // OrderCreated has no subscribers today: then its outbox row is not written at all (one
+  // statement less in the hot batch); it comes back by itself once someone subscribes.
+  const notify = SUBSCRIPTIONS.OrderCreated.length > 0;
+  const created = notify
+    ? makeEvent(
+        "OrderCreated",
+        { orderId, eventId: row.eventId, buyerId, buyerEmail: row.buyerEmail, totalVnd: row.totalVnd, items: hold.items, holdExpiresAt: hold.expiresAt },
+        { correlationId: orderId },
+      )
+    : null;
+  const insertOrder = db.insert(orders).values(row);
+  const insertItems = db.insert(orderItems).values(items);
+  const batch = created ? db.batch([insertOrder, insertItems, outboxInsert(db as never, created)]) : db.batch([insertOrder, insertItems]);
 
   // The payment URL and the write do not depend on each other: one round trip for both.
-  const [written, payment] = await Promise.allSettled([
-    db.batch([db.insert(orders).values(row), db.insert(orderItems).values(items), outboxInsert(db as never, created), markKeyDone(db, buyerId, req.key, orderId)]),
-    paymentUrlFor(env, row, req),
-  ]);
+  const [written, payment] = await Promise.allSettled([batch, paymentUrlFor(env, row, req)]);
   if (written.status === "rejected") {
-    // A request that took over this claim (see STALE_CLAIM_MS) may have written the order first:
-    // then it is ours too, and its hold must not be released.
-    if (await loadOrder(db, orderId)) return replay(deps, req, orderId);
+    // Mostly the primary key: a concurrent retry wrote this order first, or the key already
+    // names an order (for this or another event).
+    const existing = await loadOrder(db, orderId).catch(() => null);
+    if (existing) {
+      if (existing.row.eventId !== row.eventId) {
+        // The key was used for another event: this object's hold under that order id is a stray.
+        deps.waitUntil(a.stock.release(orderId).catch(() => undefined));
+      }
+      return replay(a, existing);
+    }
     deps.log.error("order_write_failed", { orderId, error: (written.reason as Error)?.message });
-    await Promise.allSettled([stock.release(orderId), releaseKey(db, buyerId, req.key, orderId)]);
     throw new ApiError(503, "order_unavailable", "The order could not be saved; retry with the same Idempotency-Key");
   }
-  const paymentUrl = payment.status === "fulfilled" ? payment.value : null;
-  // OrderCreated has no subscribers today: then the row waits for the next relay (cron or any
-  // saga write) instead of costing this hot path two more D1 round trips.
-  if (SUBSCRIPTIONS[created.type].length) deps.waitUntil(relay(deps));
-  if (paymentUrl === null) {
-    deps.log.error("payment_url_failed", { orderId, error: ((payment as PromiseRejectedResult).reason as Error)?.message });
+  if (created) deps.waitUntil(relay(deps));
+  if (payment.status === "rejected") {
+    deps.log.error("payment_url_failed", { orderId, error: (payment.reason as Error)?.message });
     throw new ApiError(503, "payment_unavailable", "The payment could not be started; retry with the same Idempotency-Key");
   }
-  return { created: true, order: orderView(row, items), paymentUrl };
+  return { created: true, order: orderView(row, items), paymentUrl: payment.value };
 }
 
 /**
- * The same key and body again: the order it made. Its payment URL is kept only from the first
- * replay on (the first answer's URL is not written back, which would cost the hot path a D1
- * write); every URL made for the order is a valid one for the same TxnRef and amount.
+ * The same key and body again: the order it made (422 if the key made an order for another
+ * request). Its payment URL is kept only from the first replay on (the first answer's URL is not
+ * written back, which would cost the hot path a D1 write); every URL made for the order is a
+ * valid one for the same TxnRef and amount.
  */
-async function replay(deps: CheckoutDeps, req: CheckoutRequest, orderId: string): Promise<CheckoutResult> {
-  const found = await loadOrder(deps.db, orderId);
-  if (!found) throw new Error(`idempotency key points at missing order ${orderId}`);
+async function replay(a: Attempt, found: LoadedOrder): Promise<CheckoutResult> {
+  const { deps, req, orderId } = a;
+  if (found.row.bodyHash !== a.bodyHash) throw keyReused();
   let paymentUrl = found.row.paymentUrl;
   if (!paymentUrl && found.row.status === "pending_payment") {
     const made = await paymentUrlFor(deps.env, found.row, req).catch(() => {
@@ -156,6 +162,13 @@ async function replay(deps: CheckoutDeps, req: CheckoutRequest, orderId: string)
     paymentUrl = kept[0]?.paymentUrl ?? (await loadOrder(deps.db, orderId))?.row.paymentUrl ?? made;
   }
   return { created: false, order: orderView(found.row, found.items), paymentUrl };
+}
+
+/** The held items are exactly the (canonical) items asked for. */
+function sameItems(held: HoldItem[], asked: HoldItem[]): boolean {
+  if (held.length !== asked.length) return false;
+  const want = new Map(asked.map((i) => [i.ticketTypeId, i.quantity]));
+  return held.every((i) => want.get(i.ticketTypeId) === i.quantity);
 }
 
 async function paymentUrlFor(env: Env, order: OrderRow, req: CheckoutRequest): Promise<string> {

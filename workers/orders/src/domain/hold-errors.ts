@@ -16,7 +16,3 @@ export function holdFailureError(code: HoldFailureCode, message: string, details
   }
 }
 
-/** A stored failure (idempotency replay) back into the same error. */
-export type StoredError = { status: number; code: string; message: string; details?: unknown };
-export const toStoredError = (err: ApiError): StoredError => ({ status: err.status, code: err.code, message: err.message, details: err.details });
-export const fromStoredError = (e: StoredError) => new ApiError(e.status as never, e.code, e.message, e.details);

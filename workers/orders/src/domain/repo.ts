@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lt } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, or } from "drizzle-orm";
 import { stampedOutboxInsert, type Envelope } from "@tickets/common";
 import type { Db } from "../db/client";
 import { orderItems, orders, type OrderItemRow, type OrderRow } from "../db/schema";
@@ -14,22 +14,37 @@ export async function loadOrder(db: Db, orderId: string): Promise<LoadedOrder | 
   return rows[0] ? { row: rows[0], items } : null;
 }
 
-/** One page of a buyer's orders, newest first (ids are ULIDs, so id order is creation order). */
+/**
+ * One page of a buyer's orders, newest first. Order ids are derived from idempotency keys (not
+ * time-ordered), so pages go by creation time with the id as tie-break; the cursor is
+ * `<createdAt>.<id>` of the page's last order.
+ */
 export async function listOrders(db: Db, buyerId: string, limit: number, cursor?: string) {
+  const after = parseListCursor(cursor);
   const rows = await db
     .select()
     .from(orders)
-    .where(cursor ? and(eq(orders.buyerId, buyerId), lt(orders.id, cursor)) : eq(orders.buyerId, buyerId))
-    .orderBy(desc(orders.id))
+    .where(
+      after
+        ? and(eq(orders.buyerId, buyerId), or(lt(orders.createdAt, after.createdAt), and(eq(orders.createdAt, after.createdAt), lt(orders.id, after.id))))
+        : eq(orders.buyerId, buyerId),
+    )
+    .orderBy(desc(orders.createdAt), desc(orders.id))
     .limit(limit + 1);
   const page = rows.slice(0, limit);
   const items = page.length
     ? await db.select().from(orderItems).where(inArray(orderItems.orderId, page.map((r) => r.id))).orderBy(asc(orderItems.ticketTypeId))
     : [];
+  const last = page[page.length - 1];
   return {
     orders: page.map((row) => ({ row, items: items.filter((i) => i.orderId === row.id) })),
-    nextCursor: rows.length > limit ? page[page.length - 1].id : null,
+    nextCursor: rows.length > limit && last ? `${last.createdAt}.${last.id}` : null,
   };
+}
+
+function parseListCursor(cursor: string | undefined) {
+  const m = cursor ? /^(\d+)\.(.+)$/.exec(cursor) : null;
+  return m ? { createdAt: Number(m[1]), id: m[2] } : null;
 }
 
 type OrderPatch = Partial<Pick<OrderRow, "paymentId" | "paidAmountVnd" | "transactionNo" | "paidAt" | "note">>;
