@@ -7,3 +7,4 @@ export * from "./consumer";
 export * from "./app";
 export * from "./health";
 export * from "./service";
+export * from "./group-commit";
