@@ -1,19 +1,37 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
-import { createLogger } from "@tickets/common";
+import { createLogger, groupCommit } from "@tickets/common";
 import type { Env } from "./env";
-import { createPaymentUrl, type CreatePaymentUrlInput } from "./domain/payment-url";
+import { buildPaymentUrl, insertAttempts, type CreatePaymentUrlInput, type PaymentAttemptRow } from "./domain/payment-url";
 import { refundPayment, type RefundInput, type RefundOutcome } from "./domain/refund";
 import { vnpayTransport } from "./domain/vnpay-api";
 
 export type { CreatePaymentUrlInput, RefundInput, RefundOutcome };
 export type CreatePaymentUrlResult = { paymentUrl: string; txnRef: string };
 
+/**
+ * Payment attempts are recorded by group commit: during a flash sale the attempts of concurrent
+ * checkouts share one D1 round trip (each call still answers only once its row is written).
+ */
+const ATTEMPTS_WINDOW_MS = 10;
+const ATTEMPTS_PER_BATCH = 45;
+const attemptWriters = new WeakMap<D1Database, (row: PaymentAttemptRow, waitUntil: (p: Promise<unknown>) => void) => Promise<void>>();
+function recordAttempt(db: D1Database) {
+  let add = attemptWriters.get(db);
+  if (!add) {
+    add = groupCommit<PaymentAttemptRow>((rows) => insertAttempts(drizzle(db), rows), { windowMs: ATTEMPTS_WINDOW_MS, maxItems: ATTEMPTS_PER_BATCH });
+    attemptWriters.set(db, add);
+  }
+  return add;
+}
+
 /** Internal RPC for the orders and refunds workers (see /work/shared INTERFACES: PaymentsRpc). */
 export class PaymentsRpc extends WorkerEntrypoint<Env> {
   /** Signed VNPAY payment URL for an order (vnp_TxnRef = orderId); records the attempt. No outbound calls. */
   async createPaymentUrl(input: CreatePaymentUrlInput): Promise<CreatePaymentUrlResult> {
-    return createPaymentUrl(drizzle(this.env.DB), this.env, input);
+    const { paymentUrl, txnRef, attempt } = buildPaymentUrl(this.env, input);
+    await recordAttempt(this.env.DB)(attempt, (p) => this.ctx.waitUntil(p));
+    return { paymentUrl, txnRef };
   }
 
   /** Refunds the order's successful payment through VNPAY's refund API (verified answer). */

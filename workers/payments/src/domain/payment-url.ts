@@ -23,11 +23,13 @@ export type CreatePaymentUrlInput = z.infer<typeof createPaymentUrlInput>;
 
 const trimSlash = (s: string) => s.replace(/\/+$/, "");
 
+export type PaymentAttemptRow = typeof paymentAttempts.$inferInsert;
+
 /**
- * Builds the signed VNPAY payment URL for an order and records the attempt (one D1 write, no
- * outbound call: this runs on the flash-sale hot path). vnp_TxnRef is the order id.
+ * Builds the signed VNPAY payment URL for an order and the attempt row that records it (no I/O:
+ * this runs on the flash-sale hot path). vnp_TxnRef is the order id.
  */
-export async function createPaymentUrl(db: DrizzleD1Database<Record<string, unknown>>, env: Env, raw: CreatePaymentUrlInput, now = new Date()) {
+export function buildPaymentUrl(env: Env, raw: CreatePaymentUrlInput, now = new Date()) {
   const parsed = createPaymentUrlInput.safeParse(raw);
   if (!parsed.success) throw new TypeError(`createPaymentUrl: ${z.prettifyError(parsed.error)}`);
   const input = parsed.data;
@@ -49,7 +51,7 @@ export async function createPaymentUrl(db: DrizzleD1Database<Record<string, unkn
     vnp_Locale: input.locale === "en" ? VnpLocale.EN : VnpLocale.VN,
     vnp_OrderType: ProductCode.Other,
   });
-  await db.insert(paymentAttempts).values({
+  const attempt: PaymentAttemptRow = {
     id: ulid(),
     orderId: input.orderId,
     amountVnd: input.amountVnd,
@@ -61,6 +63,23 @@ export async function createPaymentUrl(db: DrizzleD1Database<Record<string, unkn
     expiresAt: expiresAt.getTime(),
     host,
     createdAt: now.getTime(),
-  });
-  return { paymentUrl, txnRef: input.orderId };
+  };
+  return { paymentUrl, txnRef: input.orderId, attempt };
+}
+
+/** Builds the payment URL and records the attempt (one D1 write). */
+export async function createPaymentUrl(db: DrizzleD1Database<Record<string, unknown>>, env: Env, raw: CreatePaymentUrlInput, now = new Date()) {
+  const { paymentUrl, txnRef, attempt } = buildPaymentUrl(env, raw, now);
+  await db.insert(paymentAttempts).values(attempt);
+  return { paymentUrl, txnRef };
+}
+
+/** D1 binds at most 100 parameters per statement: 9 attempt rows (11 columns each) per INSERT. */
+const ROWS_PER_INSERT = 9;
+
+/** Records many attempts in one D1 round trip (one atomic batch of multi-row INSERTs). */
+export async function insertAttempts(db: DrizzleD1Database<Record<string, unknown>>, rows: PaymentAttemptRow[]): Promise<void> {
+  const inserts = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) inserts.push(db.insert(paymentAttempts).values(rows.slice(i, i + ROWS_PER_INSERT)));
+  if (inserts.length) await db.batch(inserts as [(typeof inserts)[0], ...typeof inserts]);
 }
