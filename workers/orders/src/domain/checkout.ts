@@ -2,11 +2,12 @@ import { ApiError, SUBSCRIPTIONS, makeEvent, outboxInsert, relayOutbox, type Ide
 import { and, eq, isNull } from "drizzle-orm";
 import { holdTtlSeconds, inventory, type Env } from "../env";
 import type { Db } from "../db/client";
-import { orderItems, orders, type OrderItemRow, type OrderRow } from "../db/schema";
+import { orders, type OrderItemRow, type OrderRow } from "../db/schema";
 import type { HoldItem, HoldResult, InventoryApi } from "../ports";
 import { canonicalOrderRequest, hashOrderRequest, type OrderRequest } from "./idempotency";
 import { deriveOrderId } from "./order-id";
 import { holdFailureError } from "./hold-errors";
+import { writeOrder } from "./order-writer";
 import { loadOrder, type LoadedOrder } from "./repo";
 import { orderView, type OrderView } from "./view";
 
@@ -112,25 +113,22 @@ async function write(a: Attempt, hold: Extract<HoldResult, { ok: true }>): Promi
         { correlationId: orderId },
       )
     : null;
-  const insertOrder = db.insert(orders).values(row);
-  const insertItems = db.insert(orderItems).values(items);
-  const batch = created ? db.batch([insertOrder, insertItems, outboxInsert(db as never, created)]) : db.batch([insertOrder, insertItems]);
-
   // The payment URL and the write do not depend on each other: one round trip for both.
-  const [written, payment] = await Promise.allSettled([batch, paymentUrlFor(env, row, req)]);
+  const [written, payment] = await Promise.allSettled([writeOrder(env.DB, { row, items, created }, deps.waitUntil), paymentUrlFor(env, row, req)]);
   if (written.status === "rejected") {
-    // Mostly the primary key: a concurrent retry wrote this order first, or the key already
-    // names an order (for this or another event).
-    const existing = await loadOrder(db, orderId).catch(() => null);
-    if (existing) {
-      if (existing.row.eventId !== row.eventId) {
-        // The key was used for another event: this object's hold under that order id is a stray.
-        deps.waitUntil(a.stock.release(orderId).catch(() => undefined));
-      }
-      return replay(a, existing);
-    }
     deps.log.error("order_write_failed", { orderId, error: (written.reason as Error)?.message });
     throw new ApiError(503, "order_unavailable", "The order could not be saved; retry with the same Idempotency-Key");
+  }
+  if (!written.value) {
+    // The id was taken: a concurrent retry wrote this order first, or the key already names an
+    // order (for this or another request).
+    const existing = await loadOrder(db, orderId);
+    if (!existing) throw new ApiError(503, "order_unavailable", "The order could not be saved; retry with the same Idempotency-Key");
+    if (existing.row.eventId !== row.eventId) {
+      // The key was used for another event: this object's hold under that order id is a stray.
+      deps.waitUntil(a.stock.release(orderId).catch(() => undefined));
+    }
+    return replay(a, existing);
   }
   if (created) deps.waitUntil(relay(deps));
   if (payment.status === "rejected") {
