@@ -2,9 +2,9 @@
 // to the order being confirmed and to its tickets being issued (queues, outbox, consumers).
 import { bootStack, createClient, tokenMinter, percentile, machine, writeResult, table, round } from "./lib.mjs";
 
-const ORDERS = Number(process.env.BENCH_ORDERS ?? 200);
+const ORDERS = Number(process.env.BENCH_ORDERS ?? 100);
 const POOL = Number(process.env.BENCH_POOL ?? 64);
-const POLL_MS = 100;
+const POLL_MS = 500;
 const TIMEOUT_MS = 120_000;
 
 const stack = await bootStack();
