@@ -4,7 +4,7 @@ import { getDb } from "./db/client";
 import { loadOrder } from "./domain/repo";
 import type { OrderStatus } from "./domain/status";
 import type { PricedItem } from "./ports";
-import { itemsOf } from "./domain/view";
+import { orderView } from "./domain/view";
 
 export type { OrderStatus } from "./domain/status";
 export type { PricedItem } from "./ports";
@@ -27,16 +27,6 @@ export class OrdersRpc extends WorkerEntrypoint<Env> {
     const found = await loadOrder(getDb(this.env.DB), orderId);
     if (!found) return null;
     const { row, items } = found;
-    return {
-      id: row.id,
-      eventId: row.eventId,
-      buyerId: row.buyerId,
-      buyerEmail: row.buyerEmail,
-      status: row.status as OrderStatus,
-      totalVnd: row.totalVnd,
-      items: itemsOf(items),
-      holdExpiresAt: new Date(row.holdExpiresAt).toISOString(),
-      createdAt: new Date(row.createdAt).toISOString(),
-    };
+    return { ...orderView(row, items), buyerId: row.buyerId, buyerEmail: row.buyerEmail };
   }
 }
