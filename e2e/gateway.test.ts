@@ -87,7 +87,7 @@ describe("gateway", () => {
 
   it("documents every contract route in the merged OpenAPI document", async () => {
     const doc = await client.get("/api/openapi.json");
-    // The contract's routes (../shared/API.md). Reports and support have no worker logic yet.
+    // The contract's routes (docs/api.md). Reports and support have no worker logic yet.
     const contract = [
       "post /api/auth/register", "post /api/auth/login", "post /api/auth/refresh", "post /api/auth/logout", "get /api/auth/me",
       "post /api/events/{id}/staff", "post /api/events", "patch /api/events/{id}", "post /api/events/{id}/ticket-types",
