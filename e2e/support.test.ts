@@ -1,17 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { Client, eventually } from "./client";
+import { adminClient, Client, eventually } from "./client";
 import { placeOrder, publishedSale, signUp } from "./saga-helpers";
 
 // The support desk on the booted stack: tickets about an order, who sees them (asked both ways),
 // the status a reply leaves, and the reply notice reaching the other side's notifications.
-
-async function adminClient() {
-  const admin = new Client();
-  const res = await admin.post("/api/auth/login", { email: "admin@example.com", password: "admin-demo-pass" });
-  expect(res.status).toBe(200);
-  admin.token = res.json.accessToken;
-  return admin;
-}
 
 const supportReplies = async (client: Client) => {
   const res = await client.get("/api/notifications?limit=100");

@@ -26,11 +26,11 @@ export async function accessTo(events: EventsApi, who: Identity, ticket: TicketR
 
 export const ticketNotFound = () => new ApiError(404, "ticket_not_found", "Support ticket not found");
 
-/** Loads the caller's access or answers 404 (never tells an outsider that the ticket exists). */
-export async function requireAccess(events: EventsApi, who: Identity, ticket: TicketRow | undefined): Promise<TicketAccess> {
+/** The ticket and the caller's access to it, or 404 (never tells an outsider that the ticket exists). */
+export async function requireAccess(events: EventsApi, who: Identity, ticket: TicketRow | undefined): Promise<{ ticket: TicketRow; access: TicketAccess }> {
   const access = ticket ? await accessTo(events, who, ticket) : null;
   if (!ticket || !access) throw ticketNotFound();
-  return access;
+  return { ticket, access };
 }
 
 export function requireManage(access: TicketAccess) {
