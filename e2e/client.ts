@@ -51,3 +51,12 @@ export async function eventually<T>(check: () => Promise<T | null | undefined | 
   }
   throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ""}`);
 }
+
+/** The seeded admin (scripts/seed), signed in. */
+export async function adminClient() {
+  const admin = new Client();
+  const res = await admin.post("/api/auth/login", { email: "admin@example.com", password: "admin-demo-pass" });
+  if (res.status !== 200) throw new Error(`admin login failed: ${res.status} ${res.text}`);
+  admin.token = res.json.accessToken;
+  return admin;
+}

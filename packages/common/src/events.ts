@@ -43,6 +43,19 @@ export const eventPayloadSchemas = {
   RefundSucceeded: z.object({ ...orderRef, refundId: z.string(), amountVnd: z.number().int() }),
   RefundFailed: z.object({ ...orderRef, refundId: z.string(), reason: z.string() }),
   EventReminderDue: z.object({ eventId: z.string(), buyerId: z.string(), buyerEmail: z.string().optional(), startsAt: z.string(), title: z.string() }),
+  /** A reply on a support ticket, for the other side: the author, or the organizer of the ticket's event. */
+  SupportReplyPosted: z.object({
+    ticketId: z.string(),
+    messageId: z.string(),
+    subject: z.string(),
+    excerpt: z.string(),
+    recipientId: z.string(),
+    recipientEmail: z.string().optional(),
+    /** "author": the one who opened the ticket (links to /support); "organizer": the event's organizer (/organizer/support). */
+    recipientSide: z.enum(["author", "organizer"]),
+    orderId: z.string().optional(),
+    eventId: z.string().optional(),
+  }),
 } as const;
 
 export type EventType = keyof typeof eventPayloadSchemas;
@@ -112,4 +125,5 @@ export const SUBSCRIPTIONS: Record<EventType, Inbox[]> = {
   RefundSucceeded: ["orders", "tickets", "notifications"],
   RefundFailed: ["orders", "notifications"],
   EventReminderDue: ["notifications"],
+  SupportReplyPosted: ["notifications"],
 };

@@ -101,3 +101,9 @@ export function requireRole(identity: Identity | null | undefined, ...roles: Rol
 }
 
 export const isAdmin = (identity: Identity | null | undefined) => !!identity?.roles.includes("admin");
+
+/** Route middleware: refuses anonymous callers before the request is validated (401 beats 400). */
+export const signedIn: MiddlewareHandler = async (c, next) => {
+  requireIdentity(c.get("identity" as never));
+  await next();
+};

@@ -1,7 +1,7 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
 import { eq } from "drizzle-orm";
-import { events } from "./db/schema";
+import { eventStaff, events } from "./db/schema";
 import { isStaff } from "./domain/staff";
 import { toIso } from "./domain/validate";
 import type { Env } from "./env";
@@ -32,6 +32,16 @@ export class EventsRpc extends WorkerEntrypoint<Env> {
       isOrganizer: event.organizerId === userId,
       isStaff: await isStaff(db, eventId, userId),
     };
+  }
+
+  /** Ids of the events this user organizes or is staff of (support lists the tickets about them). */
+  async managedEventIds(userId: string): Promise<string[]> {
+    const db = drizzle(this.env.DB);
+    const [organized, staffed] = await Promise.all([
+      db.select({ id: events.id }).from(events).where(eq(events.organizerId, userId)).all(),
+      db.select({ id: eventStaff.eventId }).from(eventStaff).where(eq(eventStaff.userId, userId)).all(),
+    ]);
+    return [...new Set([...organized, ...staffed].map((r) => r.id))];
   }
 
   async getEventSummary(eventId: string): Promise<EventSummary | null> {

@@ -357,6 +357,19 @@ describe("EventsRpc", () => {
     expect(await rpc().getEventAccess(ulid(), "someone")).toEqual({ exists: false, organizerId: null, isOrganizer: false, isStaff: false });
   });
 
+  it("lists the events a user organizes or is staff of", async () => {
+    const org = organizer();
+    const other = organizer();
+    const { id: own } = await eventWithTicketType(org);
+    const { id: staffed } = await eventWithTicketType(other);
+    await eventWithTicketType(other);
+    await call("POST", `/api/events/${staffed}/staff`, other, { email: "staff@example.test" });
+    expect(await rpc().managedEventIds(org!.userId)).toEqual([own]);
+    expect((await rpc().managedEventIds(other!.userId)).length).toBe(2);
+    expect(await rpc().managedEventIds("user-staff-1")).toContain(staffed);
+    expect(await rpc().managedEventIds("nobody")).toEqual([]);
+  });
+
   it("summarises an event", async () => {
     const org = organizer();
     const { id } = await eventWithTicketType(org, { event: { refundPolicy: { fullRefundUntilHours: 48, partialRefundUntilHours: 24, partialRefundPercent: 50 } } });

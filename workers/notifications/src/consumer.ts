@@ -18,6 +18,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, _ctx?:
     orders: env.ORDERS_RPC,
     log,
     baseUrl: (env.PUBLIC_BASE_URL ?? "").replace(/\/+$/, ""),
+    dashboardUrl: (env.DASHBOARD_ORIGIN ?? env.PUBLIC_BASE_URL ?? "").replace(/\/+$/, ""),
   });
   await consumeInbox(batch, db, handlers, "notifications");
 }

@@ -23,6 +23,8 @@ export type Env = {
   NOTIFY_DRIVER?: string;
   /** Absolute origin for links in messages, e.g. https://tickets.example.com */
   PUBLIC_BASE_URL?: string;
+  /** The dashboard's origin (links to its pages, e.g. /support). */
+  DASHBOARD_ORIGIN?: string;
   EMAIL_FROM?: string;
   EMAIL_API_URL?: string;
   EMAIL_API_KEY?: string;

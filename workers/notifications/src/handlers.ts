@@ -14,6 +14,8 @@ export type HandlerDeps = {
   log: Logger;
   /** Absolute origin for links ("" keeps them relative). */
   baseUrl: string;
+  /** The dashboard's origin, for links to its pages (support conversations); defaults to baseUrl. */
+  dashboardUrl?: string;
 };
 
 /** Reminders for one event start are one message per holder, however many times the cron finds them. */
@@ -91,6 +93,23 @@ export function notificationHandlers(deps: HandlerDeps): EventHandlers {
       await send(
         { sourceId: e.id, template: "order_cancelled", data: { orderId: p.orderId, event: await eventDetails(events, p.eventId, log) } },
         { userId: p.buyerId, email: p.buyerEmail, locale: p.locale },
+      );
+    },
+
+    // The author is sent to /support, the organizer to /organizer/support on the dashboard.
+    SupportReplyPosted: async (e) => {
+      const p = e.payload;
+      const page = p.recipientSide === "organizer" ? "/organizer/support" : "/support";
+      await send(
+        {
+          sourceId: e.id,
+          template: "support_reply",
+          data: {
+            event: await eventDetails(events, p.eventId, log),
+            support: { side: p.recipientSide, subject: p.subject, excerpt: p.excerpt, url: `${deps.dashboardUrl ?? deps.baseUrl}${page}` },
+          },
+        },
+        { userId: p.recipientId, email: p.recipientEmail },
       );
     },
 

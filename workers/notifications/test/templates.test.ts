@@ -72,7 +72,7 @@ describe("templates", () => {
         expect(m.sms).toMatch(/^[\x20-\x7e]+$/);
       }
     }
-    expect(TEMPLATES).toHaveLength(6);
+    expect(TEMPLATES).toHaveLength(7);
   });
 
   it("escapes every value in HTML", () => {

@@ -1,8 +1,15 @@
-import { createServiceApp, d1Check, mountHealth } from "@tickets/common";
+import { createServiceApp, d1Check, mountHealth, queueCheck } from "@tickets/common";
+import type { Env } from "./env";
+import { mountRoutes } from "./routes";
+import { runCron } from "./cron";
 
-export type Env = { DB: D1Database; INTERNAL_AUTH_SECRET: string };
+export type { Env } from "./env";
 
 const app = createServiceApp<Env>("support");
-mountHealth(app, (env) => ({ db: d1Check(env.DB) }));
+mountHealth(app, (env) => ({ db: d1Check(env.DB), notificationsInbox: queueCheck(env.NOTIFICATIONS_INBOX) }));
+mountRoutes(app);
 
-export default { fetch: app.fetch } satisfies ExportedHandler<Env>;
+export default {
+  fetch: app.fetch,
+  scheduled: (_controller, env, ctx) => ctx.waitUntil(runCron(env)),
+} satisfies ExportedHandler<Env>;

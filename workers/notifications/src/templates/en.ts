@@ -56,6 +56,20 @@ export const en: Copy = {
     sms: `Edge Tickets: refund of ${formatVnd(d.amountVnd ?? 0, "en")} for order ${d.orderId} completed.`,
   }),
 
+  support_reply: (d) => ({
+    subject: `New reply: ${d.support?.subject ?? "your support request"}`,
+    paragraphs: [
+      d.support?.side === "organizer"
+        ? "A buyer replied on a support ticket about your event."
+        : "The event team replied to your support request.",
+      `Subject: ${d.support?.subject ?? ""}`,
+      d.support?.excerpt && `“${d.support.excerpt}”`,
+      eventLine(d),
+    ],
+    links: d.support ? [{ label: "Read and answer", url: d.support.url }] : [],
+    sms: `Edge Tickets: new reply on "${d.support?.subject ?? "your support request"}". ${d.support?.url ?? ""}`.trim(),
+  }),
+
   event_reminder: (d) => ({
     subject: `Reminder: ${d.event?.title ?? "your event"} starts ${when(d) ?? "soon"}`,
     paragraphs: [

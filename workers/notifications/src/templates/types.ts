@@ -1,4 +1,4 @@
-export const TEMPLATES = ["order_confirmed", "payment_failed", "order_expired", "order_cancelled", "refund_succeeded", "event_reminder"] as const;
+export const TEMPLATES = ["order_confirmed", "payment_failed", "order_expired", "order_cancelled", "refund_succeeded", "event_reminder", "support_reply"] as const;
 export type TemplateName = (typeof TEMPLATES)[number];
 
 export type TemplateData = {
@@ -9,6 +9,8 @@ export type TemplateData = {
   amountVnd?: number | null;
   responseCode?: string | null;
   tickets?: Array<{ url: string; label?: string | null }>;
+  /** support_reply: who it is for ("author" of the ticket or the event's "organizer"), the ticket and a preview. */
+  support?: { side: "author" | "organizer"; subject: string; excerpt: string; url: string };
 };
 
 /** One message in one language, before it becomes text, HTML and SMS. */

@@ -56,6 +56,20 @@ export const vi: Copy = {
     sms: `Edge Tickets: đã hoàn ${formatVnd(d.amountVnd ?? 0, "vi")} cho đơn hàng ${d.orderId}.`,
   }),
 
+  support_reply: (d) => ({
+    subject: `Phản hồi mới: ${d.support?.subject ?? "yêu cầu hỗ trợ của bạn"}`,
+    paragraphs: [
+      d.support?.side === "organizer"
+        ? "Người mua vừa trả lời một yêu cầu hỗ trợ về sự kiện của bạn."
+        : "Ban tổ chức đã trả lời yêu cầu hỗ trợ của bạn.",
+      `Tiêu đề: ${d.support?.subject ?? ""}`,
+      d.support?.excerpt && `“${d.support.excerpt}”`,
+      eventLine(d),
+    ],
+    links: d.support ? [{ label: "Xem và trả lời", url: d.support.url }] : [],
+    sms: `Edge Tickets: phản hồi mới cho "${d.support?.subject ?? "yêu cầu hỗ trợ của bạn"}". ${d.support?.url ?? ""}`.trim(),
+  }),
+
   event_reminder: (d) => ({
     subject: `Nhắc lịch: ${d.event?.title ?? "sự kiện của bạn"} bắt đầu lúc ${when(d) ?? "sắp tới"}`,
     paragraphs: [
