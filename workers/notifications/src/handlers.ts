@@ -4,6 +4,7 @@ import type { AuthApi, EventsApi, OrdersApi } from "./env";
 import type { Drivers } from "./domain/drivers";
 import { dispatch, settle, type Intent } from "./domain/dispatch";
 import { eventDetails, resolveRecipient } from "./domain/recipients";
+import { minutesUntil, reminderId, stillWorthSending } from "./domain/reminder-schedule";
 
 export type HandlerDeps = {
   db: Db;
@@ -15,9 +16,6 @@ export type HandlerDeps = {
   /** Absolute origin for links ("" keeps them relative). */
   baseUrl: string;
 };
-
-/** Reminders for one event start are one message per holder, however many times the cron finds them. */
-export const reminderSourceId = (eventId: string, startsAt: string) => `reminder:${eventId}:${new Date(startsAt).toISOString()}`;
 
 /** Saga event → message. A failed send throws, so the queue retries that event with backoff. */
 export function notificationHandlers(deps: HandlerDeps): EventHandlers {
@@ -108,12 +106,27 @@ export function notificationHandlers(deps: HandlerDeps): EventHandlers {
 
     EventReminderDue: async (e) => {
       const p = e.payload;
+      const startsAt = Date.parse(p.startsAt);
+      const now = Date.now();
       const details = await eventDetails(events, p.eventId, log);
+      // Too late for this kind (the 2 h one is due, or the event started), or the event changed
+      // since the cron saw it: a rescheduled event is reminded of its new start by later runs.
+      const skip = !stillWorthSending(p.kind, startsAt, now)
+        ? "too_late"
+        : details && details.status !== "published"
+          ? "not_published"
+          : details && Date.parse(details.startsAt) !== startsAt
+            ? "rescheduled"
+            : null;
+      if (skip) {
+        log.info("reminder_skipped", { eventId: p.eventId, buyerId: p.buyerId, kind: p.kind, reason: skip });
+        return;
+      }
       await send(
         {
-          sourceId: reminderSourceId(p.eventId, p.startsAt),
+          sourceId: `reminder:${reminderId(p.eventId, p.buyerId, p.kind, startsAt)}`,
           template: "event_reminder",
-          data: { event: { title: p.title, venue: details?.venue ?? null, startsAt: p.startsAt } },
+          data: { event: { title: p.title, venue: details?.venue ?? null, startsAt: p.startsAt }, startsInMinutes: minutesUntil(startsAt, now) },
         },
         { userId: p.buyerId, email: p.buyerEmail },
       );

@@ -35,6 +35,20 @@ export const notifications = sqliteTable(
 );
 export type NotificationRow = typeof notifications.$inferSelect;
 
+export const REMINDER_KINDS = ["24h", "2h"] as const;
+export type ReminderKind = (typeof REMINDER_KINDS)[number];
+
+/** One row per reminder ever queued (see migrations/notifications/0003_reminders.sql). */
+export const reminders = sqliteTable("reminders", {
+  id: text("id").primaryKey(),
+  eventId: text("event_id").notNull(),
+  userId: text("user_id").notNull(),
+  kind: text("kind", { enum: REMINDER_KINDS }).notNull(),
+  startsAt: integer("starts_at").notNull(),
+  lastEventId: text("last_event_id").notNull(),
+  queuedAt: integer("queued_at").notNull(),
+});
+
 export const localOutbox = sqliteTable("local_outbox", {
   id: text("id").primaryKey(),
   channel: text("channel").notNull(),

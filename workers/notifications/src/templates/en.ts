@@ -1,4 +1,4 @@
-import { formatDateTime, formatVnd } from "../domain/format";
+import { formatDateTime, formatDuration, formatVnd } from "../domain/format";
 import type { Copy, TemplateData } from "./types";
 
 const when = (d: TemplateData) => (d.event?.startsAt ? formatDateTime(d.event.startsAt, "en") : null);
@@ -56,12 +56,17 @@ export const en: Copy = {
     sms: `Edge Tickets: refund of ${formatVnd(d.amountVnd ?? 0, "en")} for order ${d.orderId} completed.`,
   }),
 
-  event_reminder: (d) => ({
-    subject: `Reminder: ${d.event?.title ?? "your event"} starts ${when(d) ?? "soon"}`,
-    paragraphs: [
-      `${d.event?.title ?? "Your event"} starts ${when(d) ?? "soon"}${d.event?.venue ? ` at ${d.event.venue}` : ""}.`,
-      "Have your ticket QR codes ready at the entrance; they are in your order confirmation email and in your orders.",
-    ],
-    sms: `Edge Tickets: ${d.event?.title ?? "your event"} starts ${when(d) ?? "soon"}${d.event?.venue ? ` at ${d.event.venue}` : ""}. Bring your QR tickets.`,
-  }),
+  event_reminder: (d) => {
+    const title = d.event?.title ?? "Your event";
+    const at = d.event?.venue ? ` at ${d.event.venue}` : "";
+    const starts = d.startsInMinutes != null ? `starts in ${formatDuration(d.startsInMinutes, "en")}${when(d) ? `, at ${when(d)}` : ""}` : `starts ${when(d) ?? "soon"}`;
+    return {
+      subject: `Reminder: ${d.event?.title ?? "your event"} ${starts}`,
+      paragraphs: [
+        `${title} ${starts}${at}.`,
+        "Have your ticket QR codes ready at the entrance; they are in your order confirmation email and in your orders.",
+      ],
+      sms: `Edge Tickets: ${d.event?.title ?? "your event"} ${starts}${at}. Bring your QR tickets.`,
+    };
+  },
 };

@@ -9,6 +9,8 @@ export type TemplateData = {
   amountVnd?: number | null;
   responseCode?: string | null;
   tickets?: Array<{ url: string; label?: string | null }>;
+  /** event_reminder: minutes from sending to the event's start. */
+  startsInMinutes?: number | null;
 };
 
 /** One message in one language, before it becomes text, HTML and SMS. */

@@ -1,4 +1,4 @@
-import { formatDateTime, formatVnd } from "../domain/format";
+import { formatDateTime, formatDuration, formatVnd } from "../domain/format";
 import type { Copy, TemplateData } from "./types";
 
 const when = (d: TemplateData) => (d.event?.startsAt ? formatDateTime(d.event.startsAt, "vi") : null);
@@ -56,12 +56,17 @@ export const vi: Copy = {
     sms: `Edge Tickets: đã hoàn ${formatVnd(d.amountVnd ?? 0, "vi")} cho đơn hàng ${d.orderId}.`,
   }),
 
-  event_reminder: (d) => ({
-    subject: `Nhắc lịch: ${d.event?.title ?? "sự kiện của bạn"} bắt đầu lúc ${when(d) ?? "sắp tới"}`,
-    paragraphs: [
-      `${d.event?.title ?? "Sự kiện của bạn"} sẽ bắt đầu lúc ${when(d) ?? "sắp tới"}${d.event?.venue ? ` tại ${d.event.venue}` : ""}.`,
-      "Hãy chuẩn bị sẵn mã QR của vé khi đến cửa vào; mã có trong email xác nhận đơn hàng và trong mục đơn hàng của bạn.",
-    ],
-    sms: `Edge Tickets: ${d.event?.title ?? "sự kiện của bạn"} bắt đầu lúc ${when(d) ?? "sắp tới"}${d.event?.venue ? ` tại ${d.event.venue}` : ""}. Nhớ mang theo vé QR.`,
-  }),
+  event_reminder: (d) => {
+    const title = d.event?.title ?? "Sự kiện của bạn";
+    const at = d.event?.venue ? ` tại ${d.event.venue}` : "";
+    const starts = d.startsInMinutes != null ? `bắt đầu sau ${formatDuration(d.startsInMinutes, "vi")} nữa${when(d) ? `, lúc ${when(d)}` : ""}` : `bắt đầu lúc ${when(d) ?? "sắp tới"}`;
+    return {
+      subject: `Nhắc lịch: ${d.event?.title ?? "sự kiện của bạn"} ${starts}`,
+      paragraphs: [
+        `${title} ${starts}${at}.`,
+        "Hãy chuẩn bị sẵn mã QR của vé khi đến cửa vào; mã có trong email xác nhận đơn hàng và trong mục đơn hàng của bạn.",
+      ],
+      sms: `Edge Tickets: ${d.event?.title ?? "sự kiện của bạn"} ${starts}${at}. Nhớ mang theo vé QR.`,
+    };
+  },
 };
