@@ -15,12 +15,20 @@ function cronRun(args: string[], api = inject("baseUrl")) {
   });
 }
 
+// A browser's P-256 public key (the one in RFC 8291's example).
+const BROWSER_KEY = "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4";
+
 type Item = { template: string; subject: string; channel: string };
 
 describe("npm run cron -- <worker> [cron]", () => {
-  it("runs the reminder job now: a holder of an event starting in 90 minutes gets one reminder, however often it runs", async () => {
+  it("runs the reminder job now: a holder of an event starting in 90 minutes gets one reminder (email and push), however often it runs", async () => {
     const { sale } = await publishedSale({ quantity: 5, startsAt: new Date(Date.now() + 90 * 60_000) });
     const { client: buyer } = await signUp();
+    // This buyer also gets push messages in one browser (the stack's local push driver only records them).
+    expect((await buyer.get("/api/notifications/push/public-key")).json.publicKey).toMatch(/^[A-Za-z0-9_-]{87}$/);
+    const endpoint = `https://push.example.test/e2e/${Date.now()}`;
+    const subscribed = await buyer.post("/api/notifications/push/subscriptions", { endpoint, keys: { p256dh: BROWSER_KEY, auth: "BTBZMqHH6r4Tts7J_aSIgg" } });
+    expect(subscribed.status).toBe(201);
     const order = await placeOrder(buyer, sale, 1);
     expect(order.status).toBe(201);
     await payAtSandbox(order.json.paymentUrl, "success");
@@ -37,7 +45,9 @@ describe("npm run cron -- <worker> [cron]", () => {
 
     expect((await cronRun(["notifications", "*/15 * * * *"])).code).toBe(0);
     await new Promise((r) => setTimeout(r, 1500));
-    expect((await mine()).filter((i) => i.template === "event_reminder" && i.channel === "email")).toHaveLength(1);
+    const reminders = (await mine()).filter((i) => i.template === "event_reminder");
+    expect(reminders.map((i) => i.channel).sort()).toEqual(["email", "push"]);
+    expect((await mine()).filter((i) => i.channel === "push").map((i) => i.template).sort()).toEqual(["event_reminder", "order_confirmed"]);
   });
 
   it("lists the available crons on a bad worker or cron name", async () => {
