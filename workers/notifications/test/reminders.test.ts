@@ -4,6 +4,7 @@ import { ulid } from "ulid";
 import { makeEvent } from "@tickets/common";
 import worker from "../src/index";
 import { REMINDER_CRON } from "../src/reminders";
+import { formatDuration } from "../src/domain/format";
 import { deliver, rowsFor, testEnv, type Row } from "./helpers";
 
 const MINUTE = 60_000;
@@ -131,5 +132,10 @@ describe("reminder cron (24 h and 2 h before the start)", () => {
     const rows = await rowsFor("user_id = ?", buyerId);
     expect(rows.map((r) => [r.source_id, r.status])).toEqual([[`reminder:${ok}:${buyerId}:24h:${startsAt}`, "sent"]]);
     expect(rows[0].body_text).toContain("Đêm nhạc Trịnh bắt đầu sau 23 giờ nữa, lúc ");
+  });
+
+  it("says how long until the start the way people do", () => {
+    expect([1440, 1262, 150, 119, 45, 3].map((m) => formatDuration(m, "en"))).toEqual(["24 hours", "21 hours", "2 hours 30 minutes", "2 hours", "45 minutes", "a few minutes"]);
+    expect([1440, 90, 60, 2].map((m) => formatDuration(m, "vi"))).toEqual(["24 giờ", "1 giờ 30 phút", "1 giờ", "vài phút"]);
   });
 });

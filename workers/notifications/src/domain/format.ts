@@ -29,8 +29,8 @@ export function formatDuration(minutes: number, locale: Locale): string {
     const h = Math.round(minutes / 60);
     return en ? `${h} hours` : `${h} giờ`;
   }
+  if (minutes < 5) return en ? "a few minutes" : "vài phút";
   const rounded = Math.round(minutes / 5) * 5;
-  if (rounded < 5) return en ? "a few minutes" : "vài phút";
   const h = Math.floor(rounded / 60);
   const m = rounded % 60;
   const parts = en
