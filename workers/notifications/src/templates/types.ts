@@ -5,12 +5,12 @@ export type TemplateData = {
   name?: string | null;
   orderId?: string;
   event?: { title: string; venue?: string | null; startsAt?: string | null } | null;
+  /** event_reminder: minutes from sending to the event's start. */
+  startsInMinutes?: number | null;
   totalVnd?: number | null;
   amountVnd?: number | null;
   responseCode?: string | null;
   tickets?: Array<{ url: string; label?: string | null }>;
-  /** event_reminder: minutes from sending to the event's start. */
-  startsInMinutes?: number | null;
 };
 
 /** One message in one language, before it becomes text, HTML and SMS. */
