@@ -11,3 +11,16 @@ CREATE TABLE IF NOT EXISTS reminders (
   queued_at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS reminders_event ON reminders(event_id, kind);
+
+-- Reminders the previous hourly job sent (source 'reminder:<eventId>:<start ISO>', one kind) count
+-- as this start's 24 h reminder, so nobody hears it twice across the upgrade.
+INSERT OR IGNORE INTO reminders (id, event_id, user_id, kind, starts_at, last_event_id, queued_at)
+  SELECT event_id || ':' || user_id || ':24h:' || starts_at, event_id, user_id, '24h', starts_at, 'pre-0003:' || id, created_at
+  FROM (
+    SELECT id, user_id, created_at,
+      substr(source_id, 10, instr(substr(source_id, 10), ':') - 1) AS event_id,
+      CAST(round((julianday(substr(source_id, 10 + instr(substr(source_id, 10), ':'))) - 2440587.5) * 86400000) AS INTEGER) AS starts_at
+    FROM notifications
+    WHERE template = 'event_reminder' AND substr(source_id, 1, 9) = 'reminder:' AND user_id IS NOT NULL
+  )
+  WHERE starts_at IS NOT NULL;

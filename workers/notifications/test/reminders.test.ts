@@ -138,4 +138,23 @@ describe("reminder cron (24 h and 2 h before the start)", () => {
     expect([1440, 1262, 150, 119, 45, 3].map((m) => formatDuration(m, "en"))).toEqual(["24 hours", "21 hours", "2 hours 30 minutes", "2 hours", "45 minutes", "a few minutes"]);
     expect([1440, 90, 60, 2].map((m) => formatDuration(m, "vi"))).toEqual(["24 giờ", "1 giờ 30 phút", "1 giờ", "vài phút"]);
   });
+
+  it("counts a reminder the previous hourly job sent as the 24 h one (migration 0003), so nobody hears it twice across the upgrade", async () => {
+    const now = Date.now();
+    const startsAt = now + 23 * HOUR;
+    const { eventId, holders } = await eventAt(startsAt);
+    const [remindedBefore, notYet] = holders;
+    await testEnv.DB.prepare(
+      `INSERT INTO notifications (id, source_id, template, channel, recipient, user_id, locale, subject, body_text, status, created_at, updated_at)
+       VALUES (?, ?, 'event_reminder', 'email', 'x@example.test', ?, 'vi', 's', 'b', 'sent', ?, ?)`,
+    )
+      .bind(ulid(), `reminder:${eventId}:${new Date(startsAt).toISOString()}`, remindedBefore.buyerId, now - HOUR, now - HOUR)
+      .run();
+    const migrations = (testEnv as unknown as { TEST_MIGRATIONS: Array<{ name: string; queries: string[] }> }).TEST_MIGRATIONS;
+    const carryOver = migrations.find((m) => m.name.startsWith("0003_reminders"))!.queries.find((q) => q.includes("INSERT OR IGNORE INTO reminders"))!;
+    await testEnv.DB.prepare(carryOver).run();
+
+    await runCron(now);
+    expect((await envelopes(eventId)).map((e) => e.payload.buyerId)).toEqual([notYet.buyerId]);
+  });
 });
