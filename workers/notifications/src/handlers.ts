@@ -4,7 +4,7 @@ import type { AuthApi, EventsApi, OrdersApi } from "./env";
 import type { Drivers } from "./domain/drivers";
 import { dispatch, settle, type Intent } from "./domain/dispatch";
 import { eventDetails, resolveRecipient } from "./domain/recipients";
-import { minutesUntil, reminderId, stillWorthSending } from "./domain/reminder-schedule";
+import { minutesUntil, reminderId, reminderSkipReason } from "./domain/reminder-schedule";
 
 export type HandlerDeps = {
   db: Db;
@@ -109,15 +109,7 @@ export function notificationHandlers(deps: HandlerDeps): EventHandlers {
       const startsAt = Date.parse(p.startsAt);
       const now = Date.now();
       const details = await eventDetails(events, p.eventId, log);
-      // Too late for this kind (the 2 h one is due, or the event started), or the event changed
-      // since the cron saw it: a rescheduled event is reminded of its new start by later runs.
-      const skip = !stillWorthSending(p.kind, startsAt, now)
-        ? "too_late"
-        : details && details.status !== "published"
-          ? "not_published"
-          : details && Date.parse(details.startsAt) !== startsAt
-            ? "rescheduled"
-            : null;
+      const skip = reminderSkipReason(p.kind, startsAt, now, details);
       if (skip) {
         log.info("reminder_skipped", { eventId: p.eventId, buyerId: p.buyerId, kind: p.kind, reason: skip });
         return;
