@@ -10,7 +10,7 @@ describe("local Cron Triggers (npm run dev)", () => {
   const crons: Array<{ worker: string; cron: string }> = workerCrons(ROOT, WORKERS);
 
   it("finds the crons the workers declare", () => {
-    expect(crons).toEqual(expect.arrayContaining([{ worker: "orders", cron: "* * * * *" }, { worker: "notifications", cron: "0 * * * *" }]));
+    expect(crons).toEqual(expect.arrayContaining([{ worker: "orders", cron: "* * * * *" }, { worker: "notifications", cron: "*/15 * * * *" }]));
   });
 
   it("knows when a cron is due (UTC, like Cloudflare)", () => {

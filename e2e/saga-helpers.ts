@@ -30,9 +30,9 @@ export async function signUp(role: "buyer" | "organizer" = "buyer") {
   return { client, user: res.json.user as { id: string; email: string } };
 }
 
-export async function publishedSale(opts: { quantity: number; priceVnd?: number; maxPerOrder?: number }) {
+export async function publishedSale(opts: { quantity: number; priceVnd?: number; maxPerOrder?: number; startsAt?: Date }) {
   const { client: organizer } = await signUp("organizer");
-  const startsAt = new Date(Date.now() + 30 * 86_400_000);
+  const startsAt = opts.startsAt ?? new Date(Date.now() + 30 * 86_400_000);
   const event = await organizer.post("/api/events", {
     title: "Saga night",
     venue: "Nha hat Lon",

@@ -42,7 +42,15 @@ export const eventPayloadSchemas = {
   }),
   RefundSucceeded: z.object({ ...orderRef, refundId: z.string(), amountVnd: z.number().int() }),
   RefundFailed: z.object({ ...orderRef, refundId: z.string(), reason: z.string() }),
-  EventReminderDue: z.object({ eventId: z.string(), buyerId: z.string(), buyerEmail: z.string().optional(), startsAt: z.string(), title: z.string() }),
+  /** A holder is due a reminder of `kind` (24 h or 2 h before `startsAt`); queued once per (event, holder, kind, start). */
+  EventReminderDue: z.object({
+    eventId: z.string(),
+    buyerId: z.string(),
+    buyerEmail: z.string().optional(),
+    startsAt: z.string(),
+    title: z.string(),
+    kind: z.enum(["24h", "2h"]).default("24h"),
+  }),
   /** A reply on a support ticket, for the other side: the author, or the organizer of the ticket's event. */
   SupportReplyPosted: z.object({
     ticketId: z.string(),

@@ -1,9 +1,9 @@
-import { consumeInbox, createLogger, parkDeadLetters } from "@tickets/common";
+import { consumeInbox, createLogger, parkDeadLetters, type Logger } from "@tickets/common";
 import type { Env } from "./env";
 import { dbOf } from "./db/client";
 import { driversFor } from "./domain/drivers";
 import { notificationHandlers } from "./handlers";
-import { queueReminders } from "./reminders";
+import { queueReminders, REMINDER_CRON } from "./reminders";
 
 /** notifications-inbox: saga events → messages (failed sends retry with backoff); notifications-dlq: park. */
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env, _ctx?: ExecutionContext) {
@@ -23,9 +23,23 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, _ctx?:
   await consumeInbox(batch, db, handlers, "notifications");
 }
 
-export async function handleScheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext) {
+/** Crons declared in wrangler.toml, by expression. */
+export const CRON_JOBS: Record<string, (env: Env, now: number, log: Logger) => Promise<unknown>> = {
+  [REMINDER_CRON]: queueReminders,
+};
+
+export async function handleScheduled(controller: ScheduledController, env: Env, _ctx?: ExecutionContext) {
   const log = createLogger({ service: "notifications", cron: controller.cron });
-  ctx.waitUntil(
-    queueReminders(env, controller.scheduledTime, log).catch((err) => log.error("reminders_failed", { error: (err as Error).message })),
-  );
+  const job = CRON_JOBS[controller.cron];
+  if (!job) {
+    log.warn("unknown_cron", { cron: controller.cron });
+    return;
+  }
+  // Windows are computed from the scheduled time; whatever is sent is checked against the real clock.
+  try {
+    await job(env, controller.scheduledTime, log);
+  } catch (err) {
+    log.error("cron_failed", { error: (err as Error).message });
+    throw err;
+  }
 }

@@ -31,4 +31,8 @@ export type Env = {
   SMS_API_URL?: string;
   SMS_API_KEY?: string;
   SMS_FROM?: string;
+  /** Web Push: the VAPID key pair as one P-256 private JWK (secret); push is off without it. */
+  VAPID_PRIVATE_JWK?: string;
+  /** Web Push: how push services can reach us (mailto: or https:), sent in the VAPID token. */
+  VAPID_SUBJECT?: string;
 };

@@ -4,6 +4,7 @@ import type { AuthApi, EventsApi, OrdersApi } from "./env";
 import type { Drivers } from "./domain/drivers";
 import { dispatch, settle, type Intent } from "./domain/dispatch";
 import { eventDetails, resolveRecipient } from "./domain/recipients";
+import { minutesUntil, reminderId, reminderSkipReason } from "./domain/reminder-schedule";
 
 export type HandlerDeps = {
   db: Db;
@@ -17,9 +18,6 @@ export type HandlerDeps = {
   /** The dashboard's origin, for links to its pages (support conversations); defaults to baseUrl. */
   dashboardUrl?: string;
 };
-
-/** Reminders for one event start are one message per holder, however many times the cron finds them. */
-export const reminderSourceId = (eventId: string, startsAt: string) => `reminder:${eventId}:${new Date(startsAt).toISOString()}`;
 
 /** Saga event → message. A failed send throws, so the queue retries that event with backoff. */
 export function notificationHandlers(deps: HandlerDeps): EventHandlers {
@@ -127,12 +125,19 @@ export function notificationHandlers(deps: HandlerDeps): EventHandlers {
 
     EventReminderDue: async (e) => {
       const p = e.payload;
+      const startsAt = Date.parse(p.startsAt);
+      const now = Date.now();
       const details = await eventDetails(events, p.eventId, log);
+      const skip = reminderSkipReason(p.kind, startsAt, now, details);
+      if (skip) {
+        log.info("reminder_skipped", { eventId: p.eventId, buyerId: p.buyerId, kind: p.kind, reason: skip });
+        return;
+      }
       await send(
         {
-          sourceId: reminderSourceId(p.eventId, p.startsAt),
+          sourceId: `reminder:${reminderId(p.eventId, p.buyerId, p.kind, startsAt)}`,
           template: "event_reminder",
-          data: { event: { title: p.title, venue: details?.venue ?? null, startsAt: p.startsAt } },
+          data: { event: { title: p.title, venue: details?.venue ?? null, startsAt: p.startsAt }, startsInMinutes: minutesUntil(startsAt, now) },
         },
         { userId: p.buyerId, email: p.buyerEmail },
       );

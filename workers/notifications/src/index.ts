@@ -1,6 +1,7 @@
 import { createServiceApp, d1Check, mountHealth } from "@tickets/common";
 import type { Env } from "./env";
 import { notificationRoutes } from "./routes";
+import { pushRoutes } from "./push-routes";
 import { handleQueue, handleScheduled } from "./consumer";
 
 export type { Env };
@@ -8,5 +9,6 @@ export type { Env };
 const app = createServiceApp<Env>("notifications");
 mountHealth(app, (env) => ({ db: d1Check(env.DB) }));
 notificationRoutes(app);
+pushRoutes(app);
 
 export default { fetch: app.fetch, queue: handleQueue, scheduled: handleScheduled } satisfies ExportedHandler<Env>;

@@ -1,12 +1,10 @@
 import { exports } from "cloudflare:workers";
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ulid } from "ulid";
 import { createLogger, makeEvent } from "@tickets/common";
 import { dispatch, type Intent } from "../src/domain/dispatch";
 import type { ChannelDriver, OutgoingMessage } from "../src/domain/drivers";
 import { dbOf } from "../src/db/client";
-import worker from "../src/index";
 import { deliveries, deliver, listAs, rowsFor, testEnv } from "./helpers";
 
 const ticketsIssued = (buyerId: string, extra: { buyerEmail?: string; locale?: "vi" | "en" } = {}) =>
@@ -157,38 +155,6 @@ describe("notifications from saga events", () => {
     const parked = await testEnv.DB.prepare("SELECT body FROM dead_letters WHERE queue = 'notifications-dlq'").all<{ body: string }>();
     expect(parked.results.some((r) => JSON.parse(r.body).id === event.id)).toBe(true);
     expect(await rowsFor("source_id = ?", event.id)).toEqual([]);
-  });
-});
-
-describe("event reminders", () => {
-  it("EventReminderDue → event_reminder once per holder and event start, however many times the cron finds it", async () => {
-    const buyer = `user-en-${ulid()}`;
-    const payload = { eventId: "evt-r1", buyerId: buyer, startsAt: "2026-12-12T13:00:00.000Z", title: "Đêm nhạc Trịnh" };
-    await deliver([makeEvent("EventReminderDue", payload)]);
-    await deliver([makeEvent("EventReminderDue", payload)]); // the next hourly run finds the event again
-    const rows = await rowsFor("user_id = ? AND template = 'event_reminder'", buyer);
-    expect(rows).toHaveLength(1);
-    expect(rows[0].subject).toBe("Reminder: Đêm nhạc Trịnh starts 12 Dec 2026, 20:00 (GMT+7)");
-    expect(rows[0].body_text).toContain("at Nhà hát Lớn, Hà Nội");
-  });
-});
-
-describe("reminder cron", () => {
-  it("queues a reminder for every holder of an event starting in about 24 h, and each is sent", async () => {
-    const ctx = createExecutionContext();
-    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "0 * * * *" }), testEnv, ctx);
-    await waitOnExecutionContext(ctx);
-    const reminders = async () => rowsFor("template = 'event_reminder' AND user_id IN ('user-vi-holder1', 'user-en-holder2')");
-    const deadline = Date.now() + 10_000;
-    while ((await reminders()).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    const rows = await reminders();
-    expect(rows.map((r) => [r.user_id, r.locale, r.status])).toEqual(
-      expect.arrayContaining([
-        ["user-vi-holder1", "vi", "sent"],
-        ["user-en-holder2", "en", "sent"],
-      ]),
-    );
-    expect(rows.find((r) => r.locale === "vi")!.subject).toMatch(/^Nhắc lịch: Đêm nhạc Trịnh bắt đầu lúc /);
   });
 });
 

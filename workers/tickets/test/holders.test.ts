@@ -18,8 +18,10 @@ describe("holders for reminders", () => {
       orderConfirmed({ eventId: later, buyerId: alice }),
     ]);
     const refunded = orderConfirmed({ eventId: soon, buyerId: carol });
-    await deliver([refunded]);
-    await deliver([refundSucceeded(refunded)]);
+    // Bob also had a second order, refunded: only his remaining valid ticket counts.
+    const bobsRefunded = orderConfirmed({ eventId: soon, buyerId: bob });
+    await deliver([refunded, bobsRefunded]);
+    await deliver([refundSucceeded(refunded), refundSucceeded(bobsRefunded)]);
     // The issuance snapshot of the schedule is written in the background; the RPC fills gaps itself.
     await testEnv.DB.prepare("DELETE FROM event_info WHERE event_id = ?").bind(soon).run();
 
@@ -33,5 +35,7 @@ describe("holders for reminders", () => {
       { buyerId: bob, buyerEmail: "buyer@example.test", tickets: 1 },
     ]);
     expect(found.some((e) => e.eventId === later)).toBe(false);
+    // Carol's only tickets were refunded (voided): she is not a holder at all.
+    expect(entry.holders.some((h) => h.buyerId === carol)).toBe(false);
   });
 });

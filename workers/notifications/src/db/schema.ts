@@ -2,9 +2,10 @@ import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqli
 
 export { outbox, processedEvents, deadLetters } from "@tickets/common";
 
-export const CHANNELS = ["email", "sms"] as const;
+export const CHANNELS = ["email", "sms", "push"] as const;
 export type Channel = (typeof CHANNELS)[number];
-export const NOTIFICATION_STATUSES = ["queued", "sent", "failed"] as const;
+/** `dropped`: will never be delivered (a push subscription the push service says is gone). */
+export const NOTIFICATION_STATUSES = ["queued", "sent", "failed", "dropped"] as const;
 
 export const notifications = sqliteTable(
   "notifications",
@@ -27,6 +28,8 @@ export const notifications = sqliteTable(
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
     sentAt: integer("sent_at"),
+    /** Push: the page the notification opens. */
+    url: text("url"),
   },
   (t) => [
     uniqueIndex("notifications_once").on(t.sourceId, t.template, t.recipient, t.channel),
@@ -34,6 +37,35 @@ export const notifications = sqliteTable(
   ],
 );
 export type NotificationRow = typeof notifications.$inferSelect;
+
+/** Browsers' Web Push subscriptions, one per endpoint (see migrations/notifications/0004_push.sql). */
+export const pushSubscriptions = sqliteTable(
+  "push_subscriptions",
+  {
+    endpoint: text("endpoint").primaryKey(),
+    userId: text("user_id").notNull(),
+    p256dh: text("p256dh").notNull(),
+    auth: text("auth").notNull(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("push_subscriptions_user").on(t.userId)],
+);
+export type PushSubscriptionRow = typeof pushSubscriptions.$inferSelect;
+
+export const REMINDER_KINDS = ["24h", "2h"] as const;
+export type ReminderKind = (typeof REMINDER_KINDS)[number];
+
+/** One row per reminder ever queued (see migrations/notifications/0003_reminders.sql). */
+export const reminders = sqliteTable("reminders", {
+  id: text("id").primaryKey(),
+  eventId: text("event_id").notNull(),
+  userId: text("user_id").notNull(),
+  kind: text("kind", { enum: REMINDER_KINDS }).notNull(),
+  startsAt: integer("starts_at").notNull(),
+  lastEventId: text("last_event_id").notNull(),
+  queuedAt: integer("queued_at").notNull(),
+});
 
 export const localOutbox = sqliteTable("local_outbox", {
   id: text("id").primaryKey(),

@@ -1,12 +1,13 @@
-import { and, eq, isNull, lt, ne, or, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { ulid } from "ulid";
 import type { Logger } from "@tickets/common";
-import { notifications, type Channel, type NotificationRow } from "../db/schema";
+import { notifications, pushSubscriptions, type Channel, type NotificationRow } from "../db/schema";
 import type { Db } from "../db/client";
 import type { Locale } from "../env";
 import type { TemplateData, TemplateName } from "../templates/types";
 import type { Drivers } from "./drivers";
 import { render } from "./render";
+import { PUSH_TEMPLATES, PushGone } from "./push";
 
 export type Recipient = { userId: string | null; email: string | null; phone: string | null; locale: Locale; name: string | null };
 
@@ -18,7 +19,10 @@ export type Intent = {
   data: TemplateData;
 };
 
-export type DispatchResult = { sent: number; failed: Array<{ id: string; channel: Channel; error: string }>; busy: number };
+export type DispatchResult = { sent: number; failed: Array<{ id: string; channel: Channel; error: string }>; busy: number; dropped: number };
+
+/** Rows still to send: failed ones are retried; sent and dropped ones never again. */
+const UNSENT = ["queued", "failed"] as const;
 
 // Long enough for one provider call (10 s timeout); a crashed sender's claim lapses after it.
 const LEASE_MS = 30_000;
@@ -35,9 +39,16 @@ export async function dispatch(deps: { db: Db; drivers: Drivers; log: Logger; no
   const { recipient, template } = intent;
   const rendered = render(template, recipient.locale, { ...intent.data, name: intent.data.name ?? recipient.name });
 
-  const rows = [];
-  if (recipient.email) rows.push({ channel: "email" as const, recipient: recipient.email, subject: rendered.subject, bodyText: rendered.text, bodyHtml: rendered.html });
-  if (recipient.phone && drivers.sms) rows.push({ channel: "sms" as const, recipient: recipient.phone, subject: rendered.subject, bodyText: rendered.sms, bodyHtml: null });
+  const rows: Array<{ channel: Channel; recipient: string; subject: string; bodyText: string; bodyHtml: string | null; url?: string }> = [];
+  if (recipient.email) rows.push({ channel: "email", recipient: recipient.email, subject: rendered.subject, bodyText: rendered.text, bodyHtml: rendered.html });
+  if (recipient.phone && drivers.sms) rows.push({ channel: "sms", recipient: recipient.phone, subject: rendered.subject, bodyText: rendered.sms, bodyHtml: null });
+  if (recipient.userId && drivers.push && PUSH_TEMPLATES.includes(template)) {
+    // One row per browser the user subscribed: each device gets the message once.
+    const subscriptions = await db.select({ endpoint: pushSubscriptions.endpoint }).from(pushSubscriptions).where(eq(pushSubscriptions.userId, recipient.userId)).all();
+    for (const { endpoint } of subscriptions) {
+      rows.push({ channel: "push", recipient: endpoint, subject: rendered.push.title, bodyText: rendered.push.body, bodyHtml: null, url: rendered.push.url });
+    }
+  }
   const at = now();
   for (const row of rows) {
     await db
@@ -49,20 +60,21 @@ export async function dispatch(deps: { db: Db; drivers: Drivers; log: Logger; no
   const pending = await db
     .select()
     .from(notifications)
-    .where(and(eq(notifications.sourceId, intent.sourceId), eq(notifications.template, template), ne(notifications.status, "sent")))
+    .where(and(eq(notifications.sourceId, intent.sourceId), eq(notifications.template, template), inArray(notifications.status, UNSENT)))
     .all();
-  const result: DispatchResult = { sent: 0, failed: [], busy: 0 };
+  const result: DispatchResult = { sent: 0, failed: [], busy: 0, dropped: 0 };
   for (const row of pending) {
     const outcome = await sendOne(db, drivers, row, now);
     if (outcome === "sent") result.sent++;
     else if (outcome === "busy") result.busy++;
+    else if (outcome === "dropped") result.dropped++;
     else result.failed.push({ id: row.id, channel: row.channel, error: outcome.error });
   }
   if (result.failed.length) log.warn("notification_send_failed", { sourceId: intent.sourceId, template, failed: result.failed });
   return result;
 }
 
-async function sendOne(db: Db, drivers: Drivers, row: NotificationRow, now: () => number): Promise<"sent" | "busy" | { error: string }> {
+async function sendOne(db: Db, drivers: Drivers, row: NotificationRow, now: () => number): Promise<"sent" | "busy" | "dropped" | { error: string }> {
   const claimedAt = now();
   const claim = await db
     .update(notifications)
@@ -70,7 +82,7 @@ async function sendOne(db: Db, drivers: Drivers, row: NotificationRow, now: () =
     .where(
       and(
         eq(notifications.id, row.id),
-        ne(notifications.status, "sent"),
+        inArray(notifications.status, UNSENT),
         or(isNull(notifications.claimedUntil), lt(notifications.claimedUntil, claimedAt)),
       ),
     )
@@ -79,7 +91,7 @@ async function sendOne(db: Db, drivers: Drivers, row: NotificationRow, now: () =
   const driver = drivers[row.channel];
   try {
     if (!driver) throw new Error(`no driver for ${row.channel}`);
-    const { providerId } = await driver.send({ id: row.id, channel: row.channel, to: row.recipient, subject: row.subject, text: row.bodyText, html: row.bodyHtml });
+    const { providerId } = await driver.send({ id: row.id, channel: row.channel, to: row.recipient, subject: row.subject, text: row.bodyText, html: row.bodyHtml, url: row.url });
     const done = now();
     await db
       .update(notifications)
@@ -88,11 +100,12 @@ async function sendOne(db: Db, drivers: Drivers, row: NotificationRow, now: () =
     return "sent";
   } catch (err) {
     const error = ((err as Error).message || String(err)).slice(0, 500);
+    const gone = err instanceof PushGone;
     await db
       .update(notifications)
-      .set({ status: "failed", lastError: error, claimedUntil: null, updatedAt: now() })
+      .set({ status: gone ? "dropped" : "failed", lastError: error, claimedUntil: null, updatedAt: now() })
       .where(eq(notifications.id, row.id));
-    return { error };
+    return gone ? "dropped" : { error };
   }
 }
 

@@ -2,6 +2,7 @@ import type { Channel } from "../db/schema";
 import { localOutbox } from "../db/schema";
 import type { Db } from "../db/client";
 import type { Env } from "../env";
+import { LocalPushDriver, vapidFrom, WebPushDriver } from "./push";
 
 export type OutgoingMessage = {
   /** The notification id: providers use it as an idempotency key, so a retried send is not delivered twice. */
@@ -11,6 +12,8 @@ export type OutgoingMessage = {
   subject: string;
   text: string;
   html: string | null;
+  /** Push: the page the notification opens. */
+  url?: string | null;
 };
 
 export interface ChannelDriver {
@@ -83,15 +86,20 @@ class UnconfiguredDriver implements ChannelDriver {
   }
 }
 
-export type Drivers = { email: ChannelDriver; sms?: ChannelDriver };
+export type Drivers = { email: ChannelDriver; sms?: ChannelDriver; push?: ChannelDriver };
 
-/** NOTIFY_DRIVER picks the drivers: "local" (default) or "http". SMS is optional: off without a provider. */
+/**
+ * NOTIFY_DRIVER picks the drivers: "local" (default) or "http". SMS is optional: off without a
+ * provider; Web Push is off without VAPID_PRIVATE_JWK.
+ */
 export function driversFor(env: Env, db: Db): Drivers {
+  const vapid = vapidFrom(env);
   if ((env.NOTIFY_DRIVER ?? "local") !== "http") {
     const local = new LocalDriver(db);
-    return { email: local, sms: local };
+    return { email: local, sms: local, push: vapid ? new LocalPushDriver(db) : undefined };
   }
   return {
+    push: vapid ? new WebPushDriver({ db, vapid }) : undefined,
     email:
       env.EMAIL_API_URL && env.EMAIL_API_KEY
         ? new HttpEmailDriver({ url: env.EMAIL_API_URL, apiKey: env.EMAIL_API_KEY, from: env.EMAIL_FROM ?? "no-reply@tickets.example" })

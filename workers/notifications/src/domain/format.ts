@@ -22,6 +22,23 @@ export function formatDateTime(iso: string, locale: Locale): string {
   return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}, ${time} (GMT+7)`;
 }
 
+/** How long until something, as people say it: whole hours from 3 h up, else hours and minutes to the nearest 5. */
+export function formatDuration(minutes: number, locale: Locale): string {
+  const en = locale === "en";
+  if (minutes >= 180) {
+    const h = Math.round(minutes / 60);
+    return en ? `${h} hours` : `${h} giờ`;
+  }
+  if (minutes < 5) return en ? "a few minutes" : "vài phút";
+  const rounded = Math.round(minutes / 5) * 5;
+  const h = Math.floor(rounded / 60);
+  const m = rounded % 60;
+  const parts = en
+    ? [h && `${h} hour${h > 1 ? "s" : ""}`, m && `${m} minutes`]
+    : [h && `${h} giờ`, m && `${m} phút`];
+  return parts.filter(Boolean).join(" ");
+}
+
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 }

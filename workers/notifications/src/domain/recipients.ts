@@ -37,12 +37,12 @@ export async function resolveRecipient(
   }
 }
 
-/** Event title/venue/start for the message; messages still go out without them. */
+/** Event title/venue/start (and status) for the message; messages still go out without them. */
 export async function eventDetails(events: EventsApi, eventId: string | undefined, log: Logger) {
   if (!eventId) return null;
   try {
     const e = await events.getEventSummary(eventId);
-    return e ? { title: e.title, venue: [e.venue, e.city].filter(Boolean).join(", "), startsAt: e.startsAt } : null;
+    return e ? { title: e.title, venue: [e.venue, e.city].filter(Boolean).join(", "), startsAt: e.startsAt, status: e.status } : null;
   } catch (err) {
     log.warn("events_get_summary_failed", { eventId, error: (err as Error).message });
     return null;

@@ -4,7 +4,9 @@ import { vi } from "../templates/vi";
 import type { TemplateData, TemplateName } from "../templates/types";
 import { escapeHtml, toSmsText } from "./format";
 
-export type Rendered = { subject: string; text: string; html: string; sms: string };
+export type Rendered = { subject: string; text: string; html: string; sms: string; push: { title: string; body: string; url: string } };
+
+const PUSH_BODY_MAX = 300;
 
 const COPY = { vi, en } as const;
 
@@ -34,5 +36,12 @@ export function render(template: TemplateName, locale: Locale, data: TemplateDat
     `</body></html>`,
   ].join("");
 
-  return { subject: parts.subject, text, html, sms: toSmsText(parts.sms) };
+  // A push shows the subject and the message's first sentence, and opens the order (or the home page).
+  const body = paragraphs[0] ?? parts.sms;
+  const push = {
+    title: parts.subject,
+    body: body.length > PUSH_BODY_MAX ? `${body.slice(0, PUSH_BODY_MAX - 1)}…` : body,
+    url: data.orderId ? `/orders/${encodeURIComponent(data.orderId)}` : "/",
+  };
+  return { subject: parts.subject, text, html, sms: toSmsText(parts.sms), push };
 }

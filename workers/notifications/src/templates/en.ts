@@ -1,4 +1,4 @@
-import { formatDateTime, formatVnd } from "../domain/format";
+import { formatDateTime, formatDuration, formatVnd } from "../domain/format";
 import type { Copy, TemplateData } from "./types";
 
 const when = (d: TemplateData) => (d.event?.startsAt ? formatDateTime(d.event.startsAt, "en") : null);
@@ -7,6 +7,9 @@ const eventLine = (d: TemplateData) =>
 const ticketLinks = (d: TemplateData) =>
   (d.tickets ?? []).map((t, i) => ({ label: `Ticket ${i + 1}${t.label ? ` – ${t.label}` : ""}`, url: t.url }));
 const again = "You can place a new order while tickets are still available.";
+/** event_reminder: "starts in 2 hours, at <Vietnam time>" when the time left is known. */
+const startsWhen = (d: TemplateData) =>
+  d.startsInMinutes != null ? `starts in ${formatDuration(d.startsInMinutes, "en")}${when(d) ? `, at ${when(d)}` : ""}` : `starts ${when(d) ?? "soon"}`;
 
 export const en: Copy = {
   greeting: (name) => (name ? `Hi ${name},` : "Hello,"),
@@ -71,11 +74,11 @@ export const en: Copy = {
   }),
 
   event_reminder: (d) => ({
-    subject: `Reminder: ${d.event?.title ?? "your event"} starts ${when(d) ?? "soon"}`,
+    subject: `Reminder: ${d.event?.title ?? "your event"} ${startsWhen(d)}`,
     paragraphs: [
-      `${d.event?.title ?? "Your event"} starts ${when(d) ?? "soon"}${d.event?.venue ? ` at ${d.event.venue}` : ""}.`,
+      `${d.event?.title ?? "Your event"} ${startsWhen(d)}${d.event?.venue ? ` at ${d.event.venue}` : ""}.`,
       "Have your ticket QR codes ready at the entrance; they are in your order confirmation email and in your orders.",
     ],
-    sms: `Edge Tickets: ${d.event?.title ?? "your event"} starts ${when(d) ?? "soon"}${d.event?.venue ? ` at ${d.event.venue}` : ""}. Bring your QR tickets.`,
+    sms: `Edge Tickets: ${d.event?.title ?? "your event"} ${startsWhen(d)}${d.event?.venue ? ` at ${d.event.venue}` : ""}. Bring your QR tickets.`,
   }),
 };

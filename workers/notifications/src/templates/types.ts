@@ -5,6 +5,8 @@ export type TemplateData = {
   name?: string | null;
   orderId?: string;
   event?: { title: string; venue?: string | null; startsAt?: string | null } | null;
+  /** event_reminder: minutes from sending to the event's start. */
+  startsInMinutes?: number | null;
   totalVnd?: number | null;
   amountVnd?: number | null;
   responseCode?: string | null;

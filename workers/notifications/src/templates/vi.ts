@@ -1,4 +1,4 @@
-import { formatDateTime, formatVnd } from "../domain/format";
+import { formatDateTime, formatDuration, formatVnd } from "../domain/format";
 import type { Copy, TemplateData } from "./types";
 
 const when = (d: TemplateData) => (d.event?.startsAt ? formatDateTime(d.event.startsAt, "vi") : null);
@@ -7,6 +7,9 @@ const eventLine = (d: TemplateData) =>
 const ticketLinks = (d: TemplateData) =>
   (d.tickets ?? []).map((t, i) => ({ label: `Vé ${i + 1}${t.label ? ` – ${t.label}` : ""}`, url: t.url }));
 const again = "Bạn có thể đặt đơn hàng mới nếu vé vẫn còn.";
+/** event_reminder: "bắt đầu sau 2 giờ nữa, lúc <giờ Việt Nam>" when the time left is known. */
+const startsWhen = (d: TemplateData) =>
+  d.startsInMinutes != null ? `bắt đầu sau ${formatDuration(d.startsInMinutes, "vi")} nữa${when(d) ? `, lúc ${when(d)}` : ""}` : `bắt đầu lúc ${when(d) ?? "sắp tới"}`;
 
 export const vi: Copy = {
   greeting: (name) => (name ? `Xin chào ${name},` : "Xin chào,"),
@@ -71,11 +74,11 @@ export const vi: Copy = {
   }),
 
   event_reminder: (d) => ({
-    subject: `Nhắc lịch: ${d.event?.title ?? "sự kiện của bạn"} bắt đầu lúc ${when(d) ?? "sắp tới"}`,
+    subject: `Nhắc lịch: ${d.event?.title ?? "sự kiện của bạn"} ${startsWhen(d)}`,
     paragraphs: [
-      `${d.event?.title ?? "Sự kiện của bạn"} sẽ bắt đầu lúc ${when(d) ?? "sắp tới"}${d.event?.venue ? ` tại ${d.event.venue}` : ""}.`,
+      `${d.event?.title ?? "Sự kiện của bạn"} ${startsWhen(d)}${d.event?.venue ? ` tại ${d.event.venue}` : ""}.`,
       "Hãy chuẩn bị sẵn mã QR của vé khi đến cửa vào; mã có trong email xác nhận đơn hàng và trong mục đơn hàng của bạn.",
     ],
-    sms: `Edge Tickets: ${d.event?.title ?? "sự kiện của bạn"} bắt đầu lúc ${when(d) ?? "sắp tới"}${d.event?.venue ? ` tại ${d.event.venue}` : ""}. Nhớ mang theo vé QR.`,
+    sms: `Edge Tickets: ${d.event?.title ?? "sự kiện của bạn"} ${startsWhen(d)}${d.event?.venue ? ` tại ${d.event.venue}` : ""}. Nhớ mang theo vé QR.`,
   }),
 };

@@ -3,6 +3,8 @@
 //   user "user-en-…" prefers English, "user-vi-…" Vietnamese; "-phone" in the id adds a phone;
 //   "unknown-…" is no user; "authdown-…" makes auth fail.
 //   order "ord.<buyerId>" belongs to <buyerId> (GET order), "missing-…" does not exist.
+//   event "evt-at-<ms>-…" starts at <ms> (others at a fixed time); "-cancelled" in its id: cancelled.
+//   The tickets stand-in knows the events a test registered with scheduleEvent (holders of valid tickets).
 import { WorkerEntrypoint } from "cloudflare:workers";
 
 export class AuthRpc extends WorkerEntrypoint {
@@ -24,14 +26,16 @@ export class AuthRpc extends WorkerEntrypoint {
 export class EventsRpc extends WorkerEntrypoint {
   async getEventSummary(eventId) {
     if (eventId.startsWith("missing")) return null;
+    const at = /^evt-at-(\d+)-/.exec(eventId);
+    const startsAt = at ? Number(at[1]) : Date.parse("2026-12-12T13:00:00.000Z");
     return {
       id: eventId,
       title: "Đêm nhạc Trịnh",
       venue: "Nhà hát Lớn",
       city: "Hà Nội",
-      startsAt: "2026-12-12T13:00:00.000Z",
-      endsAt: "2026-12-12T16:00:00.000Z",
-      status: "published",
+      startsAt: new Date(startsAt).toISOString(),
+      endsAt: new Date(startsAt + 3 * 3600_000).toISOString(),
+      status: eventId.includes("-cancelled") ? "cancelled" : "published",
       organizerId: "org-1",
     };
   }
@@ -55,22 +59,18 @@ export class OrdersRpc extends WorkerEntrypoint {
   }
 }
 
+const schedule = new Map();
+
 export class TicketsRpc extends WorkerEntrypoint {
-  // Two holders of one event starting one hour into the asked window.
-  async holdersForEventsStartingBetween(fromIso) {
-    const startsAt = new Date(Date.parse(fromIso) + 3600_000).toISOString();
-    return [
-      {
-        eventId: "evt-reminder",
-        title: "Đêm nhạc Trịnh",
-        venue: "Nhà hát Lớn",
-        startsAt,
-        holders: [
-          { buyerId: "user-vi-holder1", buyerEmail: "user-vi-holder1@example.test", tickets: 2 },
-          { buyerId: "user-en-holder2", buyerEmail: null, tickets: 1 },
-        ],
-      },
-    ];
+  /** Test setup: an event and the holders of its valid tickets, as the tickets worker would list them. */
+  async scheduleEvent(event) {
+    schedule.set(event.eventId, event);
+  }
+
+  async holdersForEventsStartingBetween(fromIso, toIso) {
+    const from = Date.parse(fromIso);
+    const to = Date.parse(toIso);
+    return [...schedule.values()].filter((e) => Date.parse(e.startsAt) >= from && Date.parse(e.startsAt) < to);
   }
 }
 
