@@ -9,7 +9,8 @@ async function paidOrder(prefix = "", amountVnd = 150_000) {
   expect((await callIpn(await signQuery(vnpResult(orderId, amountVnd)))).body.RspCode).toBe("00");
   return orderId;
 }
-const refund = (orderId: string, amountVnd = 150_000) => rpc.refund({ orderId, amountVnd, reason: "Khách đổi ý", requestedBy: "user-1" });
+const refund = (orderId: string, amountVnd = 150_000, refundId = `rf-${orderId}`) =>
+  rpc.refund({ refundId, orderId, amountVnd, reason: "Khách đổi ý", requestedBy: "user-1" });
 
 async function refundRows(orderId: string) {
   const { results } = await testEnv.DB.prepare("SELECT * FROM payment_refunds WHERE order_id = ? ORDER BY created_at").bind(orderId).all<Record<string, any>>();
@@ -19,7 +20,7 @@ async function refundRows(orderId: string) {
 describe("refund (RPC) through VNPAY's refund API", () => {
   it("refunds a paid order in full with a signed request and a verified answer", async () => {
     const orderId = await paidOrder();
-    expect(await refund(orderId)).toEqual({ status: "succeeded", responseCode: "00", message: "Success" });
+    expect(await refund(orderId)).toEqual({ status: "succeeded", responseCode: "00", message: "Success", retryable: false });
     const [row] = await refundRows(orderId);
     expect(row).toMatchObject({ status: "succeeded", transaction_type: "02", amount_vnd: 150_000, response_code: "00", requested_by: "user-1" });
     // The fake VNPAY answers 97 to a wrongly signed request: its 00 proves the request hash.
@@ -33,7 +34,7 @@ describe("refund (RPC) through VNPAY's refund API", () => {
   it("is idempotent once succeeded (no second request to VNPAY)", async () => {
     const orderId = await paidOrder();
     await refund(orderId);
-    expect(await refund(orderId)).toEqual({ status: "succeeded", responseCode: "00", message: "Already refunded" });
+    expect(await refund(orderId)).toEqual({ status: "succeeded", responseCode: "00", message: "Already refunded", retryable: false });
     expect(await countRows("payment_refunds", orderId)).toBe(1);
   });
 
