@@ -152,34 +152,6 @@ describe("processing a requested refund", () => {
     expect(await payments.refundCalls(order.id)).toHaveLength(2);
     expect(await outbox(order.id, "RefundFailed")).toHaveLength(2);
   });
-
-  it("finishes a refund whose earlier attempt died after marking it processing, once", async () => {
-    const { buyer, order } = await orderOf();
-    // The state a crash between the mark and payments' answer leaves behind (written here, not
-    // through the API, so that no real-queue delivery races the ones below).
-    const refundId = `rf-${order.id}`;
-    const now = Date.now();
-    await testEnv.DB.prepare(
-      `INSERT INTO refunds (id, order_id, event_id, buyer_id, buyer_email, amount_vnd, reason, source, status, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, 600000, 'Sick', 'buyer', 'processing', ?, ?)`,
-    )
-      .bind(refundId, order.id, order.eventId, buyer.userId, buyer.email, now, now)
-      .run();
-    const requested = makeEvent("RefundRequested", {
-      orderId: order.id,
-      eventId: order.eventId,
-      buyerId: buyer.userId,
-      refundId,
-      amountVnd: 600_000,
-      reason: "Sick",
-      requestedBy: buyer.userId,
-    });
-    await deliver("refunds-inbox", [requested]);
-    expect(await refundOf(buyer, refundId)).toMatchObject({ status: "succeeded" });
-    await deliver("refunds-inbox", [requested, makeEvent("RefundRequested", requested.payload)]);
-    expect(await payments.refundCalls(order.id)).toHaveLength(1);
-    expect(await outbox(order.id, "RefundSucceeded")).toHaveLength(1);
-  });
 });
 
 describe("GET /api/refunds/:id", () => {

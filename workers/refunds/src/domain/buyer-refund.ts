@@ -4,7 +4,7 @@ import { ApiError, stampedOutboxInsert, type Identity, type Logger } from "@tick
 import type { Db } from "../db/client";
 import { refunds, type RefundRow } from "../db/schema";
 import type { EventsApi, OrderSummary, TicketsOfOrderApi } from "../env";
-import { committedVndSql, insertRequestedRefund } from "./ledger";
+import { committedVndSql, insertRequestedRefund, refundOfOrder } from "./ledger";
 import { quoteRefund } from "./policy";
 import { notRefundable } from "./request";
 import { loadRefund, requestedEvent } from "./settle";
@@ -42,19 +42,8 @@ export async function requestBuyerRefund(deps: BuyerRequestDeps, who: Identity, 
 
   const reopen = existing.find((r) => r.status === "failed" && r.source === "buyer");
   const refundId = reopen?.id ?? ulid();
-  const row = {
-    id: refundId,
-    orderId: order.id,
-    eventId: order.eventId,
-    buyerId: order.buyerId,
-    buyerEmail: order.buyerEmail,
-    amountVnd: quote.amountVnd,
-    paidVnd: order.totalVnd,
-    reason,
-    source: "buyer",
-    requestedBy: who.userId,
-    requestKey: null,
-  };
+  const row = refundOfOrder(order, { id: refundId, amountVnd: quote.amountVnd, reason, source: "buyer", requestedBy: who.userId });
+
   const requested = requestedEvent(row);
   const d1 = db.$client as D1Database;
   // Either statement changes nothing when another request got there first; the stamped

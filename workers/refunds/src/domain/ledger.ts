@@ -1,5 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import type { OrderSummary } from "../env";
 import { refunds, type RefundRow } from "../db/schema";
 
 /** What is left to refund of an order: failed refunds count for nothing, requested/processing ones are in flight. */
@@ -26,6 +27,20 @@ export type NewRefund = Pick<
   RefundRow,
   "id" | "orderId" | "eventId" | "buyerId" | "buyerEmail" | "amountVnd" | "paidVnd" | "reason" | "source" | "requestedBy" | "requestKey" | "lastEventId"
 >;
+
+/** A new refund of `order` (its buyer, event and paid total) with the request's own fields. */
+export const refundOfOrder = (
+  order: OrderSummary,
+  f: Pick<NewRefund, "id" | "amountVnd" | "reason" | "source" | "requestedBy"> & { requestKey?: string | null },
+): Omit<NewRefund, "lastEventId"> => ({
+  orderId: order.id,
+  eventId: order.eventId,
+  buyerId: order.buyerId,
+  buyerEmail: order.buyerEmail,
+  paidVnd: order.totalVnd,
+  ...f,
+  requestKey: f.requestKey ?? null,
+});
 
 /**
  * The guarded insert of a requested refund: it goes in only if the amount fits in what is left

@@ -4,7 +4,7 @@ import { ApiError, errors, stampedOutboxInsert, type Logger } from "@tickets/com
 import type { Db } from "../db/client";
 import type { RefundRow } from "../db/schema";
 import type { OrdersApi } from "../env";
-import { insertRequestedRefund, ledgerOf } from "./ledger";
+import { insertRequestedRefund, ledgerOf, refundOfOrder } from "./ledger";
 import { loadRefund, requestedEvent, type Cause } from "./settle";
 
 export type RequestDeps = { db: Db; orders: OrdersApi; log: Logger };
@@ -61,19 +61,15 @@ export async function requestRefund(deps: RequestDeps, raw: RefundRequest): Prom
   if (amountVnd < 1 || amountVnd > ledger.leftVnd) throw outOfRange();
 
   const refundId = ulid();
-  const row = {
+  const row = refundOfOrder(order, {
     id: refundId,
-    orderId: order.id,
-    eventId: order.eventId,
-    buyerId: order.buyerId,
-    buyerEmail: order.buyerEmail,
     amountVnd,
-    paidVnd: order.totalVnd,
     reason: req.reason,
     source: req.cause,
     requestedBy: req.requestedBy,
-    requestKey: req.requestKey ?? null,
-  };
+    requestKey: req.requestKey,
+  });
+
   const requested = requestedEvent(row, req.trace as Cause | undefined);
   const d1 = db.$client as D1Database;
   const [res] = await d1.batch([
