@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { askRefund, call, orderOf, outbox, payments, refundOf, settled, tickets, user } from "./helpers";
+import { createLogger } from "@tickets/common";
+import { getDb } from "../src/db/client";
+import { requestRefund } from "../src/domain/request";
+import { askRefund, call, orderOf, outbox, payments, refundOf, settled, testEnv, tickets, user } from "./helpers";
 
 const H = 3_600_000;
 const retry = (who: ReturnType<typeof user>, id: string) => call("POST", `/api/refunds/${id}/retry`, { as: who });
@@ -123,5 +126,27 @@ describe("failed refunds and POST /api/refunds/:id/retry", () => {
     const res = await retry(organizer, first.json.refund.id);
     expect(res.status).toBe(409);
     expect(res.json.error.code).toBe("not_refundable");
+  });
+});
+
+describe("requestRefund (the domain function an RPC caller such as event cancellation uses)", () => {
+  it("asks once per request key, refunds all that is left, and voids the tickets when it succeeds", async () => {
+    const { organizer, order } = await orderOf({ totalVnd: 500_000 });
+    await askRefund(organizer, order.id, "Earlier goodwill", 100_000);
+    const deps = { db: getDb(testEnv.DB), orders: testEnv.ORDERS_RPC, log: createLogger({ service: "refunds", test: "requestRefund" }) };
+    const ask = () =>
+      requestRefund(deps, { orderId: order.id, reason: "Event cancelled", requestedBy: organizer.userId, cause: "event_cancelled", requestKey: `cancel:${order.eventId}:${order.id}` });
+    const [first, second] = await Promise.all([ask(), ask()]);
+    expect(second.id).toBe(first.id);
+    expect(first).toMatchObject({ amountVnd: 400_000, source: "event_cancelled", requestedBy: organizer.userId });
+    expect((await ask()).id).toBe(first.id);
+    expect((await outbox(order.id, "RefundRequested")).filter((e) => e.payload.refundId === first.id)).toHaveLength(1);
+
+    await settled(organizer, first.id);
+    const last = (await outbox(order.id, "RefundSucceeded")).find((e) => e.payload.refundId === first.id);
+    expect(last.payload).toMatchObject({ amountVnd: 400_000, voidsTickets: true });
+    await expect(
+      requestRefund(deps, { orderId: order.id, reason: "Again", requestedBy: organizer.userId, cause: "event_cancelled", requestKey: "another-key" }),
+    ).rejects.toMatchObject({ status: 409, code: "not_refundable" });
   });
 });
