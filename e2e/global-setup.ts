@@ -5,8 +5,11 @@ import { join } from "node:path";
 // @ts-expect-error plain ESM script shared with `npm run dev`
 import { startStack, freePort } from "../scripts/stack.mjs";
 
-/** Variables the e2e stack runs with: short holds so expiry can be observed in seconds. */
-export const E2E_VARS = { HOLD_TTL_SECONDS: "6" };
+/**
+ * Variables the e2e stack runs with: short holds so expiry can be observed in seconds; a short
+ * VNPAY API timeout and refund backoff (1, 2, 4 s) so refund retries can be observed too.
+ */
+export const E2E_VARS = { HOLD_TTL_SECONDS: "6", VNPAY_API_TIMEOUT_MS: "2000", REFUND_RETRY_BASE_SECONDS: "1" };
 
 declare module "vitest" {
   export interface ProvidedContext {

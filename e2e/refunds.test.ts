@@ -120,5 +120,131 @@ describe("buyer refunds", () => {
     const doc = (await new Client().get("/api/openapi.json")).json;
     expect(doc.paths["/api/orders/{id}/refund"].post.responses).toHaveProperty("202");
     expect(doc.paths["/api/refunds/{id}"].get.responses).toHaveProperty("200");
+    expect(doc.paths["/api/refunds/{id}/retry"].post.responses).toHaveProperty("202");
+  });
+});
+
+// Organizer refunds and VNPAY refund failures on the booted stack. The sandbox's dev-only
+// control (POST /merchant_webapi/__control) makes VNPAY refuse or time out one order's refunds.
+
+const organizerRefund = (client: Client, orderId: string, body: { reason: string; amountVnd?: number }) => client.post(`/api/orders/${orderId}/refund`, body);
+const sandboxControl = async (body: Record<string, unknown>) => {
+  const res = await new Client().post("/merchant_webapi/__control", body);
+  expect(res.status).toBe(200);
+};
+const refundBecomes = (client: Client, id: string, status: string, timeoutMs = 20_000) =>
+  eventually(async () => {
+    const r = await client.get(`/api/refunds/${id}`);
+    expect(r.status).toBe(200);
+    return r.json.refund.status === status ? r.json.refund : null;
+  }, timeoutMs);
+const ticketStatuses = async (client: Client, orderId: string) => ((await getOrder(client, orderId)).tickets as Ticket[]).map((t) => t.status);
+
+describe("organizer refunds", () => {
+  let organizer: Client;
+  let sale: Sale;
+  let orders: Array<Awaited<ReturnType<typeof buyAndPay>> & { buyer: Client }>;
+
+  beforeAll(async () => {
+    ({ organizer, sale } = await publishedSale({ quantity: 10, priceVnd: 200_000 }));
+    orders = [];
+    // One buyer per order: the per-buyer limit of the event.
+    for (let i = 0; i < 4; i++) {
+      const buyer = (await signUp()).client;
+      orders.push({ buyer, ...(await buyAndPay(buyer, sale, 2)) });
+    }
+    await eventually(async () => (await available(sale)) === 2, 10_000);
+  });
+
+  it("refunds in full although a ticket is checked in (the buyer may not): tickets void, stock back, order refunded", async () => {
+    const [a] = orders;
+    const { buyer } = a;
+    expect((await organizer.post("/api/checkin", { code: a.tickets[0].code })).status).toBe(200);
+    const byBuyer = await askRefund(buyer, a.orderId);
+    expect(byBuyer.status).toBe(409);
+    expect(byBuyer.json.error).toMatchObject({ code: "not_refundable", details: { reason: "checked_in" } });
+
+    const res = await organizerRefund(organizer, a.orderId, { reason: "Seat broken" });
+    expect(res.status).toBe(202);
+    expect(res.json.refund).toMatchObject({ id: expect.any(String), status: "requested", amountVnd: 400_000 });
+    await refundBecomes(organizer, res.json.refund.id, "succeeded");
+    await statusBecomes(buyer, a.orderId, "refunded");
+    await eventually(async () => (await ticketStatuses(buyer, a.orderId)).every((s) => s === "void"), 10_000);
+    await eventually(async () => (await available(sale)) === 4, 10_000);
+  });
+
+  it("refunds part of an order as money only, refuses more than is left, then refunds the rest", async () => {
+    const b = orders[1];
+    const { buyer } = b;
+    const part = await organizerRefund(organizer, b.orderId, { reason: "Late start", amountVnd: 150_000 });
+    expect(part.status).toBe(202);
+    expect(part.json.refund).toMatchObject({ status: "requested", amountVnd: 150_000 });
+    await refundBecomes(organizer, part.json.refund.id, "succeeded");
+    await statusBecomes(buyer, b.orderId, "partially_refunded");
+    expect(await ticketStatuses(buyer, b.orderId)).toEqual(["valid", "valid"]);
+    expect(await available(sale)).toBe(4);
+
+    const over = await organizerRefund(organizer, b.orderId, { reason: "Too much", amountVnd: 250_001 });
+    expect(over.status).toBe(409);
+    expect(over.json.error.code).toBe("not_refundable");
+
+    const rest = await organizerRefund(organizer, b.orderId, { reason: "Show cancelled for this row" });
+    expect(rest.status).toBe(202);
+    expect(rest.json.refund.amountVnd).toBe(250_000);
+    await refundBecomes(organizer, rest.json.refund.id, "succeeded");
+    await statusBecomes(buyer, b.orderId, "refunded");
+    await eventually(async () => (await ticketStatuses(buyer, b.orderId)).every((s) => s === "void"), 10_000);
+    await eventually(async () => (await available(sale)) === 6, 10_000);
+    // The buyer is told of each refund, the partial one included.
+    await eventually(async () => {
+      const res = await buyer.get("/api/notifications");
+      return res.json.items.filter((m: { template: string }) => m.template === "refund_succeeded").length === 2;
+    }, 20_000);
+  });
+
+  it("is 404 when another organizer asks to refund the order", async () => {
+    const { client: other } = await signUp("organizer");
+    const res = await organizerRefund(other, orders[2].orderId, { reason: "Not mine" });
+    expect(res.status).toBe(404);
+    expect(res.json.error.code).toBe("not_found");
+  });
+
+  it("a refund VNPAY refuses ends failed with failureReason; the order stays confirmed; a retry succeeds", async () => {
+    const c = orders[2];
+    const { buyer } = c;
+    await sandboxControl({ refund: "refuse", txnRef: c.orderId, times: 1, code: "99" });
+    const res = await organizerRefund(organizer, c.orderId, { reason: "Refund attempt" });
+    expect(res.status).toBe(202);
+    const failed = await refundBecomes(organizer, res.json.refund.id, "failed");
+    expect(failed.failureReason).toEqual(expect.stringContaining("refused"));
+    expect((await getOrder(buyer, c.orderId)).status).toBe("confirmed");
+
+    const { client: other } = await signUp("organizer");
+    expect((await other.get(`/api/refunds/${failed.id}`)).status).toBe(404);
+    expect((await other.post(`/api/refunds/${failed.id}/retry`)).status).toBe(404);
+
+    const retried = await organizer.post(`/api/refunds/${failed.id}/retry`);
+    expect(retried.status).toBe(202);
+    expect(retried.json.refund).toMatchObject({ id: failed.id, status: "requested" });
+    await refundBecomes(organizer, failed.id, "succeeded");
+    await statusBecomes(buyer, c.orderId, "refunded");
+    const again = await organizer.post(`/api/refunds/${failed.id}/retry`);
+    expect(again.status).toBe(409);
+    expect(again.json.error.code).toBe("invalid_state");
+  });
+
+  it("retries a timed-out VNPAY refund with backoff, ends failed after the last attempt, and a manual retry succeeds", async () => {
+    const d = orders[3];
+    const { buyer } = d;
+    await sandboxControl({ refund: "timeout", txnRef: d.orderId, times: 4, delayMs: 4_000 });
+    const res = await organizerRefund(organizer, d.orderId, { reason: "Partial goodwill", amountVnd: 100_000 });
+    expect(res.status).toBe(202);
+    const failed = await refundBecomes(organizer, res.json.refund.id, "failed", 45_000);
+    expect(failed).toMatchObject({ attempts: 4, failureReason: expect.stringContaining("could not be reached after 4 attempts") });
+    expect((await getOrder(buyer, d.orderId)).status).toBe("confirmed");
+
+    expect((await organizer.post(`/api/refunds/${failed.id}/retry`)).status).toBe(202);
+    await refundBecomes(organizer, failed.id, "succeeded");
+    await statusBecomes(buyer, d.orderId, "partially_refunded");
   });
 });

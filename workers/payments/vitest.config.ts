@@ -10,7 +10,8 @@ const devVars = Object.fromEntries(
 );
 
 export default workerProject("payments", {
-  bindings: { VNPAY_TMN_CODE: devVars.VNPAY_TMN_CODE, VNPAY_SECURE_SECRET: devVars.VNPAY_SECURE_SECRET },
+  // A short VNPAY API timeout: the fake's "slow-" answers come too late.
+  bindings: { VNPAY_TMN_CODE: devVars.VNPAY_TMN_CODE, VNPAY_SECURE_SECRET: devVars.VNPAY_SECURE_SECRET, VNPAY_API_TIMEOUT_MS: "500" },
   workers: [
     {
       name: "gateway",

@@ -9,4 +9,8 @@ const standIn = (name: string) => ({
 });
 
 // Cross-worker bindings need a worker on the other end for workerd to start: stand-ins here.
-export default workerProject("refunds", { workers: [standIn("payments"), standIn("orders"), standIn("events")] });
+// Fractional backoff base: the retry tests see four attempts within seconds.
+export default workerProject("refunds", {
+  bindings: { REFUND_RETRY_BASE_SECONDS: "0.2" },
+  workers: [standIn("payments"), standIn("orders"), standIn("events"), standIn("tickets")],
+});

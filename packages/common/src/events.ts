@@ -34,13 +34,24 @@ export const eventPayloadSchemas = {
   PaymentFailed: z.object({ orderId: z.string(), paymentId: z.string(), responseCode: z.string(), reason: z.string() }),
   /** A payment we must give back (e.g. it arrived after the hold expired and the stock was gone). */
   RefundRequired: z.object({ ...orderRef, amountVnd: z.number().int(), reason: z.string() }),
-  /** A buyer asked for a refund (POST /api/orders/:id/refund); the refund row already exists. */
+  /** A refund was asked for (buyer, organizer, admin, cancellation) or is due again; the refund row already exists. */
   RefundRequested: z.object({ ...orderRef, refundId: z.string(), amountVnd: z.number().int(), reason: z.string(), requestedBy: z.string() }),
   TicketsIssued: z.object({
     ...orderRef,
     tickets: z.array(z.object({ id: z.string(), code: z.string(), ticketTypeId: z.string() })),
   }),
-  RefundSucceeded: z.object({ ...orderRef, refundId: z.string(), amountVnd: z.number().int() }),
+  /**
+   * `refundedTotalVnd`: everything refunded for the order so far, this refund included.
+   * `voidsTickets` false: money only (an organizer's partial refund), the tickets stay valid;
+   * absent or true: the order's tickets are void and their stock goes back on sale.
+   */
+  RefundSucceeded: z.object({
+    ...orderRef,
+    refundId: z.string(),
+    amountVnd: z.number().int(),
+    refundedTotalVnd: z.number().int().optional(),
+    voidsTickets: z.boolean().optional(),
+  }),
   RefundFailed: z.object({ ...orderRef, refundId: z.string(), reason: z.string() }),
   /** A holder is due a reminder of `kind` (24 h or 2 h before `startsAt`); queued once per (event, holder, kind, start). */
   EventReminderDue: z.object({

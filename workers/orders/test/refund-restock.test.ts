@@ -51,8 +51,8 @@ async function confirmedOrder(s: ReturnType<typeof saga>, quantity = 2) {
   return { sale, order };
 }
 
-const refunded = (orderId: string, eventId: string, amountVnd: number) =>
-  makeEvent("RefundSucceeded", { orderId, eventId, buyerId: "b", refundId: `rf-${orderId}`, amountVnd });
+const refunded = (orderId: string, eventId: string, amountVnd: number, more: { refundedTotalVnd?: number; voidsTickets?: boolean; refundId?: string } = {}) =>
+  makeEvent("RefundSucceeded", { orderId, eventId, buyerId: "b", refundId: more.refundId ?? `rf-${orderId}`, amountVnd, ...more });
 
 describe("RefundSucceeded returns stock to sale", () => {
   it("restocks a confirmed order once and marks it refunded, however often the refund is reported", async () => {
@@ -72,6 +72,29 @@ describe("RefundSucceeded returns stock to sale", () => {
     const { sale, order } = await confirmedOrder(s);
     await s.deliver(refunded(order.id, sale.eventId, order.totalVnd / 2));
     expect(await orderStatus(order.id)).toBe("partially_refunded");
+    expect(s.restocks).toEqual([order.id]);
+  });
+
+  it("keeps the stock sold on an organizer's money-only partial refund, and restocks when the refunds reach the total", async () => {
+    const s = saga();
+    const { sale, order } = await confirmedOrder(s);
+    const third = order.totalVnd / 4;
+    await s.deliver(refunded(order.id, sale.eventId, third, { refundedTotalVnd: third, voidsTickets: false, refundId: "rf-1" }));
+    expect(await orderStatus(order.id)).toBe("partially_refunded");
+    expect(s.restocks).toEqual([]);
+    await s.deliver(refunded(order.id, sale.eventId, third, { refundedTotalVnd: 2 * third, voidsTickets: false, refundId: "rf-2" }));
+    expect(await orderStatus(order.id)).toBe("partially_refunded");
+    await s.deliver(refunded(order.id, sale.eventId, order.totalVnd - 2 * third, { refundedTotalVnd: order.totalVnd, voidsTickets: true, refundId: "rf-3" }));
+    expect(await orderStatus(order.id)).toBe("refunded");
+    expect(s.restocks).toEqual([order.id]);
+  });
+
+  it("ignores a partial refund reported after the full one (reordered deliveries)", async () => {
+    const s = saga();
+    const { sale, order } = await confirmedOrder(s);
+    await s.deliver(refunded(order.id, sale.eventId, order.totalVnd / 2, { refundedTotalVnd: order.totalVnd, voidsTickets: true, refundId: "rf-last" }));
+    await s.deliver(refunded(order.id, sale.eventId, order.totalVnd / 2, { refundedTotalVnd: order.totalVnd / 2, voidsTickets: false, refundId: "rf-first" }));
+    expect(await orderStatus(order.id)).toBe("refunded");
     expect(s.restocks).toEqual([order.id]);
   });
 

@@ -6,6 +6,8 @@ export type Env = {
   /** Production VNPAY host (e.g. https://pay.vnpay.vn); unset in development (see wrangler.toml). */
   VNPAY_HOST?: string;
   DASHBOARD_ORIGIN?: string;
+  /** Timeout of one VNPAY querydr/refund call in ms (default 15000); past it the refund is retried later. */
+  VNPAY_API_TIMEOUT_MS?: string;
   GATEWAY?: Fetcher;
   ORDERS_INBOX: Queue;
   NOTIFICATIONS_INBOX: Queue;

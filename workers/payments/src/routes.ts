@@ -99,6 +99,8 @@ const CallbackSchema = z.object({
 });
 const RefundSchema = z.object({
   id: z.string(),
+  refundId: z.string().nullable().openapi({ description: "The refunds worker's refund this VNPAY request belongs to" }),
+  requestId: z.string().openapi({ description: "vnp_RequestId (the same on a resend after an unknown outcome)" }),
   amountVnd: z.number().int(),
   transactionType: z.string(),
   reason: z.string(),

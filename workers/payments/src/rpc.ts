@@ -34,7 +34,10 @@ export class PaymentsRpc extends WorkerEntrypoint<Env> {
     return { paymentUrl, txnRef };
   }
 
-  /** Refunds the order's successful payment through VNPAY's refund API (verified answer). */
+  /**
+   * Refunds (part of) the order's successful payment through VNPAY's refund API, once per
+   * `refundId` (verified answer; see domain/refund.ts for the guards).
+   */
   async refund(input: RefundInput): Promise<RefundOutcome> {
     const outcome = await refundPayment(drizzle(this.env.DB), this.env, vnpayTransport(this.env), input);
     createLogger({ service: "payments" }).info("vnpay_refund", { orderId: input.orderId, amountVnd: input.amountVnd, ...outcome });

@@ -1,8 +1,10 @@
 // Stand-in for the "gateway" service binding in the payments vitest project: a tiny VNPAY
 // querydr/refund API with its own (independent) HMAC-SHA512 signing, steered by vnp_TxnRef:
 //   "unsigned-*" answers without vnp_SecureHash, "forged-*" with a wrong one, "dup-*" answers a
-//   refund with 94 and a querydr with TransactionStatus 05, "down-*" with HTTP 503;
+//   refund with 94 and a querydr with TransactionStatus 05, "down-*" with HTTP 503, "slow-*"
+//   stalls its first refund request for 2 s (past the merchant's timeout) and then answers it;
 //   anything else is a normal signed 00. A request with a bad hash gets a signed 97.
+//   GET /__requests?txnRef= lists the requests received for a TxnRef (for assertions).
 const enc = new TextEncoder();
 const REQ = {
   refund: ["vnp_RequestId", "vnp_Version", "vnp_Command", "vnp_TmnCode", "vnp_TransactionType", "vnp_TxnRef", "vnp_Amount", "vnp_TransactionNo", "vnp_TransactionDate", "vnp_CreateBy", "vnp_CreateDate", "vnp_IpAddr", "vnp_OrderInfo"],
@@ -18,14 +20,24 @@ async function hmac(secret, text) {
 }
 const pipe = (o, fields) => fields.map((f) => (o[f] == null ? "" : String(o[f]))).join("|");
 
+const received = [];
+const stalled = new Set();
+
 export default {
   async fetch(request, env) {
     const url = new URL(request.url);
+    if (url.pathname === "/__requests") return Response.json(received.filter((r) => r.vnp_TxnRef === url.searchParams.get("txnRef")));
     if (request.method !== "POST" || url.pathname !== "/merchant_webapi/api/transaction") return new Response("not found", { status: 404 });
     const body = await request.json();
     const command = body.vnp_Command;
     const ref = String(body.vnp_TxnRef ?? "");
+    received.push(body);
     if (ref.startsWith("down-")) return new Response("unavailable", { status: 503 });
+    if (ref.startsWith("slow-") && command === "refund" && !stalled.has(ref)) {
+      stalled.add(ref);
+      await new Promise((r) => setTimeout(r, 2_000));
+      return new Response("late", { status: 504 });
+    }
     const good = REQ[command] && (await hmac(env.SECRET, pipe(body, REQ[command]))) === body.vnp_SecureHash;
     let code = good ? "00" : "97";
     if (good && command === "refund" && ref.startsWith("dup-")) code = "94";

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { QUERYDR_RESPONSE_FIELDS, REFUND_RESPONSE_FIELDS, hmacSha512Hex, pipeString, signBody, verifyBody } from "../src/domain/vnpay-api";
 import { callIpn, countRows, createAttempt, identityHeaders, newOrderId, rpc, signQuery, testEnv, vnpResult, worker } from "./helpers";
 
+const gatewayFetch = (url: string) => testEnv.GATEWAY!.fetch(url);
+
 /** An order paid through VNPAY (attempt + verified success IPN). `prefix` steers the fake VNPAY API. */
 async function paidOrder(prefix = "", amountVnd = 150_000) {
   const orderId = newOrderId(prefix);
@@ -9,7 +11,8 @@ async function paidOrder(prefix = "", amountVnd = 150_000) {
   expect((await callIpn(await signQuery(vnpResult(orderId, amountVnd)))).body.RspCode).toBe("00");
   return orderId;
 }
-const refund = (orderId: string, amountVnd = 150_000) => rpc.refund({ orderId, amountVnd, reason: "Khách đổi ý", requestedBy: "user-1" });
+const refund = (orderId: string, amountVnd = 150_000, refundId = `rf-${orderId}`) =>
+  rpc.refund({ refundId, orderId, amountVnd, reason: "Khách đổi ý", requestedBy: "user-1" });
 
 async function refundRows(orderId: string) {
   const { results } = await testEnv.DB.prepare("SELECT * FROM payment_refunds WHERE order_id = ? ORDER BY created_at").bind(orderId).all<Record<string, any>>();
@@ -19,7 +22,7 @@ async function refundRows(orderId: string) {
 describe("refund (RPC) through VNPAY's refund API", () => {
   it("refunds a paid order in full with a signed request and a verified answer", async () => {
     const orderId = await paidOrder();
-    expect(await refund(orderId)).toEqual({ status: "succeeded", responseCode: "00", message: "Success" });
+    expect(await refund(orderId)).toEqual({ status: "succeeded", responseCode: "00", message: "Success", retryable: false });
     const [row] = await refundRows(orderId);
     expect(row).toMatchObject({ status: "succeeded", transaction_type: "02", amount_vnd: 150_000, response_code: "00", requested_by: "user-1" });
     // The fake VNPAY answers 97 to a wrongly signed request: its 00 proves the request hash.
@@ -33,7 +36,7 @@ describe("refund (RPC) through VNPAY's refund API", () => {
   it("is idempotent once succeeded (no second request to VNPAY)", async () => {
     const orderId = await paidOrder();
     await refund(orderId);
-    expect(await refund(orderId)).toEqual({ status: "succeeded", responseCode: "00", message: "Already refunded" });
+    expect(await refund(orderId)).toEqual({ status: "succeeded", responseCode: "00", message: "Already refunded", retryable: false });
     expect(await countRows("payment_refunds", orderId)).toBe(1);
   });
 
@@ -53,7 +56,7 @@ describe("refund (RPC) through VNPAY's refund API", () => {
   it("does not trust an unsigned or wrongly signed answer", async () => {
     for (const prefix of ["unsigned-", "forged-"]) {
       const orderId = await paidOrder(prefix);
-      expect(await refund(orderId)).toMatchObject({ status: "failed", responseCode: "97" });
+      expect(await refund(orderId)).toMatchObject({ status: "failed", responseCode: "97", retryable: false });
       expect((await refundRows(orderId))[0].status).toBe("failed");
     }
   });
@@ -65,9 +68,59 @@ describe("refund (RPC) through VNPAY's refund API", () => {
     expect(JSON.parse(row.response)).toMatchObject({ refund: { vnp_ResponseCode: "94" }, querydr: { vnp_TransactionStatus: "05" } });
   });
 
-  it("reports an unreachable VNPAY as a failure with code 99", async () => {
+  it("reports an unreachable VNPAY as a retryable failure with code 99", async () => {
     const orderId = await paidOrder("down-");
-    expect(await refund(orderId)).toMatchObject({ status: "failed", responseCode: "99" });
+    expect(await refund(orderId)).toMatchObject({ status: "failed", responseCode: "99", retryable: true });
+  });
+});
+
+describe("refund guards: once per refund id, one in flight per order, never more than paid", () => {
+  const sentTo = async (orderId: string) => (await (await gatewayFetch(`http://gateway/__requests?txnRef=${orderId}`)).json()) as Array<Record<string, string>>;
+
+  it("takes several partial refunds (type 03) up to what was paid, then refuses more without calling VNPAY", async () => {
+    const orderId = await paidOrder("", 300_000);
+    expect(await refund(orderId, 100_000, "rf-a")).toMatchObject({ status: "succeeded" });
+    expect(await refund(orderId, 200_000, "rf-b")).toMatchObject({ status: "succeeded" });
+    expect(await refund(orderId, 1, "rf-c")).toMatchObject({ status: "failed", responseCode: "03", retryable: false });
+    expect((await refundRows(orderId)).map((r) => [r.refund_id, r.transaction_type, r.status])).toEqual([
+      ["rf-a", "03", "succeeded"],
+      ["rf-b", "03", "succeeded"],
+    ]);
+    expect((await sentTo(orderId)).filter((r) => r.vnp_Command === "refund")).toHaveLength(2);
+  });
+
+  it("answers a repeated refund id from its record, without a second VNPAY request", async () => {
+    const orderId = await paidOrder("", 200_000);
+    await refund(orderId, 50_000, "rf-once");
+    expect(await refund(orderId, 50_000, "rf-once")).toMatchObject({ status: "succeeded", message: "Already refunded" });
+    expect(await sentTo(orderId)).toHaveLength(1);
+  });
+
+  it("lets one of several concurrent refunds of an order through and never exceeds the payment", async () => {
+    const orderId = await paidOrder("", 150_000);
+    const outcomes = await Promise.all(["rf-1", "rf-2", "rf-3"].map((id) => refund(orderId, 100_000, id)));
+    expect(outcomes.filter((o) => o.status === "succeeded")).toHaveLength(1);
+    for (const o of outcomes.filter((o) => o.status !== "succeeded")) expect(o).toMatchObject({ status: "failed" });
+    // Asked again once nothing is in flight, the others no longer fit.
+    const loser = ["rf-1", "rf-2", "rf-3"][outcomes.findIndex((o) => o.status !== "succeeded")];
+    expect(await refund(orderId, 100_000, loser)).toMatchObject({ status: "failed", responseCode: "03" });
+    expect((await refundRows(orderId)).filter((r) => r.status === "succeeded")).toHaveLength(1);
+  });
+
+  it("keeps a timed-out request pending and sends the same request id again (VNPAY never pays it twice)", async () => {
+    const orderId = await paidOrder("slow-", 150_000);
+    const started = Date.now();
+    expect(await refund(orderId, 150_000, "rf-slow")).toMatchObject({ status: "failed", responseCode: "99", retryable: true });
+    expect(Date.now() - started).toBeLessThan(1_900);
+    expect((await refundRows(orderId))[0]).toMatchObject({ status: "pending", refund_id: "rf-slow" });
+    // Another refund of the order waits while this one's outcome is unknown.
+    expect(await refund(orderId, 10_000, "rf-other")).toMatchObject({ status: "failed", retryable: true });
+
+    expect(await refund(orderId, 150_000, "rf-slow")).toMatchObject({ status: "succeeded" });
+    const sent = (await sentTo(orderId)).filter((r) => r.vnp_Command === "refund");
+    expect(sent).toHaveLength(2);
+    expect(sent[1].vnp_RequestId).toBe(sent[0].vnp_RequestId);
+    expect(await countRows("payment_refunds", orderId)).toBe(1);
   });
 });
 

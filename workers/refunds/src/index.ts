@@ -1,7 +1,8 @@
 import { createLogger, createServiceApp, d1Check, mountHealth, queueCheck, relayOutbox } from "@tickets/common";
 import type { Env } from "./env";
 import { getDb } from "./db/client";
-import { handleQueue } from "./queue";
+import { sweepDueRefunds } from "./domain/settle";
+import { handleQueue, settleDeps } from "./queue";
 import { mountRoutes } from "./routes";
 
 export type { Env } from "./env";
@@ -10,8 +11,15 @@ const app = createServiceApp<Env>("refunds");
 mountHealth(app, (env) => ({ db: d1Check(env.DB), refundsInbox: queueCheck(env.REFUNDS_INBOX) }));
 mountRoutes(app);
 
+/** Every minute: the outbox relay, and refunds whose re-attempt message was lost or whose claimer died. */
+async function scheduled(env: Env) {
+  const log = createLogger({ service: "refunds", job: "cron" });
+  await sweepDueRefunds(settleDeps(env, log));
+  await relayOutbox(getDb(env.DB) as never, env, log);
+}
+
 export default {
   fetch: app.fetch,
   queue: (batch, env) => handleQueue(batch, env),
-  scheduled: (_controller, env, ctx) => ctx.waitUntil(relayOutbox(getDb(env.DB) as never, env, createLogger({ service: "refunds", job: "cron" }))),
+  scheduled: (_controller, env, ctx) => ctx.waitUntil(scheduled(env)),
 } satisfies ExportedHandler<Env>;

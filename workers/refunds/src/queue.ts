@@ -1,12 +1,22 @@
-import { consumeInbox, createLogger, parkDeadLetters, relayOutbox, type EventHandlers } from "@tickets/common";
+import { consumeInbox, createLogger, parkDeadLetters, relayOutbox, type EventHandlers, type Logger } from "@tickets/common";
 import type { Env } from "./env";
 import { getDb } from "./db/client";
 import { handleRefundRequired } from "./domain/automatic-refund";
-import { handleRefundRequested } from "./domain/buyer-refund";
+import { retryBaseSeconds } from "./domain/retry-policy";
+import { handleRefundRequested, type RefundDeps } from "./domain/settle";
+
+export const settleDeps = (env: Env, log: Logger): RefundDeps => ({
+  db: getDb(env.DB),
+  payments: env.PAYMENTS_RPC,
+  log,
+  retryQueue: env.REFUNDS_INBOX,
+  retryBaseSeconds: retryBaseSeconds(env.REFUND_RETRY_BASE_SECONDS),
+});
 
 /**
- * refunds-inbox: RefundRequired from the checkout saga and RefundRequested from buyers (both
- * settled through payments); refunds-dlq: parked for an operator.
+ * refunds-inbox: RefundRequired from the checkout saga and RefundRequested (requests, retries,
+ * delayed re-attempts after a transient failure), all settled through payments; refunds-dlq:
+ * parked for an operator.
  */
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env) {
   const db = getDb(env.DB);
@@ -16,7 +26,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env) {
     log.warn("dead_letters_parked", { count: batch.messages.length });
     return;
   }
-  const deps = { db, payments: env.PAYMENTS_RPC, log };
+  const deps = settleDeps(env, log);
   const handlers: EventHandlers = {
     RefundRequired: async (event) => {
       await handleRefundRequired(deps, event);

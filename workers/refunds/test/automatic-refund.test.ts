@@ -35,7 +35,7 @@ describe("RefundRequired", () => {
     expect(events).toEqual([
       { type: "RefundSucceeded", payload: expect.objectContaining({ orderId, refundId: refund!.id, amountVnd: 500_000, buyerEmail: "b@example.test" }) },
     ]);
-    expect(await payments.refundCalls(orderId)).toEqual([{ orderId, amountVnd: 500_000, reason: "late_payment_sold_out", requestedBy: "system" }]);
+    expect(await payments.refundCalls(orderId)).toEqual([{ refundId: refund!.id, orderId, amountVnd: 500_000, reason: "late_payment_sold_out", requestedBy: "system" }]);
   });
 
   it("refunds an order once, however often it is asked", async () => {
@@ -53,7 +53,7 @@ describe("RefundRequired", () => {
     const orderId = `declined-${ulid()}`;
     await deliver("refunds-inbox", [refundRequired(orderId)]);
     const { refund, events } = await state(orderId);
-    expect(refund).toMatchObject({ status: "failed", response_code: "95" });
+    expect(refund).toMatchObject({ status: "failed", response_code: "95", failure_reason: expect.stringContaining("95") });
     expect(events).toEqual([{ type: "RefundFailed", payload: expect.objectContaining({ orderId, reason: expect.stringContaining("95") }) }]);
   });
 

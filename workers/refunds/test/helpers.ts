@@ -9,7 +9,11 @@ export const testEnv = env as unknown as Env;
 const worker = (exports as unknown as { default: Fetcher }).default;
 
 /** The stand-ins' test-only methods (test/fakes/*.mjs). */
-export const payments = testEnv.PAYMENTS_RPC as unknown as { refundCalls(orderId: string): Promise<Array<Record<string, unknown>>> };
+export const payments = testEnv.PAYMENTS_RPC as unknown as {
+  refundCalls(orderId: string): Promise<Array<Record<string, unknown>>>;
+  script(orderId: string, outcomes: Array<"ok" | "refuse" | "timeout" | "throw">): Promise<void>;
+};
+export const tickets = testEnv.TICKETS_RPC as unknown as { setTickets(orderId: string, list: Array<{ id: string; status: string }>): Promise<void> };
 const orders = testEnv.ORDERS_RPC as unknown as { setOrder(order: OrderSummary): Promise<void> };
 const events = testEnv.EVENTS_RPC as unknown as { setEvent(summary: unknown): Promise<void> };
 
@@ -30,8 +34,16 @@ export async function call(method: string, path: string, opts: { as?: Identity; 
   const text = await res.text();
   return { status: res.status, json: text ? JSON.parse(text) : null };
 }
-export const askRefund = (who: Identity, orderId: string, reason = "Cannot come any more") =>
-  call("POST", `/api/orders/${orderId}/refund`, { as: who, body: { reason } });
+export const askRefund = (who: Identity, orderId: string, reason = "Cannot come any more", amountVnd?: number) =>
+  call("POST", `/api/orders/${orderId}/refund`, { as: who, body: { reason, amountVnd } });
+
+export const refundOf = async (who: Identity, id: string) => (await call("GET", `/api/refunds/${id}`, { as: who })).json?.refund;
+/** Waits for the real refunds-inbox consumer (and its delayed re-attempts) to decide the refund. */
+export const settled = (who: Identity, id: string, timeoutMs = 10_000) =>
+  eventually(async () => {
+    const refund = await refundOf(who, id);
+    return refund && ["succeeded", "failed"].includes(refund.status) ? refund : null;
+  }, timeoutMs);
 
 const DAY = 86_400_000;
 type Policy = { fullRefundUntilHours: number; partialRefundUntilHours: number; partialRefundPercent: number };
@@ -87,7 +99,7 @@ export async function outbox(orderId: string, type?: string) {
 }
 
 export const refundRow = (orderId: string) =>
-  testEnv.DB.prepare("SELECT * FROM refunds WHERE order_id = ?").bind(orderId).first<Record<string, unknown>>();
+  testEnv.DB.prepare("SELECT * FROM refunds WHERE order_id = ? ORDER BY created_at LIMIT 1").bind(orderId).first<Record<string, unknown>>();
 
 /** Polls until `check` returns something truthy (the real refunds-inbox consumer runs on its own). */
 export async function eventually<T>(check: () => Promise<T | null | undefined | false>, timeoutMs = 10_000): Promise<T> {

@@ -21,6 +21,8 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx: E
         if (result.outcome === "issued") ctx.waitUntil(rememberEvent(db, env.EVENTS_RPC, event.payload.eventId, log));
       },
       RefundSucceeded: async (event) => {
+        // An organizer's partial refund gives money back only: the tickets stay valid.
+        if (event.payload.voidsTickets === false) return;
         const voided = await voidOrderTickets(db, event);
         log.info("tickets_voided", { orderId: event.payload.orderId, count: voided });
       },

@@ -61,6 +61,15 @@ describe("check-in", () => {
     expect(res.json.error.code).toBe("ticket_not_found");
   });
 
+  it("keeps tickets valid through an organizer's money-only partial refund", async () => {
+    const { order, tickets, staff } = await issued();
+    const partial = refundSucceeded(order);
+    await deliver([{ ...partial, payload: { ...partial.payload, amountVnd: 1_000, refundedTotalVnd: 1_000, voidsTickets: false } }]);
+    const res = await callJson("POST", "/api/checkin", staff, { code: tickets[0].code });
+    expect(res.status).toBe(200);
+    expect(res.json.result).toBe("admitted");
+  });
+
   it("rejects void (refunded) tickets with 409 ticket_void", async () => {
     const { order, tickets, staff } = await issued();
     await deliver([refundSucceeded(order)]);

@@ -1,4 +1,5 @@
 import { Hono, type Context } from "hono";
+import { z } from "zod";
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { Env } from "./env";
@@ -6,6 +7,7 @@ import { ipnDeliveries, refunds, transactions } from "./db/schema";
 import { checkPaymentUrl, completePayment, decideOutcome, returnLocation } from "./domain/payment";
 import { deliverIpn, retryIpn } from "./domain/ipn";
 import { merchantApi } from "./domain/merchant-api";
+import { controlSchema, setRefundControl } from "./domain/refund-controls";
 import { errorPage, paymentPage } from "./pages";
 
 type App = Hono<{ Bindings: Env }>;
@@ -88,7 +90,17 @@ export function mountRoutes(app: App) {
     } catch {
       body = null;
     }
-    return c.json(await merchantApi(db(c), c.env, body));
+    const answer = await merchantApi(db(c), c.env, body);
+    if ("json" in answer) return c.json(answer.json);
+    await new Promise((resolve) => setTimeout(resolve, answer.stall.delayMs));
+    return c.json({ error: answer.stall.status === 504 ? "Gateway Timeout" : "Service Unavailable" }, answer.stall.status);
+  });
+
+  // Emulator-only: make the next refunds refuse, time out or fail (see domain/refund-controls.ts).
+  app.post("/merchant_webapi/__control", async (c) => {
+    const parsed = controlSchema.safeParse(await c.req.json().catch(() => null));
+    if (!parsed.success) return c.json({ error: { code: "invalid_request", message: z.prettifyError(parsed.error) } }, 400);
+    return c.json({ control: await setRefundControl(db(c), parsed.data) });
   });
 
   // Emulator-only inspection (no such thing at VNPAY): what it processed and the IPN deliveries.
@@ -114,6 +126,7 @@ export function mountRoutes(app: App) {
         result: Object.fromEntries(new URLSearchParams(r.resultQuery)),
         ipnDeliveries: deliveries.filter((d) => d.transactionId === r.id),
         refund: refundRows.find((x) => x.transactionId === r.id) ?? null,
+        refunds: refundRows.filter((x) => x.transactionId === r.id),
       })),
     });
   });

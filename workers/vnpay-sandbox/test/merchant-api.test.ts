@@ -132,3 +132,58 @@ describe("merchant API: refund", () => {
     expect(await signedWith(res, REFUND_RES)).toBe(true);
   });
 });
+
+describe("merchant API: partial refunds", () => {
+  it("takes several partial refunds up to the amount paid, then 03 for more and 94 once all is back", async () => {
+    const t = await transaction("success", 300_000);
+    expect((await call(await refundRequest(t, { vnp_TransactionType: "03", vnp_Amount: "10000000" }))).vnp_ResponseCode).toBe("00");
+    expect((await call(await refundRequest(t, { vnp_TransactionType: "02" }))).vnp_ResponseCode).toBe("94");
+    expect((await call(await refundRequest(t, { vnp_TransactionType: "03", vnp_Amount: "20000100" }))).vnp_ResponseCode).toBe("03");
+    expect((await call(await refundRequest(t, { vnp_TransactionType: "03", vnp_Amount: "20000000" }))).vnp_ResponseCode).toBe("00");
+    expect((await call(await refundRequest(t, { vnp_TransactionType: "03", vnp_Amount: "100" }))).vnp_ResponseCode).toBe("94");
+  });
+});
+
+describe("emulator refund controls (POST /merchant_webapi/__control)", () => {
+  const control = (body: unknown) =>
+    sandbox.fetch(`${HOST}/merchant_webapi/__control`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const raw = (body: Record<string, string>) =>
+    sandbox.fetch(`${HOST}/merchant_webapi/api/transaction`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+
+  it("refuses the next n refunds of one TxnRef with a signed answer, then refunds normally", async () => {
+    const t = await transaction("success", 100_000);
+    const other = await transaction("success", 100_000);
+    expect((await control({ refund: "refuse", txnRef: t.txnRef, times: 2, code: "95" })).status).toBe(200);
+    for (let i = 0; i < 2; i++) {
+      const res = await call(await refundRequest(t));
+      expect(res).toMatchObject({ vnp_ResponseCode: "95", vnp_TxnRef: t.txnRef });
+      expect(await signedWith(res, REFUND_RES)).toBe(true);
+    }
+    expect((await call(await refundRequest(other))).vnp_ResponseCode).toBe("00");
+    expect((await call(await refundRequest(t))).vnp_ResponseCode).toBe("00");
+  });
+
+  it("times out (no answer, then 504) without refunding or using up the request id; unavailable is 503", async () => {
+    const t = await transaction("success", 100_000);
+    await control({ refund: "timeout", txnRef: t.txnRef, times: 1, delayMs: 200 });
+    const req = await refundRequest(t);
+    const started = Date.now();
+    const stalled = await raw(req);
+    expect(stalled.status).toBe(504);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    // The same request sent again is processed: VNPAY never saw the first one.
+    expect((await call(req)).vnp_ResponseCode).toBe("00");
+
+    const u = await transaction("success", 100_000);
+    await control({ refund: "unavailable", txnRef: u.txnRef });
+    expect((await raw(await refundRequest(u))).status).toBe(503);
+    expect((await raw(await refundRequest(u))).status).toBe(503);
+    await control({ refund: "ok", txnRef: u.txnRef });
+    expect((await call(await refundRequest(u))).vnp_ResponseCode).toBe("00");
+  });
+
+  it("rejects a malformed control with 400", async () => {
+    expect((await control({ refund: "explode" })).status).toBe(400);
+    expect((await control({ refund: "refuse", code: "00" })).status).toBe(400);
+  });
+});

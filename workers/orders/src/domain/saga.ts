@@ -2,7 +2,7 @@ import { makeEvent, type Envelope, type EventHandlers, type Logger } from "@tick
 import type { Db } from "../db/client";
 import type { InventoryApi } from "../ports";
 import { loadOrder, transition, type LoadedOrder } from "./repo";
-import { PAID_STATUSES, type OrderStatus } from "./status";
+import { PAID_STATUSES, sourcesOf, type OrderStatus } from "./status";
 import { itemsOf } from "./view";
 
 export type SagaDeps = { db: Db; inventory: (eventId: string) => InventoryApi; log: Logger };
@@ -94,18 +94,32 @@ export function sagaHandlers(deps: SagaDeps): EventHandlers {
       await transition(db, order.row.id, "expired", { from: ["pending_payment"], event: expired });
     },
 
+    /**
+     * Refunded in full (the refunds so far reach the order's total) → refunded; less → partially_refunded.
+     * A refund that voids the tickets (buyer, cancellation, the one completing the total) also puts
+     * the stock back on sale; an organizer's partial refund is money only. Orders stay confirmed /
+     * partially_refunded while a refund is under way (refund_pending is only for late payments).
+     */
     async RefundSucceeded(event) {
       const order = await mustLoad(db, event.payload.orderId);
-      const to: OrderStatus = event.payload.amountVnd >= order.row.totalVnd ? "refunded" : "partially_refunded";
-      if (order.row.status === "confirmed") {
+      const p = event.payload;
+      const refundedTotalVnd = p.refundedTotalVnd ?? p.amountVnd;
+      const to: OrderStatus = refundedTotalVnd >= order.row.totalVnd ? "refunded" : "partially_refunded";
+      const status = order.row.status as OrderStatus;
+      if (p.voidsTickets !== false && (status === "confirmed" || status === "partially_refunded")) {
         // Its tickets are void now, so their stock goes back on sale (a late payment's refund never
         // had stock sold). Before the transition: restock is idempotent per order in the
-        // inventory object, so a retry after a crash in between simply repeats it.
+        // inventory object, so a retry after a crash in between (or a second refund) repeats it harmlessly.
         const stock = deps.inventory(order.row.eventId) as InventoryApi & { restock(orderId: string): Promise<{ restocked: number }> };
         const { restocked } = await stock.restock(order.row.id);
         log.info("refund_restocked", { orderId: order.row.id, restocked });
       }
-      await transition(db, order.row.id, to, { patch: { note: `Refund ${event.payload.refundId} succeeded (${event.payload.amountVnd} VND)` } });
+      // A later partial refund keeps partially_refunded; a report arriving after the full one changes nothing.
+      const from: OrderStatus[] = to === "refunded" ? sourcesOf("refunded") : ["confirmed", "partially_refunded"];
+      await transition(db, order.row.id, to, {
+        from,
+        patch: { note: `Refund ${p.refundId} succeeded (${p.amountVnd} VND; ${refundedTotalVnd} VND refunded in total)` },
+      });
     },
 
     async RefundFailed(event) {

@@ -1,7 +1,7 @@
 import { sqliteTable, text, integer } from "drizzle-orm/sqlite-core";
 export { outbox, processedEvents, deadLetters } from "@tickets/common";
 
-/** Mirrors migrations/payments/0002_payments.sql. */
+/** Mirrors migrations/payments/0002_payments.sql and 0003_refund_guards.sql. */
 export const paymentAttempts = sqliteTable("payment_attempts", {
   id: text("id").primaryKey(),
   orderId: text("order_id").notNull(),
@@ -47,6 +47,8 @@ export const paymentRefunds = sqliteTable("payment_refunds", {
   id: text("id").primaryKey(),
   orderId: text("order_id").notNull(),
   paymentId: text("payment_id").notNull(),
+  /** The refunds worker's refund this request belongs to (null on rows older than 0003). */
+  refundId: text("refund_id"),
   requestId: text("request_id").notNull(),
   amountVnd: integer("amount_vnd").notNull(),
   transactionType: text("transaction_type").notNull(),

@@ -67,6 +67,8 @@ export async function paymentOverview(db: Db, orderId: string) {
     })),
     refunds: refunds.map((r) => ({
       id: r.id,
+      refundId: r.refundId,
+      requestId: r.requestId,
       amountVnd: r.amountVnd,
       transactionType: r.transactionType,
       reason: r.reason,

@@ -41,13 +41,24 @@ export function verifyBody(body: Body, fields: Fields, secret: string): boolean 
 /** Sends one signed request body; resolves with the parsed JSON answer. */
 export type VnpayTransport = (body: Record<string, string>) => Promise<Body>;
 
-export function vnpayTransport(env: Pick<Env, "VNPAY_HOST" | "GATEWAY">): VnpayTransport {
+/** How long one querydr/refund call may take before it counts as unreachable (VNPAY_API_TIMEOUT_MS). */
+export const DEFAULT_API_TIMEOUT_MS = 15_000;
+export function apiTimeoutMs(env: Pick<Env, "VNPAY_API_TIMEOUT_MS">): number {
+  const ms = Number(env.VNPAY_API_TIMEOUT_MS);
+  return Number.isInteger(ms) && ms > 0 ? ms : DEFAULT_API_TIMEOUT_MS;
+}
+
+/**
+ * Any error a transport throws (timeout, network, HTTP error, unreadable answer) means VNPAY's
+ * decision is unknown: the caller may send the same request again later.
+ */
+export function vnpayTransport(env: Pick<Env, "VNPAY_HOST" | "GATEWAY" | "VNPAY_API_TIMEOUT_MS">): VnpayTransport {
   return async (body) => {
     const init = {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify(body),
-      signal: AbortSignal.timeout(15_000),
+      signal: AbortSignal.timeout(apiTimeoutMs(env)),
     };
     let res: Response;
     if (env.VNPAY_HOST) res = await fetch(`${env.VNPAY_HOST.replace(/\/+$/, "")}${API_PATH}`, init);

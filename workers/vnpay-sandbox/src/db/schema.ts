@@ -1,6 +1,6 @@
 import { sqliteTable, text, integer } from "drizzle-orm/sqlite-core";
 
-/** Mirrors migrations/vnpay-sandbox/0001_init.sql. */
+/** Mirrors migrations/vnpay-sandbox/0001_init.sql and 0002_partial_refunds_and_controls.sql. */
 export const transactions = sqliteTable("transactions", {
   id: integer("id").primaryKey({ autoIncrement: true }),
   tmnCode: text("tmn_code").notNull(),
@@ -47,5 +47,15 @@ export const apiRequests = sqliteTable("api_requests", {
   tmnCode: text("tmn_code").notNull(),
   requestId: text("request_id").notNull(),
   command: text("command").notNull(),
+  createdAt: integer("created_at").notNull(),
+});
+
+/** Emulator-only: how the next refunds of a TxnRef (or of all, scope "*") are answered. */
+export const refundControls = sqliteTable("refund_controls", {
+  scope: text("scope").primaryKey(),
+  mode: text("mode", { enum: ["refuse", "timeout", "unavailable"] }).notNull(),
+  remaining: integer("remaining"),
+  code: text("code").notNull().default("99"),
+  delayMs: integer("delay_ms").notNull().default(30_000),
   createdAt: integer("created_at").notNull(),
 });

@@ -12,6 +12,7 @@ import {
   verifyPipe,
 } from "../signing";
 import { newTransactionNo } from "./payment";
+import { takeRefundControl } from "./refund-controls";
 
 type Db = DrizzleD1Database<Record<string, unknown>>;
 type Tx = typeof transactions.$inferSelect;
@@ -34,11 +35,23 @@ const isUnique = (err: unknown) => {
   return false;
 };
 
+/** A signed JSON answer, or (refund controls) no answer for `delayMs` and then an HTTP error. */
+type Stall = { stall: { status: 503 | 504; delayMs: number } };
+export type MerchantAnswer = { json: Record<string, string> } | Stall;
+const isStall = (a: Record<string, string> | Stall): a is Stall => typeof (a as Stall).stall === "object";
+
 /**
  * POST /merchant_webapi/api/transaction: querydr and refund, each request verified (97 on a
  * bad hash) and each answer signed over its documented fields. Request ids are single-use (94).
+ * Refunds: several partial ones (type 03) per transaction up to the amount paid; a full one (02)
+ * only while nothing was refunded; a transaction refunded in full answers 94.
  */
-export async function merchantApi(db: Db, env: Env, body: unknown): Promise<Record<string, string>> {
+export async function merchantApi(db: Db, env: Env, body: unknown): Promise<MerchantAnswer> {
+  const answer = await transactionApi(db, env, body);
+  return isStall(answer) ? answer : { json: answer as Record<string, string> };
+}
+
+async function transactionApi(db: Db, env: Env, body: unknown): Promise<Record<string, string> | Stall> {
   const b = (body && typeof body === "object" ? body : {}) as Record<string, unknown>;
   const str = (k: string) => (typeof b[k] === "string" ? (b[k] as string) : "");
   const command = str("vnp_Command") === "refund" ? "refund" : "querydr";
@@ -82,6 +95,12 @@ export async function merchantApi(db: Db, env: Env, body: unknown): Promise<Reco
       (/^0[23]$/.test(str("vnp_TransactionType")) && /^[1-9]\d{0,15}$/.test(str("vnp_Amount")) && !!str("vnp_CreateBy")));
   if (!wellFormed) return answer("03");
 
+  // Emulator-only controls, applied before the request id is used up: as if VNPAY never got it.
+  const control = command === "refund" ? await takeRefundControl(db, str("vnp_TxnRef")) : null;
+  if (control?.mode === "timeout") return { stall: { status: 504, delayMs: control.delayMs } };
+  if (control?.mode === "unavailable") return { stall: { status: 503, delayMs: 0 } };
+  if (control?.mode === "refuse") return answer(control.code, null, { vnp_Message: "Refund refused (emulator control)" });
+
   try {
     await db.insert(apiRequests).values({ tmnCode: env.VNPAY_TMN_CODE, requestId: str("vnp_RequestId"), command, createdAt: Date.now() });
   } catch (err) {
@@ -100,19 +119,21 @@ export async function merchantApi(db: Db, env: Env, body: unknown): Promise<Reco
   const tx = matching.find((t) => t.responseCode === "00") ?? matching[0] ?? null;
   if (!tx) return answer("91");
 
-  const refund = await db.select().from(refunds).where(eq(refunds.transactionId, tx.id)).get();
+  const done = await db.select().from(refunds).where(eq(refunds.transactionId, tx.id)).all();
+  const last = done.at(-1);
   if (command === "querydr") {
     return answer("00", tx, {
-      vnp_TransactionType: refund ? refund.transactionType : "01",
-      vnp_TransactionStatus: refund ? "05" : tx.transactionStatus,
+      vnp_TransactionType: last ? last.transactionType : "01",
+      vnp_TransactionStatus: last ? "05" : tx.transactionStatus,
     });
   }
 
   if (tx.responseCode !== "00") return answer("95", tx);
-  if (refund) return answer("94", tx);
   const amount = BigInt(str("vnp_Amount"));
   const paid = BigInt(tx.amount);
-  if (amount > paid || (str("vnp_TransactionType") === "02" && amount !== paid)) return answer("03", tx);
+  const refunded = done.reduce((sum, r) => sum + BigInt(r.amount), 0n);
+  if (refunded >= paid || (str("vnp_TransactionType") === "02" && done.length > 0)) return answer("94", tx);
+  if (refunded + amount > paid || (str("vnp_TransactionType") === "02" && amount !== paid)) return answer("03", tx);
   const refundNo = newTransactionNo();
   try {
     await db.insert(refunds).values({

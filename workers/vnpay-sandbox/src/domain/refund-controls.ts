@@ -1,0 +1,51 @@
+import { z } from "zod";
+import { eq, sql } from "drizzle-orm";
+import type { DrizzleD1Database } from "drizzle-orm/d1";
+import { refundControls } from "../db/schema";
+
+type Db = DrizzleD1Database<Record<string, unknown>>;
+
+/**
+ * Emulator-only (no such thing at VNPAY): POST /merchant_webapi/__control tells the emulator how
+ * to answer the next refund requests, for one TxnRef (`txnRef`, an order id) or for all:
+ * - `refuse`: a signed answer with `code` (default 99), nothing refunded;
+ * - `timeout`: no answer for `delayMs` (default 30 s, longer than the merchant's timeout), then
+ *   HTTP 504; nothing refunded and the request id not consumed, as if VNPAY never got it;
+ * - `unavailable`: HTTP 503 at once (nothing refunded);
+ * - `ok`: back to normal.
+ * `times`: how many refund requests it applies to (default: until reset).
+ */
+export const controlSchema = z.object({
+  refund: z.enum(["ok", "refuse", "timeout", "unavailable"]),
+  txnRef: z.string().min(1).max(100).optional(),
+  times: z.number().int().positive().max(1000).optional(),
+  code: z.string().regex(/^\d{2}$/).refine((c) => c !== "00", "a refusal is not 00").optional(),
+  delayMs: z.number().int().min(0).max(120_000).optional(),
+});
+export type RefundControlInput = z.infer<typeof controlSchema>;
+export type RefundControl = { mode: "refuse" | "timeout" | "unavailable"; code: string; delayMs: number };
+
+export async function setRefundControl(db: Db, input: RefundControlInput) {
+  const scope = input.txnRef ?? "*";
+  if (input.refund === "ok") {
+    await db.delete(refundControls).where(eq(refundControls.scope, scope));
+    return { scope, refund: "ok" as const };
+  }
+  const row = { mode: input.refund, remaining: input.times ?? null, code: input.code ?? "99", delayMs: input.delayMs ?? 30_000, createdAt: Date.now() };
+  await db.insert(refundControls).values({ scope, ...row }).onConflictDoUpdate({ target: refundControls.scope, set: row });
+  return { scope, refund: input.refund, times: input.times ?? null, code: row.code, delayMs: row.delayMs };
+}
+
+/** The control that applies to this refund request (the TxnRef's, else the global one), used up by one. */
+export async function takeRefundControl(db: Db, txnRef: string): Promise<RefundControl | null> {
+  for (const scope of [txnRef, "*"]) {
+    const taken = await db
+      .update(refundControls)
+      .set({ remaining: sql`CASE WHEN ${refundControls.remaining} IS NULL THEN NULL ELSE ${refundControls.remaining} - 1 END` })
+      .where(sql`${refundControls.scope} = ${scope} AND (${refundControls.remaining} IS NULL OR ${refundControls.remaining} > 0)`)
+      .returning({ mode: refundControls.mode, code: refundControls.code, delayMs: refundControls.delayMs })
+      .get();
+    if (taken) return taken;
+  }
+  return null;
+}
