@@ -43,6 +43,27 @@ export const eventPayloadSchemas = {
   RefundSucceeded: z.object({ ...orderRef, refundId: z.string(), amountVnd: z.number().int() }),
   RefundFailed: z.object({ ...orderRef, refundId: z.string(), reason: z.string() }),
   EventReminderDue: z.object({ eventId: z.string(), buyerId: z.string(), buyerEmail: z.string().optional(), startsAt: z.string(), title: z.string() }),
+  /** A ticket was admitted at the door (live or from an offline scanner's sync); at most once per ticket. */
+  TicketCheckedIn: z.object({
+    ticketId: z.string(),
+    orderId: z.string(),
+    eventId: z.string(),
+    ticketTypeId: z.string(),
+    ticketTypeName: z.string().optional(),
+    checkedInAt: z.string(),
+  }),
+  /** The reports worker wrote an organizer's daily sales CSV (one per organizer and Vietnam day). */
+  DailyReportReady: z.object({
+    organizerId: z.string(),
+    date: z.string(),
+    events: z.number().int().nonnegative(),
+    ticketsSold: z.number().int(),
+    grossVnd: z.number().int(),
+    refundedVnd: z.number().int(),
+    netVnd: z.number().int(),
+    /** Path of the CSV behind the gateway (GET, the organizer's own bearer token). */
+    path: z.string(),
+  }),
 } as const;
 
 export type EventType = keyof typeof eventPayloadSchemas;
@@ -97,10 +118,9 @@ export const INBOXES = {
 } as const;
 export type Inbox = keyof typeof INBOXES;
 
-// Reports will subscribe here once the reports worker consumes (no open issue builds it yet).
 export const SUBSCRIPTIONS: Record<EventType, Inbox[]> = {
   OrderCreated: [],
-  OrderConfirmed: ["tickets"],
+  OrderConfirmed: ["tickets", "reports"],
   OrderCancelled: ["notifications"],
   OrderExpired: ["notifications"],
   HoldExpired: ["orders"],
@@ -109,7 +129,9 @@ export const SUBSCRIPTIONS: Record<EventType, Inbox[]> = {
   RefundRequired: ["refunds"],
   RefundRequested: ["refunds"],
   TicketsIssued: ["notifications"],
-  RefundSucceeded: ["orders", "tickets", "notifications"],
+  RefundSucceeded: ["orders", "tickets", "notifications", "reports"],
   RefundFailed: ["orders", "notifications"],
   EventReminderDue: ["notifications"],
+  TicketCheckedIn: ["reports"],
+  DailyReportReady: ["notifications"],
 };
