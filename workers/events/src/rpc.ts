@@ -1,6 +1,6 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
-import { eq } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { events } from "./db/schema";
 import { isStaff } from "./domain/staff";
 import { toIso } from "./domain/validate";
@@ -52,5 +52,15 @@ export class EventsRpc extends WorkerEntrypoint<Env> {
         partialRefundPercent: e.refundPartialPercent,
       },
     };
+  }
+
+  /** An organizer's events (any status), for reports' organizer summary. */
+  async listOrganizerEvents(organizerId: string): Promise<Array<{ id: string; title: string }>> {
+    return drizzle(this.env.DB)
+      .select({ id: events.id, title: events.title })
+      .from(events)
+      .where(eq(events.organizerId, organizerId))
+      .orderBy(asc(events.startsAt), asc(events.id))
+      .all();
   }
 }
