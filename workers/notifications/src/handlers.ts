@@ -16,6 +16,9 @@ export type HandlerDeps = {
   baseUrl: string;
 };
 
+/** One daily report message per organizer and Vietnam day, however often the report is re-run. */
+export const dailyReportSourceId = (organizerId: string, date: string) => `daily-report:${organizerId}:${date}`;
+
 /** Reminders for one event start are one message per holder, however many times the cron finds them. */
 export const reminderSourceId = (eventId: string, startsAt: string) => `reminder:${eventId}:${new Date(startsAt).toISOString()}`;
 
@@ -103,6 +106,14 @@ export function notificationHandlers(deps: HandlerDeps): EventHandlers {
           data: { orderId: p.orderId, amountVnd: p.amountVnd, event: await eventDetails(events, p.eventId, log) },
         },
         { userId: p.buyerId, email: p.buyerEmail, locale: p.locale },
+      );
+    },
+
+    DailyReportReady: async (e) => {
+      const p = e.payload;
+      await send(
+        { sourceId: dailyReportSourceId(p.organizerId, p.date), template: "daily_report", data: { report: { ...p, url: `${deps.baseUrl}${p.path}` } } },
+        { userId: p.organizerId },
       );
     },
 

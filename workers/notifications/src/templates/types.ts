@@ -1,4 +1,4 @@
-export const TEMPLATES = ["order_confirmed", "payment_failed", "order_expired", "order_cancelled", "refund_succeeded", "event_reminder"] as const;
+export const TEMPLATES = ["order_confirmed", "payment_failed", "order_expired", "order_cancelled", "refund_succeeded", "event_reminder", "daily_report"] as const;
 export type TemplateName = (typeof TEMPLATES)[number];
 
 export type TemplateData = {
@@ -9,6 +9,8 @@ export type TemplateData = {
   amountVnd?: number | null;
   responseCode?: string | null;
   tickets?: Array<{ url: string; label?: string | null }>;
+  /** daily_report: an organizer's figures of one Vietnam day and the link to the CSV. */
+  report?: { date: string; events: number; ticketsSold: number; grossVnd: number; refundedVnd: number; netVnd: number; url: string } | null;
 };
 
 /** One message in one language, before it becomes text, HTML and SMS. */
