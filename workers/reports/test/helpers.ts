@@ -19,9 +19,8 @@ export function user(roles: Identity["roles"] = ["organizer"]): Identity {
   return { userId: `user-${ulid()}`, email: `user${n}@example.test`, roles, sessionId: `s-${n}` };
 }
 
-/** A fresh event of a fresh organizer, known to the events stand-in. */
-export async function eventOf(title = "Đêm nhạc Trịnh Công Sơn") {
-  const organizer = user(["organizer"]);
+/** A fresh event (of a fresh organizer unless given), known to the events stand-in. */
+export async function eventOf(title = "Đêm nhạc Trịnh Công Sơn", organizer = user(["organizer"])) {
   const eventId = `ev-${ulid()}`;
   await events.setEvent({ id: eventId, title, organizerId: organizer.userId });
   return { eventId, organizer };
@@ -32,7 +31,7 @@ export async function call(path: string, as?: Identity) {
   const headers: Record<string, string> = as ? await signIdentity(as, testEnv.INTERNAL_AUTH_SECRET) : {};
   const res = await worker.fetch(new Request(`http://reports.internal${path}`, { headers }));
   // ignoreBOM keeps a byte-order mark in the text, where the CSV tests look for it.
-  const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(await res.arrayBuffer());
+  const text = new TextDecoder("utf-8", { ignoreBOM: true, fatal: false }).decode(await res.arrayBuffer());
   const json = res.headers.get("content-type")?.startsWith("application/json") ? JSON.parse(text) : null;
   return { status: res.status, headers: res.headers, text, json };
 }

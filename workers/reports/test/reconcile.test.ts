@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createLogger } from "@tickets/common";
+import { createLogger, type Envelope } from "@tickets/common";
 import { getDb } from "../src/db/client";
 import { reconcile } from "../src/domain/reconcile";
 import { runCron, CRONS } from "../src/cron";
@@ -47,8 +47,8 @@ function truthOf(eventId: string, script: Step[]) {
 }
 
 /** Only what reports subscribes to reaches it: sales and refunds (cancellations and expiries do not). */
-const envelopes = (eventId: string, script: Step[]) =>
-  script.flatMap((s) =>
+const envelopes = (eventId: string, script: Step[]): Envelope[] =>
+  script.flatMap((s): Envelope[] =>
     s.kind === "sale" ? [confirmed(eventId, s.order, s.items)] : s.kind === "refund" ? [refunded(eventId, s.order, s.refund, s.amountVnd)] : [],
   );
 
