@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError, errorResponses, jsonResponse, requireRole, type ServiceApp } from "@tickets/common";
 import type { Env } from "./env";
 import { getDb } from "./db/client";
-import { requireReportReader } from "./domain/access";
+import { askEvents, requireReportReader } from "./domain/access";
 import { attachment, salesCsv } from "./domain/csv";
 import { dailyReportKey } from "./domain/daily";
 import { latestRuns } from "./domain/reconcile";
@@ -66,7 +66,7 @@ const salesRoute = createRoute({
   request: { params: eventParam, query: z.object({ format: z.enum(["json", "csv"]).default("json") }) },
   responses: {
     200: { description: "The report", content: { "application/json": { schema: EventSalesSchema }, ...csvContent } },
-    ...errorResponses(400, 401, 404),
+    ...errorResponses(400, 401, 404, 503),
   },
 });
 
@@ -89,7 +89,7 @@ const summaryRoute = createRoute({
   tags: ["reports"],
   summary: "Totals per event across the caller's events (organizer; admin: every event with sales)",
   security: [{ bearer: [] }],
-  responses: { 200: jsonResponse(SummarySchema), ...errorResponses(401, 403) },
+  responses: { 200: jsonResponse(SummarySchema), ...errorResponses(401, 403, 503) },
 });
 
 const reconciliationRoute = createRoute({
@@ -139,7 +139,8 @@ export function mountRoutes(app: ServiceApp<Env>) {
     const who = requireRole(c.get("identity"), "organizer", "admin");
     const db = getDb(c.env.DB);
     if (who.roles.includes("organizer")) {
-      return c.json(await summary(db, who.userId, await c.env.EVENTS_RPC.listOrganizerEvents(who.userId)), 200);
+      const listed = await askEvents(() => c.env.EVENTS_RPC.listOrganizerEvents(who.userId), c.get("log"));
+      return c.json(await summary(db, who.userId, listed), 200);
     }
     return c.json(await summary(db, null), 200);
   });

@@ -47,6 +47,15 @@ describe("GET /api/reports/events/:id/sales", () => {
     expect((await call(`/api/reports/events/${eventId}/sales`, user(["admin"]))).json.grossVnd).toBe(4_000_000);
   });
 
+  it("keeps a name that looks like a spreadsheet formula from being evaluated, and numbers as they are", async () => {
+    const { eventId, organizer } = await eventOf();
+    const formula = { ticketTypeId: "tt-f", name: "=HYPERLINK(\"http://x\")", unitPriceVnd: 100_000, quantity: 1 };
+    await deliver(confirmed(eventId, `${eventId}:o-1`, [formula]), refunded(eventId, `${eventId}:o-1`, `${eventId}:r-1`, 100_000, new Date(Date.now() + 86_400_000)));
+    const lines = (await call(`/api/reports/events/${eventId}/sales?format=csv`, organizer)).text.split("\r\n");
+    expect(lines[1]).toBe(`ticket_type,,tt-f,"'=HYPERLINK(""http://x"")",1,100000,100000,0,,0`);
+    expect(lines.some((l) => l.startsWith("day,") && l.includes(",-100000,"))).toBe(true);
+  });
+
   it("is 400 for an unknown format", async () => {
     const { eventId, organizer } = await eventOf();
     expect((await call(`/api/reports/events/${eventId}/sales?format=xlsx`, organizer)).json.error.code).toBe("invalid_request");

@@ -1,8 +1,12 @@
 import type { EventSales } from "./sales";
 
-/** RFC 4180: fields with a comma, quote or line break are quoted, quotes doubled; CRLF line ends. */
+/**
+ * RFC 4180: fields with a comma, quote or line break are quoted, quotes doubled; CRLF line ends.
+ * A text (never a number) starting like a formula (= + - @) gets a leading apostrophe, so a
+ * spreadsheet shows an organizer-chosen name instead of evaluating it.
+ */
 export function csvField(value: string | number | null): string {
-  const s = value === null ? "" : String(value);
+  const s = value === null ? "" : typeof value === "number" ? String(value) : /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
