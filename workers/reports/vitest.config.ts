@@ -9,4 +9,7 @@ const standIn = (name: string) => ({
 });
 
 // Cross-worker bindings need a worker on the other end for workerd to start: contract stand-ins here.
-export default workerProject("reports", { workers: [standIn("events"), standIn("orders"), standIn("refunds")] });
+export default workerProject("reports", {
+  workers: [standIn("events"), standIn("orders"), standIn("refunds")],
+  bindings: { RECONCILE_RECHECK_MS: "200" },
+});

@@ -15,6 +15,11 @@ export const CRONS = {
   dailyReports: "0 0 * * *",
 } as const;
 
+function recheckAfterMs(env: Env): number | undefined {
+  const ms = Number(env.RECONCILE_RECHECK_MS);
+  return env.RECONCILE_RECHECK_MS && Number.isFinite(ms) && ms >= 0 ? ms : undefined;
+}
+
 /**
  * Runs the job of `cron` to the end (not in waitUntil), so the local /__dev/cron answers once it
  * is done. A failing job is logged and does not throw: the run is recorded and retried next time.
@@ -25,7 +30,7 @@ export async function runCron(cron: string, env: Env, now = Date.now()) {
   try {
     switch (cron) {
       case CRONS.reconciliation:
-        await reconcile({ db, orders: env.ORDERS_RPC, refunds: env.REFUNDS_RPC, log });
+        await reconcile({ db, orders: env.ORDERS_RPC, refunds: env.REFUNDS_RPC, log, recheckAfterMs: recheckAfterMs(env) });
         break;
       case CRONS.dailyReports:
         await runDailyReports({ db, d1: env.DB, bucket: env.REPORTS_BUCKET, log, now });

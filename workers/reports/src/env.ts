@@ -18,4 +18,6 @@ export type Env = QueueEnv & {
   REPORTS_BUCKET: R2Bucket;
   /** DailyReportReady → notifications. */
   NOTIFICATIONS_INBOX: Queue;
+  /** How long reconciliation waits before reading a difference again (default 15 s). */
+  RECONCILE_RECHECK_MS?: string;
 };

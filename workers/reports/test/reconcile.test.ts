@@ -6,7 +6,7 @@ import { runCron, CRONS } from "../src/cron";
 import { call, confirmed, deliver, eventOf, ordersTruth, refunded, refundsTruth, testEnv, user, type Item } from "./helpers";
 
 const log = createLogger({ test: "reconcile" });
-const deps = () => ({ db: getDb(testEnv.DB), orders: testEnv.ORDERS_RPC, refunds: testEnv.REFUNDS_RPC, log });
+const deps = () => ({ db: getDb(testEnv.DB), orders: testEnv.ORDERS_RPC, refunds: testEnv.REFUNDS_RPC, log, recheckAfterMs: 300 });
 
 type Step =
   | { kind: "sale"; order: string; items: Item[] }
@@ -109,6 +109,19 @@ describe("nightly reconciliation", () => {
     );
     expect(latest.drifts.filter((d: { eventId: string }) => d.eventId === eventId)).toHaveLength(3);
     expect((await call("/api/reports/admin/reconciliation", user(["organizer"]))).status).toBe(403);
+  });
+
+  it("does not call a figure still on its way through the queues a drift (it is read again before being recorded)", async () => {
+    const { eventId } = await eventOf();
+    const script: Step[] = [{ kind: "sale", order: `${eventId}:o1`, items: [a(2)] }];
+    const truth = truthOf(eventId, script);
+    await ordersTruth.setSalesTotals(truth.sales);
+    await refundsTruth.setSucceededTotals([]);
+    // The orders worker already has the sale; the read model gets it while the run waits to re-read.
+    const run = reconcile(deps());
+    await new Promise((r) => setTimeout(r, 50));
+    await deliver(...envelopes(eventId, script));
+    expect((await run).drifts.filter((d) => d.eventId === eventId)).toEqual([]);
   });
 
   it("records a failed run when a source of truth cannot be asked", async () => {
