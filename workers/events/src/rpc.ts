@@ -1,7 +1,7 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
 import { asc, eq } from "drizzle-orm";
-import { events } from "./db/schema";
+import { events, ticketTypes } from "./db/schema";
 import { isStaff } from "./domain/staff";
 import { toIso } from "./domain/validate";
 import type { Env } from "./env";
@@ -61,6 +61,16 @@ export class EventsRpc extends WorkerEntrypoint<Env> {
       .from(events)
       .where(eq(events.organizerId, organizerId))
       .orderBy(asc(events.startsAt), asc(events.id))
+      .all();
+  }
+
+  /** An event's ticket types (id, current name), for reports to list the unsold ones too. */
+  async listTicketTypes(eventId: string): Promise<Array<{ id: string; name: string }>> {
+    return drizzle(this.env.DB)
+      .select({ id: ticketTypes.id, name: ticketTypes.name })
+      .from(ticketTypes)
+      .where(eq(ticketTypes.eventId, eventId))
+      .orderBy(asc(ticketTypes.id))
       .all();
   }
 }

@@ -4,7 +4,7 @@ import type { OrdersRpc } from "../../orders/src/rpc";
 import type { RefundsRpc } from "../../refunds/src/rpc";
 
 /** What reports calls on other workers' RPC entrypoints. */
-export type EventsApi = Pick<EventsRpc, "getEventAccess" | "getEventSummary" | "listOrganizerEvents">;
+export type EventsApi = Pick<EventsRpc, "getEventAccess" | "getEventSummary" | "listOrganizerEvents" | "listTicketTypes">;
 export type OrdersApi = Pick<OrdersRpc, "salesTotals">;
 export type RefundsApi = Pick<RefundsRpc, "succeededTotals">;
 

@@ -122,7 +122,12 @@ export function mountRoutes(app: ServiceApp<Env>) {
   app.openapi(salesRoute, async (c) => {
     const { id } = c.req.valid("param");
     await requireReportReader(c.env.EVENTS_RPC, id, c.get("identity"), c.get("log"));
-    const report = await eventSales(getDb(c.env.DB), id);
+    const ticketTypes = await c.env.EVENTS_RPC.listTicketTypes(id).catch((err: Error) => {
+      // Without them the report still has every type that sold, under the name it was sold with.
+      c.get("log").warn("events_ticket_types_failed", { eventId: id, error: err.message });
+      return undefined;
+    });
+    const report = await eventSales(getDb(c.env.DB), id, { ticketTypes });
     if (c.req.valid("query").format === "csv") {
       return c.body(salesCsv(report), 200, csvHeaders(`sales-${report.title ?? id}.csv`));
     }

@@ -9,7 +9,9 @@ export const testEnv = env as unknown as Env;
 const worker = (exports as unknown as { default: Fetcher }).default;
 
 /** The stand-ins' test-only methods (test/fakes/*.mjs). */
-const events = testEnv.EVENTS_RPC as unknown as { setEvent(summary: { id: string; title: string; organizerId: string }): Promise<void> };
+const events = testEnv.EVENTS_RPC as unknown as {
+  setEvent(summary: { id: string; title: string; organizerId: string; ticketTypes?: Array<{ id: string; name: string }> }): Promise<void>;
+};
 export const ordersTruth = testEnv.ORDERS_RPC as unknown as { setSalesTotals(t: unknown): Promise<void> };
 export const refundsTruth = testEnv.REFUNDS_RPC as unknown as { setSucceededTotals(t: unknown): Promise<void> };
 
@@ -20,9 +22,9 @@ export function user(roles: Identity["roles"] = ["organizer"]): Identity {
 }
 
 /** A fresh event (of a fresh organizer unless given), known to the events stand-in. */
-export async function eventOf(title = "Đêm nhạc Trịnh Công Sơn", organizer = user(["organizer"])) {
+export async function eventOf(title = "Đêm nhạc Trịnh Công Sơn", organizer = user(["organizer"]), ticketTypes?: Array<{ id: string; name: string }>) {
   const eventId = `ev-${ulid()}`;
-  await events.setEvent({ id: eventId, title, organizerId: organizer.userId });
+  await events.setEvent({ id: eventId, title, organizerId: organizer.userId, ticketTypes });
   return { eventId, organizer };
 }
 

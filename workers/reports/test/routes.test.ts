@@ -56,6 +56,22 @@ describe("GET /api/reports/events/:id/sales", () => {
     expect(lines.some((l) => l.startsWith("day,") && l.includes(",-100000,"))).toBe(true);
   });
 
+  it("lists the event's unsold ticket types too, and each type under its current name", async () => {
+    const types = [
+      { id: "tt-q", name: "Vé hạng nhất (đổi tên)" },
+      { id: "tt-none", name: "Vé đứng" },
+    ];
+    const { eventId, organizer } = await eventOf("Đêm nhạc", undefined, types);
+    await deliver(confirmed(eventId, `${eventId}:o-1`, [quoted]));
+    const res = await call(`/api/reports/events/${eventId}/sales`, organizer);
+    // Sorted by name in Vietnamese order: "đ" comes before "h".
+    expect(res.json.byTicketType).toEqual([
+      { ticketTypeId: "tt-none", name: "Vé đứng", ticketsSold: 0, grossVnd: 0, refundedVnd: 0, netVnd: 0, checkIns: 0 },
+      { ticketTypeId: "tt-q", name: "Vé hạng nhất (đổi tên)", ticketsSold: 2, grossVnd: 4_000_000, refundedVnd: 0, netVnd: 4_000_000, checkIns: 0 },
+    ]);
+    expect(res.json.ticketsSold).toBe(2);
+  });
+
   it("is 400 for an unknown format", async () => {
     const { eventId, organizer } = await eventOf();
     expect((await call(`/api/reports/events/${eventId}/sales?format=xlsx`, organizer)).json.error.code).toBe("invalid_request");

@@ -31,7 +31,7 @@ export async function runDailyReports(deps: DailyDeps, day = previousVnDay(deps.
     const rows: Array<Array<string | number | null>> = [DAILY_CSV_HEADER];
     const totals = { ticketsSold: 0, grossVnd: 0, refundedVnd: 0, netVnd: 0, orders: 0, checkIns: 0 };
     for (const { eventId, title } of events) {
-      const report = await eventSales(deps.db, eventId, day);
+      const report = await eventSales(deps.db, eventId, { day });
       for (const t of report.byTicketType) rows.push([eventId, title, t.ticketTypeId, t.name, t.ticketsSold, t.grossVnd, t.refundedVnd, t.netVnd, null, t.checkIns]);
       rows.push([eventId, title, null, "total", report.ticketsSold, report.grossVnd, report.refundedVnd, report.netVnd, report.orders, report.checkIns]);
       for (const k of Object.keys(totals) as Array<keyof typeof totals>) totals[k] += report[k];

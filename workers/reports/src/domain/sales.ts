@@ -26,8 +26,10 @@ const withNet = <T extends { grossVnd: number; refundedVnd: number }>(r: T) => (
 /**
  * One event's report, read from the aggregate tables only (rows per ticket type and day, not per
  * order), so it costs the same for 10 orders or 100,000. `day` narrows it to one Vietnam day.
+ * `ticketTypes` (the event's current ones) adds the unsold types and gives the current names.
  */
-export async function eventSales(db: Db, eventId: string, day?: string): Promise<EventSales> {
+export async function eventSales(db: Db, eventId: string, opts: { day?: string; ticketTypes?: Array<{ id: string; name: string }> } = {}): Promise<EventSales> {
+  const { day } = opts;
   const where = day ? and(eq(salesDaily.eventId, eventId), eq(salesDaily.day, day)) : eq(salesDaily.eventId, eventId);
   const [types, days, orderDays, info] = await db.batch([
     db
@@ -44,8 +46,12 @@ export async function eventSales(db: Db, eventId: string, day?: string): Promise
     db.select({ title: eventInfo.title }).from(eventInfo).where(eq(eventInfo.eventId, eventId)).limit(1),
   ]);
   const ordersOn = new Map(orderDays.map((o) => [o.date, o.orders]));
-  const byTicketType = types
-    .map((t) => withNet({ ...t, name: t.name ?? t.ticketTypeId }))
+  const current = new Map((opts.ticketTypes ?? []).map((t) => [t.id, t.name]));
+  const unsold = [...current]
+    .filter(([id]) => !types.some((t) => t.ticketTypeId === id))
+    .map(([ticketTypeId, name]) => ({ ticketTypeId, name, ticketsSold: 0, grossVnd: 0, refundedVnd: 0, checkIns: 0 }));
+  const byTicketType = [...types, ...unsold]
+    .map((t) => withNet({ ...t, name: current.get(t.ticketTypeId) ?? t.name ?? t.ticketTypeId }))
     .sort((a, b) => a.name.localeCompare(b.name, "vi") || a.ticketTypeId.localeCompare(b.ticketTypeId));
   const byDay = days.map((d) => withNet({ ...d, orders: ordersOn.get(d.date) ?? 0 }));
   const total = (k: "ticketsSold" | "grossVnd" | "refundedVnd" | "checkIns") => byDay.reduce((s, d) => s + d[k], 0);

@@ -11,6 +11,9 @@ export class EventsRpc extends WorkerEntrypoint {
     if (!e) return { exists: false, organizerId: null, isOrganizer: false, isStaff: false };
     return { exists: true, organizerId: e.organizerId, isOrganizer: e.organizerId === userId, isStaff: false };
   }
+  listTicketTypes(eventId) {
+    return events.get(eventId)?.ticketTypes ?? [];
+  }
   listOrganizerEvents(organizerId) {
     return [...events.values()].filter((e) => e.organizerId === organizerId).map((e) => ({ id: e.id, title: e.title }));
   }
