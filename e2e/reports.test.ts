@@ -139,6 +139,36 @@ describe("sales reports", () => {
     expect(summary.json.totals).toEqual({ ticketsSold: 4, grossVnd: 3 * STANDARD_VND + VIP_VND, refundedVnd: STANDARD_VND, netVnd: 2 * STANDARD_VND + VIP_VND });
   });
 
+  it("writes the organizer's daily CSV at 07:00 Vietnam time and emails the link once (daily job, run by the dev cron)", async () => {
+    // The run at 00:00 UTC the next day (07:00 in Vietnam) covers today's Vietnam day.
+    const today = vnToday();
+    const runAt = new Date(Date.parse(`${today}T00:00:00.000Z`) + 86_400_000).toISOString();
+    for (let i = 0; i < 2; i++) {
+      const run = await new Client().post("/__dev/cron", { worker: "reports", cron: "0 0 * * *", scheduledTime: runAt });
+      expect(run.status).toBe(200);
+    }
+    const gross = 3 * STANDARD_VND + VIP_VND;
+    const file = await organizer.get(`/api/reports/files/daily/${today}`);
+    expect(file.status).toBe(200);
+    expect(file.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect(file.text).toContain(`${sale.eventId},Saga night,,total,4,${gross},${STANDARD_VND},${gross - STANDARD_VND},2,1`);
+    expect(file.text).toContain(`"Vé VIP – Hàng đầu, ""Trịnh"""`);
+    const { client: other } = await signUp("organizer");
+    expect((await other.get(`/api/reports/files/daily/${today}`)).json.error.code).toBe("report_not_found");
+
+    const messages = await eventually(async () => {
+      const res = await organizer.get("/api/notifications");
+      const found = res.json.items.filter((m: { template: string }) => m.template === "daily_report");
+      return found.length ? found : null;
+    }, 15_000);
+    // Two runs of the same day, one email (give a second one time to show up if it were sent).
+    await new Promise((r) => setTimeout(r, 1_500));
+    const again = (await organizer.get("/api/notifications")).json.items.filter((m: { template: string }) => m.template === "daily_report");
+    expect(again).toHaveLength(1);
+    expect(messages[0]).toMatchObject({ channel: "email", template: "daily_report", subject: expect.stringContaining(today) });
+    expect(messages[0].bodyText).toContain(`/api/reports/files/daily/${today}`);
+  });
+
   it("reconciles with the orders and refunds workers without a drift for this event (nightly job, run by the dev cron)", async () => {
     const run = await new Client().post("/__dev/cron", { worker: "reports", cron: "30 19 * * *" });
     expect(run.status).toBe(200);
