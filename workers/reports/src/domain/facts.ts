@@ -65,8 +65,12 @@ export async function recordSale(d1: D1Database, event: Envelope<"OrderConfirmed
   const day = vnDay(at);
   const stamp = ulid();
   const guard: Guard = { table: "order_facts", keyColumn: "order_id", key: p.orderId, stampColumn: "stamp", stamp };
-  // An item without a price (an older producer) counts at its share of the order's total.
-  const unitPrice = (i: (typeof p.items)[number]) => i.unitPriceVnd ?? Math.floor(p.totalVnd / Math.max(1, p.items.reduce((s, x) => s + x.quantity, 0)));
+  // Exact figures need the prices paid; guessing would not reconcile. Without them the message
+  // fails, and after its retries it is parked in reports-dlq for an operator.
+  const unitPrice = (i: (typeof p.items)[number]) => {
+    if (i.unitPriceVnd === undefined) throw new Error(`OrderConfirmed ${p.orderId} has an item without unitPriceVnd`);
+    return i.unitPriceVnd;
+  };
   const statements: D1PreparedStatement[] = [
     d1
       .prepare(`INSERT INTO order_facts (order_id, event_id, confirmed_at, day, total_vnd, stamp) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (order_id) DO NOTHING`)
