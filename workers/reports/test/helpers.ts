@@ -53,8 +53,10 @@ export const checkedIn = (eventId: string, orderId: string, ticketId: string, ti
 
 let seq = 0;
 /** Delivers messages to the reports inbox consumer as the queue would. */
-export async function deliver(...bodies: unknown[]) {
-  const batch = createMessageBatch("reports-inbox", bodies.map((body) => ({ id: `m-${++seq}`, timestamp: new Date(), attempts: 1, body })));
+export const deliver = (...bodies: unknown[]) => deliverTo("reports-inbox", bodies);
+
+export async function deliverTo(queue: string, bodies: unknown[]) {
+  const batch = createMessageBatch(queue, bodies.map((body) => ({ id: `m-${++seq}`, timestamp: new Date(), attempts: 1, body })));
   await handleQueue(batch, testEnv);
   return getQueueResult(batch, createExecutionContext());
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { allocateRefund } from "../src/domain/allocate";
 import { vnDay } from "../src/domain/time";
-import { checkedIn, confirmed, deliver, eventOf, refunded, sales, testEnv, type Item } from "./helpers";
+import { checkedIn, confirmed, deliver, deliverTo, eventOf, refunded, sales, testEnv, type Item } from "./helpers";
 
 const vip = (quantity: number): Item => ({ ticketTypeId: "tt-vip", name: "Vé VIP – Hàng đầu", unitPriceVnd: 1_250_000, quantity });
 const std = (quantity: number): Item => ({ ticketTypeId: "tt-std", name: "Vé thường", unitPriceVnd: 350_000, quantity });
@@ -97,6 +97,23 @@ describe("the sales read model", () => {
     expect(report.refundedVnd).toBe(333_333);
     // In proportion to 350,000 : 1,250,000, rounded so the parts still add up.
     expect(refundedByType).toEqual([72_917, 260_416]);
+  });
+});
+
+describe("poison messages", () => {
+  it("retries an event it cannot count (no prices), and parks what reaches reports-dlq for an operator", async () => {
+    const { eventId } = await eventOf();
+    const unpriced = confirmed(eventId, `${eventId}:o-x`, [vip(1)]);
+    delete (unpriced.payload.items[0] as { unitPriceVnd?: number }).unitPriceVnd;
+    const result = await deliver(unpriced);
+    expect(result.retryMessages).toHaveLength(1);
+    expect(result.explicitAcks).toHaveLength(0);
+
+    const parked = await deliverTo("reports-dlq", [unpriced]);
+    expect(parked.explicitAcks).toHaveLength(1);
+    const row = await testEnv.DB.prepare("SELECT queue, body FROM dead_letters WHERE body LIKE ?").bind(`%${eventId}:o-x%`).first<{ queue: string; body: string }>();
+    expect(row?.queue).toBe("reports-dlq");
+    expect(JSON.parse(row!.body).id).toBe(unpriced.id);
   });
 });
 
