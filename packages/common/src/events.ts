@@ -75,6 +75,27 @@ export const eventPayloadSchemas = {
     orderId: z.string().optional(),
     eventId: z.string().optional(),
   }),
+  /** A ticket was admitted at the door (live or from an offline scanner's sync); at most once per ticket. */
+  TicketCheckedIn: z.object({
+    ticketId: z.string(),
+    orderId: z.string(),
+    eventId: z.string(),
+    ticketTypeId: z.string(),
+    ticketTypeName: z.string().optional(),
+    checkedInAt: z.string(),
+  }),
+  /** The reports worker wrote an organizer's daily sales CSV (one per organizer and Vietnam day). */
+  DailyReportReady: z.object({
+    organizerId: z.string(),
+    date: z.string(),
+    events: z.number().int().nonnegative(),
+    ticketsSold: z.number().int(),
+    grossVnd: z.number().int(),
+    refundedVnd: z.number().int(),
+    netVnd: z.number().int(),
+    /** Path of the CSV behind the gateway (GET, the organizer's own bearer token). */
+    path: z.string(),
+  }),
 } as const;
 
 export type EventType = keyof typeof eventPayloadSchemas;
@@ -129,10 +150,9 @@ export const INBOXES = {
 } as const;
 export type Inbox = keyof typeof INBOXES;
 
-// Reports will subscribe here once the reports worker consumes (no open issue builds it yet).
 export const SUBSCRIPTIONS: Record<EventType, Inbox[]> = {
   OrderCreated: [],
-  OrderConfirmed: ["tickets"],
+  OrderConfirmed: ["tickets", "reports"],
   OrderCancelled: ["notifications"],
   OrderExpired: ["notifications"],
   HoldExpired: ["orders"],
@@ -141,8 +161,10 @@ export const SUBSCRIPTIONS: Record<EventType, Inbox[]> = {
   RefundRequired: ["refunds"],
   RefundRequested: ["refunds"],
   TicketsIssued: ["notifications"],
-  RefundSucceeded: ["orders", "tickets", "notifications"],
+  RefundSucceeded: ["orders", "tickets", "notifications", "reports"],
   RefundFailed: ["orders", "notifications"],
   EventReminderDue: ["notifications"],
   SupportReplyPosted: ["notifications"],
+  TicketCheckedIn: ["reports"],
+  DailyReportReady: ["notifications"],
 };

@@ -1,7 +1,7 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
-import { eq } from "drizzle-orm";
-import { eventStaff, events } from "./db/schema";
+import { asc, eq } from "drizzle-orm";
+import { eventStaff, events, ticketTypes } from "./db/schema";
 import { isStaff } from "./domain/staff";
 import { toIso } from "./domain/validate";
 import type { Env } from "./env";
@@ -62,5 +62,25 @@ export class EventsRpc extends WorkerEntrypoint<Env> {
         partialRefundPercent: e.refundPartialPercent,
       },
     };
+  }
+
+  /** An organizer's events (any status), for reports' organizer summary. */
+  async listOrganizerEvents(organizerId: string): Promise<Array<{ id: string; title: string }>> {
+    return drizzle(this.env.DB)
+      .select({ id: events.id, title: events.title })
+      .from(events)
+      .where(eq(events.organizerId, organizerId))
+      .orderBy(asc(events.startsAt), asc(events.id))
+      .all();
+  }
+
+  /** An event's ticket types (id, current name), for reports to list the unsold ones too. */
+  async listTicketTypes(eventId: string): Promise<Array<{ id: string; name: string }>> {
+    return drizzle(this.env.DB)
+      .select({ id: ticketTypes.id, name: ticketTypes.name })
+      .from(ticketTypes)
+      .where(eq(ticketTypes.eventId, eventId))
+      .orderBy(asc(ticketTypes.id))
+      .all();
   }
 }

@@ -19,6 +19,9 @@ export type HandlerDeps = {
   dashboardUrl?: string;
 };
 
+/** One daily report message per organizer and Vietnam day, however often the report is re-run. */
+export const dailyReportSourceId = (organizerId: string, date: string) => `daily-report:${organizerId}:${date}`;
+
 /** Saga event → message. A failed send throws, so the queue retries that event with backoff. */
 export function notificationHandlers(deps: HandlerDeps): EventHandlers {
   const { auth, events, orders, log } = deps;
@@ -120,6 +123,14 @@ export function notificationHandlers(deps: HandlerDeps): EventHandlers {
           data: { orderId: p.orderId, amountVnd: p.amountVnd, event: await eventDetails(events, p.eventId, log) },
         },
         { userId: p.buyerId, email: p.buyerEmail, locale: p.locale },
+      );
+    },
+
+    DailyReportReady: async (e) => {
+      const p = e.payload;
+      await send(
+        { sourceId: dailyReportSourceId(p.organizerId, p.date), template: "daily_report", data: { report: { ...p, url: `${deps.baseUrl}${p.path}` } } },
+        { userId: p.organizerId },
       );
     },
 

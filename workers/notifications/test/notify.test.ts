@@ -158,6 +158,20 @@ describe("notifications from saga events", () => {
   });
 });
 
+describe("daily reports", () => {
+  it("DailyReportReady → one daily_report email to the organizer with the CSV link, however often the report is re-run", async () => {
+    const organizer = `user-en-${ulid()}`;
+    const payload = { organizerId: organizer, date: "2026-11-27", events: 1, ticketsSold: 3, grossVnd: 900_000, refundedVnd: 0, netVnd: 900_000, path: "/api/reports/files/daily/2026-11-27" };
+    await deliver([makeEvent("DailyReportReady", payload)]);
+    await deliver([makeEvent("DailyReportReady", payload)]); // a second run of the same day
+    const rows = await rowsFor("user_id = ? AND template = 'daily_report'", organizer);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].subject).toBe("Your sales report for 2026-11-27");
+    expect(rows[0].body_text).toContain(`${testEnv.PUBLIC_BASE_URL}/api/reports/files/daily/2026-11-27`);
+    expect(rows[0].body_html).toContain("/api/reports/files/daily/2026-11-27");
+  });
+});
+
 describe("GET /api/notifications", () => {
   it("lists the caller's own messages, newest first, with a cursor", async () => {
     const buyer = `user-vi-phone-${ulid()}`;

@@ -72,7 +72,8 @@ describe("templates", () => {
         expect(m.sms).toMatch(/^[\x20-\x7e]+$/);
       }
     }
-    expect(TEMPLATES).toHaveLength(7);
+    expect(TEMPLATES).toHaveLength(8);
+    expect(TEMPLATES).toContain("daily_report");
   });
 
   it("escapes every value in HTML", () => {
@@ -98,5 +99,21 @@ describe("templates", () => {
     expect(formatVnd(1_234_567, "en")).toBe("1,234,567 VND");
     expect(formatDateTime("2026-12-31T17:30:00Z", "vi")).toBe("00:30 ngày 01/01/2027 (GMT+7)");
     expect(formatDateTime("2026-12-31T17:30:00Z", "en")).toBe("1 Jan 2027, 00:30 (GMT+7)");
+  });
+});
+
+describe("daily_report", () => {
+  const report = { date: "2026-11-27", events: 2, ticketsSold: 12, grossVnd: 4_200_000, refundedVnd: 350_000, netVnd: 3_850_000, url: "https://t.example/api/reports/files/daily/2026-11-27" };
+  it("gives the day's figures and the link to the CSV, in Vietnamese and English, text and HTML", () => {
+    const vi = render("daily_report", "vi", { name: "Lan", report });
+    expect(vi.subject).toBe("Báo cáo doanh thu ngày 2026-11-27");
+    expect(vi.text).toContain("Doanh thu gộp: 4.200.000 ₫ · Đã hoàn: 350.000 ₫ · Doanh thu thuần: 3.850.000 ₫");
+    expect(vi.text).toContain(report.url);
+    expect(vi.html).toContain(`<a href="${report.url}">Báo cáo doanh thu 2026-11-27 (CSV)</a>`);
+    const en = render("daily_report", "en", { name: "Lan", report });
+    expect(en.subject).toBe("Your sales report for 2026-11-27");
+    expect(en.text).toContain("Tickets sold: 12 · Gross: 4,200,000 VND · Refunded: 350,000 VND · Net: 3,850,000 VND");
+    expect(en.html).toContain(`<a href="${report.url}">Sales report 2026-11-27 (CSV)</a>`);
+    expect(en.sms).toMatch(/^[\x20-\x7e]+$/);
   });
 });

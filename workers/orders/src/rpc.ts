@@ -5,9 +5,11 @@ import { loadOrder } from "./domain/repo";
 import type { OrderStatus } from "./domain/status";
 import type { PricedItem } from "./ports";
 import { orderView } from "./domain/view";
+import { salesTotals } from "./domain/sales-totals";
 
 export type { OrderStatus } from "./domain/status";
 export type { PricedItem } from "./ports";
+export type { TicketTypeSales, EventOrderCount } from "./domain/sales-totals";
 
 export type OrderSummary = {
   id: string;
@@ -28,5 +30,10 @@ export class OrdersRpc extends WorkerEntrypoint<Env> {
     if (!found) return null;
     const { row, items } = found;
     return { ...orderView(row, items), buyerId: row.buyerId, buyerEmail: row.buyerEmail };
+  }
+
+  /** Sold tickets and gross per event and ticket type, and sold orders per event (reports' reconciliation). */
+  async salesTotals(eventId?: string) {
+    return salesTotals(getDb(this.env.DB), eventId);
   }
 }

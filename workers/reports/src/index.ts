@@ -1,8 +1,17 @@
-import { createServiceApp, d1Check, mountHealth } from "@tickets/common";
+import { createServiceApp, d1Check, mountHealth, r2Check } from "@tickets/common";
+import type { Env } from "./env";
+import { handleQueue } from "./consumer";
+import { runCron } from "./cron";
+import { mountRoutes } from "./routes";
 
-export type Env = { DB: D1Database; INTERNAL_AUTH_SECRET: string };
+export type { Env } from "./env";
 
 const app = createServiceApp<Env>("reports");
-mountHealth(app, (env) => ({ db: d1Check(env.DB) }));
+mountHealth(app, (env) => ({ db: d1Check(env.DB), bucket: r2Check(env.REPORTS_BUCKET) }));
+mountRoutes(app);
 
-export default { fetch: app.fetch } satisfies ExportedHandler<Env>;
+export default {
+  fetch: app.fetch,
+  queue: (batch, env) => handleQueue(batch, env),
+  scheduled: (controller, env) => runCron(controller.cron, env, controller.scheduledTime),
+} satisfies ExportedHandler<Env>;

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { ApiError, errors, errorResponses, jsonBody, jsonResponse, requireIdentity, type ServiceApp } from "@tickets/common";
+import { ApiError, errors, errorResponses, jsonBody, jsonResponse, relayOutbox, requireIdentity, type ServiceApp } from "@tickets/common";
 import type { Env } from "./env";
 import { keyRing, publicJwks, verifyTicketCode } from "./domain/codes";
 import { requireEventScanner, requireScanner } from "./domain/access";
@@ -115,6 +115,7 @@ export function checkinRoutes(app: ServiceApp<Env>, db: (env: Env) => Db) {
     switch (outcome.result) {
       case "admitted":
         c.get("log").info("ticket_admitted", { ticketId: claims.tid, eventId: claims.eid, by: who.userId });
+        c.executionCtx.waitUntil(relayOutbox(db(c.env), c.env, c.get("log")));
         return c.json({ result: "admitted" as const, ticket: toView(outcome.ticket) }, 200);
       case "already_checked_in":
         throw errors.conflict("already_checked_in", "This ticket was already checked in", {
@@ -153,6 +154,7 @@ export function checkinRoutes(app: ServiceApp<Env>, db: (env: Env) => Db) {
     await requireEventScanner(c.env.EVENTS_RPC, eventId, who, c.get("log"));
     const { scans } = c.req.valid("json");
     const results = await syncScans(db(c.env), await keyRing(c.env), eventId, scans, { by: who.userId, now: Date.now() });
+    if (results.some((r) => r.result === "admitted")) c.executionCtx.waitUntil(relayOutbox(db(c.env), c.env, c.get("log")));
     return c.json({ results }, 200);
   });
 }

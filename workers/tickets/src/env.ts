@@ -8,6 +8,8 @@ export type Env = {
   INTERNAL_AUTH_SECRET: string;
   TICKETS_BUCKET: R2Bucket;
   NOTIFICATIONS_INBOX: Queue;
+  /** TicketCheckedIn → the reports read model. */
+  REPORTS_INBOX: Queue;
   EVENTS_RPC: EventsApi;
   /** Private ES256 JWK (with kid) that signs ticket codes. */
   TICKET_SIGNING_JWK: string;

@@ -5,6 +5,14 @@ import { admit } from "../src/domain/checkin";
 import { dbOf } from "../src/db/client";
 import { call, callJson, deliver, identity, orderConfirmed, refundSucceeded, rpc, testEnv } from "./helpers";
 
+/** The TicketCheckedIn events waiting in the outbox for one ticket (reports' read model counts them). */
+async function checkedInEvents(ticketId: string) {
+  const { results } = await testEnv.DB.prepare("SELECT envelope FROM outbox WHERE type = 'TicketCheckedIn' AND envelope LIKE ?")
+    .bind(`%"ticketId":"${ticketId}"%`)
+    .all<{ envelope: string }>();
+  return results.map((r) => JSON.parse(r.envelope));
+}
+
 async function issued(eventId = `evt-${ulid()}`) {
   const order = orderConfirmed({ eventId });
   await deliver([order]);
@@ -40,6 +48,15 @@ describe("check-in", () => {
     const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => admit(db, claims, { at: Date.now(), by: `scanner-${i}` })));
     expect(outcomes.filter((o) => o.result === "admitted")).toHaveLength(1);
     expect(outcomes.filter((o) => o.result === "already_checked_in")).toHaveLength(19);
+
+    // Exactly one TicketCheckedIn per admitted ticket, from the scan that admitted it.
+    for (const ticket of [tickets[1], tickets[2]]) {
+      const events = await checkedInEvents(ticket.id);
+      expect(events).toHaveLength(1);
+      expect(events[0].payload).toMatchObject({ ticketId: ticket.id, eventId, ticketTypeId: ticket.ticketTypeId });
+    }
+    const row = await testEnv.DB.prepare("SELECT checked_in_at FROM tickets WHERE id = ?").bind(tickets[2].id).first<{ checked_in_at: number }>();
+    expect((await checkedInEvents(tickets[2].id))[0].payload.checkedInAt).toBe(new Date(row!.checked_in_at).toISOString());
   });
 
   it("rejects forged and malformed codes with 400 invalid_code", async () => {
@@ -147,9 +164,12 @@ describe("check-in", () => {
       { index: 5, ticketId: null, result: "invalid", reason: "malformed" },
     ]);
 
+    // Offline admissions reach reports too, at the time they happened.
+    expect((await checkedInEvents(tickets[0].id)).map((e) => e.payload.checkedInAt)).toEqual([at(2)]);
     // Syncing the same scans again (a scanner retrying) admits nobody twice.
     const retry = await callJson("POST", `/api/checkin/events/${eventId}/sync`, staff, { scans: scans.slice(0, 3) });
     expect(retry.json.results.map((r: { result: string }) => r.result)).toEqual(["already_checked_in", "already_checked_in", "already_checked_in"]);
+    expect(await checkedInEvents(tickets[1].id)).toHaveLength(1);
     // A live scan afterwards sees the offline admission.
     const live = await callJson("POST", "/api/checkin", staff, { code: tickets[1].code });
     expect(live.json.error).toMatchObject({ code: "already_checked_in", details: { checkedInAt: at(3) } });

@@ -81,4 +81,16 @@ export const en: Copy = {
     ],
     sms: `Edge Tickets: ${d.event?.title ?? "your event"} ${startsWhen(d)}${d.event?.venue ? ` at ${d.event.venue}` : ""}. Bring your QR tickets.`,
   }),
+
+  daily_report: (d) => ({
+    subject: `Your sales report for ${d.report?.date ?? "yesterday"}`,
+    paragraphs: [
+      `Sales of your ${d.report?.events ?? 0} event(s) on ${d.report?.date ?? "yesterday"} (Vietnam time):`,
+      d.report &&
+        `Tickets sold: ${d.report.ticketsSold} · Gross: ${formatVnd(d.report.grossVnd, "en")} · Refunded: ${formatVnd(d.report.refundedVnd, "en")} · Net: ${formatVnd(d.report.netVnd, "en")}`,
+      "The full report (CSV) opens when you are signed in to your organizer account:",
+    ],
+    links: d.report ? [{ label: `Sales report ${d.report.date} (CSV)`, url: d.report.url }] : [],
+    sms: `Edge Tickets: sales report for ${d.report?.date ?? "yesterday"}: net ${formatVnd(d.report?.netVnd ?? 0, "en")}.`,
+  }),
 };

@@ -1,4 +1,4 @@
-export const TEMPLATES = ["order_confirmed", "payment_failed", "order_expired", "order_cancelled", "refund_succeeded", "event_reminder", "support_reply"] as const;
+export const TEMPLATES = ["order_confirmed", "payment_failed", "order_expired", "order_cancelled", "refund_succeeded", "event_reminder", "support_reply", "daily_report"] as const;
 export type TemplateName = (typeof TEMPLATES)[number];
 
 export type TemplateData = {
@@ -13,6 +13,8 @@ export type TemplateData = {
   tickets?: Array<{ url: string; label?: string | null }>;
   /** support_reply: who it is for ("author" of the ticket or the event's "organizer"), the ticket and a preview. */
   support?: { side: "author" | "organizer"; subject: string; excerpt: string; url: string };
+  /** daily_report: an organizer's figures of one Vietnam day and the link to the CSV. */
+  report?: { date: string; events: number; ticketsSold: number; grossVnd: number; refundedVnd: number; netVnd: number; url: string } | null;
 };
 
 /** One message in one language, before it becomes text, HTML and SMS. */

@@ -81,4 +81,16 @@ export const vi: Copy = {
     ],
     sms: `Edge Tickets: ${d.event?.title ?? "sự kiện của bạn"} ${startsWhen(d)}${d.event?.venue ? ` tại ${d.event.venue}` : ""}. Nhớ mang theo vé QR.`,
   }),
+
+  daily_report: (d) => ({
+    subject: `Báo cáo doanh thu ngày ${d.report?.date ?? "hôm qua"}`,
+    paragraphs: [
+      `Doanh thu của ${d.report?.events ?? 0} sự kiện của bạn trong ngày ${d.report?.date ?? "hôm qua"} (giờ Việt Nam):`,
+      d.report &&
+        `Vé đã bán: ${d.report.ticketsSold} · Doanh thu gộp: ${formatVnd(d.report.grossVnd, "vi")} · Đã hoàn: ${formatVnd(d.report.refundedVnd, "vi")} · Doanh thu thuần: ${formatVnd(d.report.netVnd, "vi")}`,
+      "Báo cáo đầy đủ (CSV) mở được khi bạn đăng nhập bằng tài khoản nhà tổ chức:",
+    ],
+    links: d.report ? [{ label: `Báo cáo doanh thu ${d.report.date} (CSV)`, url: d.report.url }] : [],
+    sms: `Edge Tickets: báo cáo doanh thu ngày ${d.report?.date ?? "hôm qua"}: thuần ${formatVnd(d.report?.netVnd ?? 0, "vi")}.`,
+  }),
 };

@@ -1,7 +1,7 @@
 import { sqliteTable, text, integer, primaryKey, index } from "drizzle-orm/sqlite-core";
 export { outbox, processedEvents, deadLetters } from "@tickets/common";
 
-/** Mirrors migrations/orders/0002_orders.sql and 0003_derived_order_ids.sql. Times are ms since the epoch. */
+/** Mirrors migrations/orders/0002_orders.sql, 0003_derived_order_ids.sql and 0004_confirmed_at.sql. Times are ms since the epoch. */
 export const orders = sqliteTable(
   "orders",
   {
@@ -21,6 +21,8 @@ export const orders = sqliteTable(
     lastEventId: text("last_event_id"),
     /** SHA-256 of the canonical checkout request (a key reused with another body → 422). */
     bodyHash: text("body_hash").notNull().default(""),
+    /** When the order was confirmed (0004_confirmed_at.sql); null for an order never sold. */
+    confirmedAt: integer("confirmed_at"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },

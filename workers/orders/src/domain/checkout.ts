@@ -93,6 +93,7 @@ async function write(a: Attempt, hold: Extract<HoldResult, { ok: true }>): Promi
     note: null,
     lastEventId: null,
     bodyHash: a.bodyHash,
+    confirmedAt: null,
     createdAt: now,
     updatedAt: now,
   };

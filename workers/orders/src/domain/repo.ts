@@ -47,7 +47,7 @@ function parseListCursor(cursor: string | undefined) {
   return m ? { createdAt: Number(m[1]), id: m[2] } : null;
 }
 
-type OrderPatch = Partial<Pick<OrderRow, "paymentId" | "paidAmountVnd" | "transactionNo" | "paidAt" | "note">>;
+type OrderPatch = Partial<Pick<OrderRow, "paymentId" | "paidAmountVnd" | "transactionNo" | "paidAt" | "note" | "confirmedAt">>;
 
 /**
  * A guarded state change: `UPDATE orders … WHERE status IN (allowed sources of to)`, and, in the

@@ -31,7 +31,8 @@ export function sagaHandlers(deps: SagaDeps): EventHandlers {
       { ...orderRef(order), totalVnd: row.totalVnd, items: itemsOf(items) },
       causedBy(event),
     );
-    const changed = await transition(db, row.id, "confirmed", { event: confirmed, patch: paymentPatch(event) });
+    const patch = { ...paymentPatch(event), confirmedAt: Date.parse(confirmed.occurredAt) };
+    const changed = await transition(db, row.id, "confirmed", { event: confirmed, patch });
     if (!changed) log.warn("confirm_noop", { orderId: row.id, status: (await loadOrder(db, row.id))?.row.status });
   }
 

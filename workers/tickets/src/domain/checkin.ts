@@ -1,4 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
+import { makeEvent, type Envelope } from "@tickets/common";
 import { tickets, type TicketRow } from "../db/schema";
 import { verifyTicketCode, type KeyRing, type PublicJwk, type TicketClaims } from "./codes";
 import { getTicket, type Db } from "./tickets";
@@ -23,16 +24,41 @@ function settled(row: TicketRow | undefined, claims: TicketClaims): AdmitOutcome
  * `UPDATE … WHERE status = 'valid'`, and exactly one caller sees it change a row.
  */
 export async function admit(db: Db, claims: TicketClaims, opts: { at: number; by: string }): Promise<AdmitOutcome> {
-  const before = settled(await getTicket(db, claims.tid), claims);
-  if (before) return before;
-  const res = await db
+  const row = await getTicket(db, claims.tid);
+  const before = settled(row, claims);
+  if (before || !row) return before ?? { result: "not_found" };
+  const update = db
     .update(tickets)
     .set({ status: "checked_in", checkedInAt: opts.at, checkedInBy: opts.by })
     .where(and(eq(tickets.id, claims.tid), eq(tickets.status, "valid"), eq(tickets.version, claims.v)))
-    .run();
+    .toSQL();
+  // Raw D1 batch: the TicketCheckedIn outbox row is written only if this very update admitted the ticket.
+  const d1 = (db as unknown as { $client: D1Database }).$client;
+  const [res] = await d1.batch([d1.prepare(update.sql).bind(...update.params), checkedInOutboxInsert(d1, checkedInEvent(row, opts.at), opts)]);
   const after = await getTicket(db, claims.tid);
   if (res.meta.changes === 1 && after) return { result: "admitted", ticket: after };
   return settled(after, claims) ?? { result: "not_found" };
+}
+
+function checkedInEvent(row: TicketRow, at: number): Envelope<"TicketCheckedIn"> {
+  return makeEvent("TicketCheckedIn", {
+    ticketId: row.id,
+    orderId: row.orderId,
+    eventId: row.eventId,
+    ticketTypeId: row.ticketTypeId,
+    ...(row.ticketTypeName ? { ticketTypeName: row.ticketTypeName } : {}),
+    checkedInAt: new Date(at).toISOString(),
+  });
+}
+
+/** The outbox insert that follows the admitting update: it matches only the row that update stamped (time and scanner). */
+function checkedInOutboxInsert(d1: D1Database, event: Envelope<"TicketCheckedIn">, opts: { at: number; by: string }): D1PreparedStatement {
+  return d1
+    .prepare(
+      `INSERT INTO outbox (id, type, envelope, created_at)
+       SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM tickets WHERE id = ?5 AND status = 'checked_in' AND checked_in_at = ?6 AND checked_in_by = ?7)`,
+    )
+    .bind(event.id, event.type, JSON.stringify(event), Date.now(), event.payload.ticketId, opts.at, opts.by);
 }
 
 export type SyncScan = { code: string; scannedAt: string };

@@ -1,0 +1,23 @@
+import type { QueueEnv } from "@tickets/common";
+import type { EventsRpc } from "../../events/src/rpc";
+import type { OrdersRpc } from "../../orders/src/rpc";
+import type { RefundsRpc } from "../../refunds/src/rpc";
+
+/** What reports calls on other workers' RPC entrypoints. */
+export type EventsApi = Pick<EventsRpc, "getEventAccess" | "getEventSummary" | "listOrganizerEvents" | "listTicketTypes">;
+export type OrdersApi = Pick<OrdersRpc, "salesTotals">;
+export type RefundsApi = Pick<RefundsRpc, "succeededTotals">;
+
+export type Env = QueueEnv & {
+  DB: D1Database;
+  INTERNAL_AUTH_SECRET: string;
+  EVENTS_RPC: EventsApi;
+  ORDERS_RPC: OrdersApi;
+  REFUNDS_RPC: RefundsApi;
+  /** Daily organizer CSVs (daily/<organizerId>/<YYYY-MM-DD>.csv). */
+  REPORTS_BUCKET: R2Bucket;
+  /** DailyReportReady → notifications. */
+  NOTIFICATIONS_INBOX: Queue;
+  /** How long reconciliation waits before reading a difference again (default 15 s). */
+  RECONCILE_RECHECK_MS?: string;
+};

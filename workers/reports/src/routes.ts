@@ -1,0 +1,166 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { ApiError, errorResponses, jsonResponse, requireRole, type ServiceApp } from "@tickets/common";
+import type { Env } from "./env";
+import { getDb } from "./db/client";
+import { askEvents, requireReportReader } from "./domain/access";
+import { attachment, salesCsv } from "./domain/csv";
+import { dailyReportKey } from "./domain/daily";
+import { latestRuns } from "./domain/reconcile";
+import { eventSales, salesSeries, summary, SERIES_KEEP_MINUTES } from "./domain/sales";
+import { DRIFT_METRICS, RUN_STATUSES } from "./db/schema";
+
+const vnd = z.number().int();
+const figures = { ticketsSold: z.number().int(), grossVnd: vnd, refundedVnd: vnd, netVnd: vnd.openapi({ description: "grossVnd − refundedVnd" }) };
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+const EventSalesSchema = z
+  .object({
+    eventId: z.string(),
+    title: z.string().nullable(),
+    ...figures,
+    orders: z.number().int(),
+    checkIns: z.number().int(),
+    byTicketType: z.array(z.object({ ticketTypeId: z.string(), name: z.string(), ...figures, checkIns: z.number().int() })),
+    byDay: z.array(z.object({ date: date.openapi({ description: "Vietnam day (Asia/Ho_Chi_Minh)" }), ...figures, orders: z.number().int(), checkIns: z.number().int() })),
+  })
+  .openapi("EventSales");
+
+const SummarySchema = z
+  .object({
+    events: z.array(z.object({ eventId: z.string(), title: z.string(), ...figures })),
+    totals: z.object(figures),
+  })
+  .openapi("OrganizerSalesSummary");
+
+const RunSchema = z
+  .object({
+    id: z.string(),
+    startedAt: z.string(),
+    finishedAt: z.string().nullable(),
+    status: z.enum(RUN_STATUSES),
+    eventsChecked: z.number().int(),
+    driftCount: z.number().int(),
+    error: z.string().nullable(),
+    drifts: z.array(
+      z.object({
+        eventId: z.string(),
+        ticketTypeId: z.string().nullable(),
+        metric: z.enum(DRIFT_METRICS),
+        expected: z.number().int().openapi({ description: "What the orders / refunds worker says" }),
+        actual: z.number().int().openapi({ description: "What the read model says" }),
+      }),
+    ),
+  })
+  .openapi("ReconciliationRun");
+
+const eventParam = z.object({ id: z.string().min(1).max(64) });
+const csvContent = { "text/csv": { schema: z.string().openapi({ description: "RFC 4180, UTF-8 with BOM, whole VND" }) } };
+
+const salesRoute = createRoute({
+  method: "get",
+  path: "/api/reports/events/{id}/sales",
+  tags: ["reports"],
+  summary: "Sales of one event: totals, per ticket type, per Vietnam day (organizer of the event, admin)",
+  description: "`?format=csv` answers the same figures as a CSV attachment. Figures show within seconds of a confirmation, refund or check-in.",
+  security: [{ bearer: [] }],
+  request: { params: eventParam, query: z.object({ format: z.enum(["json", "csv"]).default("json") }) },
+  responses: {
+    200: { description: "The report", content: { "application/json": { schema: EventSalesSchema }, ...csvContent } },
+    ...errorResponses(400, 401, 404, 503),
+  },
+});
+
+const seriesRoute = createRoute({
+  method: "get",
+  path: "/api/reports/events/{id}/sales/series",
+  tags: ["reports"],
+  summary: "Confirmed sales per minute for the live chart, oldest first, every minute present (organizer of the event, admin)",
+  security: [{ bearer: [] }],
+  request: { params: eventParam, query: z.object({ minutes: z.coerce.number().int().min(1).max(SERIES_KEEP_MINUTES).default(60) }) },
+  responses: {
+    200: jsonResponse(z.object({ items: z.array(z.object({ at: z.string(), ticketsSold: z.number().int(), grossVnd: vnd })) })),
+    ...errorResponses(400, 401, 404),
+  },
+});
+
+const summaryRoute = createRoute({
+  method: "get",
+  path: "/api/reports/organizer/summary",
+  tags: ["reports"],
+  summary: "Totals per event across the caller's events (organizer; admin: every event with sales)",
+  security: [{ bearer: [] }],
+  responses: { 200: jsonResponse(SummarySchema), ...errorResponses(401, 403, 503) },
+});
+
+const reconciliationRoute = createRoute({
+  method: "get",
+  path: "/api/reports/admin/reconciliation",
+  tags: ["reports"],
+  summary: "Latest nightly reconciliation runs of the read model against orders and refunds, with their drifts (admin)",
+  security: [{ bearer: [] }],
+  request: { query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(10) }) },
+  responses: { 200: jsonResponse(z.object({ items: z.array(RunSchema) })), ...errorResponses(400, 401, 403) },
+});
+
+const dailyFileRoute = createRoute({
+  method: "get",
+  path: "/api/reports/files/daily/{date}",
+  tags: ["reports"],
+  summary: "The caller's daily sales report CSV of one Vietnam day (the link in the daily_report email; organizer)",
+  security: [{ bearer: [] }],
+  request: { params: z.object({ date }) },
+  responses: { 200: { description: "The CSV", content: csvContent }, ...errorResponses(400, 401, 403, 404) },
+});
+
+const csvHeaders = (filename: string) => ({
+  "content-type": "text/csv; charset=utf-8",
+  "content-disposition": attachment(filename),
+  "cache-control": "no-store",
+});
+
+export function mountRoutes(app: ServiceApp<Env>) {
+  app.openapi(salesRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    await requireReportReader(c.env.EVENTS_RPC, id, c.get("identity"), c.get("log"));
+    const ticketTypes = await c.env.EVENTS_RPC.listTicketTypes(id).catch((err: Error) => {
+      // Without them the report still has every type that sold, under the name it was sold with.
+      c.get("log").warn("events_ticket_types_failed", { eventId: id, error: err.message });
+      return undefined;
+    });
+    const report = await eventSales(getDb(c.env.DB), id, { ticketTypes });
+    if (c.req.valid("query").format === "csv") {
+      return c.body(salesCsv(report), 200, csvHeaders(`sales-${report.title ?? id}.csv`));
+    }
+    return c.json(report, 200);
+  });
+
+  app.openapi(seriesRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    await requireReportReader(c.env.EVENTS_RPC, id, c.get("identity"), c.get("log"));
+    return c.json({ items: await salesSeries(getDb(c.env.DB), id, c.req.valid("query").minutes) }, 200);
+  });
+
+  app.openapi(summaryRoute, async (c) => {
+    const who = requireRole(c.get("identity"), "organizer", "admin");
+    const db = getDb(c.env.DB);
+    if (who.roles.includes("organizer")) {
+      const listed = await askEvents(() => c.env.EVENTS_RPC.listOrganizerEvents(who.userId), c.get("log"));
+      return c.json(await summary(db, who.userId, listed), 200);
+    }
+    return c.json(await summary(db, null), 200);
+  });
+
+  app.openapi(reconciliationRoute, async (c) => {
+    requireRole(c.get("identity"), "admin");
+    return c.json({ items: await latestRuns(getDb(c.env.DB), c.req.valid("query").limit) }, 200);
+  });
+
+  app.openapi(dailyFileRoute, async (c) => {
+    const who = requireRole(c.get("identity"), "organizer", "admin");
+    const { date: day } = c.req.valid("param");
+    // The key is derived from the caller's own identity: nobody can name another organizer's file.
+    const file = await c.env.REPORTS_BUCKET.get(dailyReportKey(who.userId, day));
+    if (!file) throw new ApiError(404, "report_not_found", "No daily report for that day");
+    return c.body(await file.text(), 200, csvHeaders(`sales-${day}.csv`));
+  });
+}
