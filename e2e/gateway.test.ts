@@ -1,5 +1,27 @@
 import { describe, expect, it } from "vitest";
-import { Client } from "./client";
+import { SignJWT, generateKeyPair } from "jose";
+import { Client, uniqueEmail } from "./client";
+
+async function signedUp() {
+  const client = new Client();
+  const res = await client.post("/api/auth/register", { email: uniqueEmail("gw"), password: "gateway long password", name: "GW" });
+  expect(res.status).toBe(201);
+  client.token = res.json.accessToken;
+  return client;
+}
+
+/** A well-formed token naming the real key id but signed by a key the platform never issued. */
+async function forgedToken() {
+  const { privateKey } = await generateKeyPair("ES256");
+  return new SignJWT({ email: "mallory@example.test", roles: ["admin"], sid: "forged" })
+    .setProtectedHeader({ alg: "ES256", kid: "dev-2026-01" })
+    .setIssuer("tickets-auth")
+    .setAudience("tickets-api")
+    .setSubject("mallory")
+    .setIssuedAt()
+    .setExpirationTime("15m")
+    .sign(privateKey);
+}
 
 describe("gateway", () => {
   const client = new Client();
@@ -83,6 +105,41 @@ describe("gateway", () => {
     expect(Number(limited!.headers.get("retry-after"))).toBeGreaterThan(0);
     // Another client is not affected.
     expect((await new Client().get("/api/health")).status).toBe(200);
+  });
+
+  it("limits the credential routes per client address, whichever accounts' tokens come along", async () => {
+    const tokens = [(await signedUp()).token, (await signedUp()).token];
+    const flooder = new Client();
+    let limited: Awaited<ReturnType<Client["post"]>> | null = null;
+    // 2 accounts x 20 calls: under the per-address limit of 30/min only if each token had its own bucket.
+    for (let i = 0; i < 40 && !limited; i++) {
+      const res = await flooder.post("/api/auth/refresh", { refreshToken: "x".repeat(43) }, { authorization: `Bearer ${tokens[i % 2]}` });
+      if (res.status === 429) limited = res;
+      else expect(res.status).toBe(401);
+    }
+    expect(limited).not.toBeNull();
+    expect(limited!.json.error.code).toBe("rate_limited");
+    expect(Number(limited!.headers.get("retry-after"))).toBe(60);
+  });
+
+  it("refuses an address sending forged tokens with 429 before verifying its tokens; others are unaffected", async () => {
+    const owner = await signedUp();
+    const forged = await forgedToken();
+    const forger = new Client();
+    let limited: Awaited<ReturnType<Client["get"]>> | null = null;
+    for (let i = 0; i < 60 && !limited; i++) {
+      const res = await forger.get("/api/events", { authorization: `Bearer ${forged}` });
+      if (res.status === 429) limited = res;
+      else expect(res.json.error.code).toBe("invalid_token");
+    }
+    expect(limited).not.toBeNull();
+    expect(limited!.json.error.code).toBe("rate_limited");
+    expect(Number(limited!.headers.get("retry-after"))).toBeGreaterThan(0);
+    // Tokens from that address are not even verified for a while, a genuine one included...
+    expect((await forger.get("/api/auth/me", { authorization: `Bearer ${owner.token}` })).status).toBe(429);
+    // ...and the same address without a token, or the owner at their own address, are served.
+    expect((await forger.get("/api/events")).status).toBe(200);
+    expect((await owner.get("/api/auth/me")).status).toBe(200);
   });
 
   it("documents every contract route in the merged OpenAPI document", async () => {

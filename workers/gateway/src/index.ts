@@ -6,7 +6,8 @@ import { Scalar } from "@scalar/hono-api-reference";
 import { ApiError, errorResponse, handleError, requestContext, type Identity } from "@tickets/common";
 import { DEV_CRON_PATH, SANDBOX_PATH, SERVICE_BINDINGS, routeClass, serviceFor } from "./routes-table";
 import { TokenVerifier, type AuthKeysApi } from "./authenticate";
-import { enforceRateLimit } from "./rate-limit";
+import { clientAddress, enforceRateLimit } from "./rate-limit";
+import { BadTokenGuard } from "./bad-tokens";
 import { forward } from "./proxy";
 import { aggregateHealth } from "./health";
 import { mergedOpenApi } from "./openapi";
@@ -21,6 +22,7 @@ export type Env = {
   RL_WRITE: RateLimit;
   RL_READ: RateLimit;
   RL_CALLBACK: RateLimit;
+  RL_BAD_TOKEN: RateLimit;
   INTERNAL_AUTH_SECRET: string;
   DASHBOARD_ORIGIN: string;
 };
@@ -29,6 +31,7 @@ type Vars = { requestId: string; identity: Identity | null };
 
 const BODY_LIMIT = 64 * 1024;
 let verifier: TokenVerifier | null = null;
+const badTokens = new BadTokenGuard();
 
 const app = new Hono<{ Bindings: Env; Variables: Vars }>();
 
@@ -51,15 +54,23 @@ app.use(
   }),
 );
 
-// A present but bad token is refused here, before any domain worker sees the request.
+// A present but bad token is refused here, before any domain worker sees the request. An
+// address whose tokens keep failing is refused (429) before its tokens are verified at all.
 app.use("*", async (c, next) => {
   const header = c.req.header("authorization");
   let identity: Identity | null = null;
   if (header) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw new ApiError(401, "invalid_token", "Authorization must be 'Bearer <token>'");
+    const address = clientAddress(c.req.raw);
+    badTokens.check(address);
     verifier ??= new TokenVerifier(() => c.env.AUTH_KEYS as unknown as AuthKeysApi);
-    identity = await verifier.verify(match[1]);
+    try {
+      identity = await verifier.verify(match[1]);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) await badTokens.failed(c.env.RL_BAD_TOKEN, address);
+      throw err;
+    }
   }
   c.set("identity", identity);
   await next();
