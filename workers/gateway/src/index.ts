@@ -3,7 +3,7 @@ import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import { bodyLimit } from "hono/body-limit";
 import { Scalar } from "@scalar/hono-api-reference";
-import { ApiError, errorResponse, handleError, requestContext, type Identity } from "@tickets/common";
+import { ApiError, errorResponse, handleError, refuseMisconfigured, requestContext, type Identity } from "@tickets/common";
 import { DEV_CRON_PATH, SANDBOX_PATH, SERVICE_BINDINGS, routeClass, serviceFor } from "./routes-table";
 import { TokenVerifier, type AuthKeysApi } from "./authenticate";
 import { clientAddress, enforceRateLimit } from "./rate-limit";
@@ -25,6 +25,8 @@ export type Env = {
   RL_BAD_TOKEN: RateLimit;
   INTERNAL_AUTH_SECRET: string;
   DASHBOARD_ORIGIN: string;
+  /** "development" only from .dev.vars; anything else (unset included) is production. */
+  ENVIRONMENT?: string;
 };
 
 type Vars = { requestId: string; identity: Identity | null };
@@ -36,6 +38,9 @@ const badTokens = new BadTokenGuard();
 const app = new Hono<{ Bindings: Env; Variables: Vars }>();
 
 app.use("*", requestContext("gateway"));
+// In production (ENVIRONMENT is "development" only in .dev.vars), dev secrets or the dev-only
+// VNPAY_SANDBOX / DEV_CRON bindings (a plain `wrangler deploy` of the top-level config) → 500.
+app.use("*", refuseMisconfigured());
 app.use("*", secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
 app.use("*", async (c, next) =>
   cors({
@@ -99,6 +104,7 @@ app.get("/api/ping", async (c) => {
     identity,
     secret: c.env.INTERNAL_AUTH_SECRET,
     publicOrigin: url.origin,
+    audience: "orders",
   });
 });
 app.get("/api/docs", Scalar({ url: "/api/openapi.json", pageTitle: "Edge Tickets API" }));
@@ -107,10 +113,10 @@ app.all("*", async (c) => {
   const url = new URL(c.req.url);
   const requestId = c.get("requestId");
   if (c.env.VNPAY_SANDBOX && SANDBOX_PATH.test(url.pathname)) {
-    return forward(c.env.VNPAY_SANDBOX, c.req.raw, { requestId, identity: null, secret: c.env.INTERNAL_AUTH_SECRET, publicOrigin: url.origin });
+    return forward(c.env.VNPAY_SANDBOX, c.req.raw, { requestId, identity: null, secret: c.env.INTERNAL_AUTH_SECRET, publicOrigin: url.origin, audience: "vnpay-sandbox" });
   }
   if (c.env.DEV_CRON && DEV_CRON_PATH === url.pathname) {
-    return forward(c.env.DEV_CRON, c.req.raw, { requestId, identity: null, secret: c.env.INTERNAL_AUTH_SECRET, publicOrigin: url.origin });
+    return forward(c.env.DEV_CRON, c.req.raw, { requestId, identity: null, secret: c.env.INTERNAL_AUTH_SECRET, publicOrigin: url.origin, audience: "dev-cron" });
   }
   const service = serviceFor(url.pathname);
   if (!service) return errorResponse(404, "not_found", "No such route");
@@ -120,6 +126,7 @@ app.all("*", async (c) => {
     identity,
     secret: c.env.INTERNAL_AUTH_SECRET,
     publicOrigin: url.origin,
+    audience: service,
   });
   if (url.pathname === "/api/auth/logout" && res.status === 204 && identity) verifier?.markRevoked(identity.sessionId);
   return res;
