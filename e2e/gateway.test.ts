@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { SignJWT, generateKeyPair } from "jose";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { SignJWT, generateKeyPair, importJWK, type JWK } from "jose";
 import { Client, uniqueEmail } from "./client";
 
 async function signedUp() {
@@ -8,6 +10,21 @@ async function signedUp() {
   expect(res.status).toBe(201);
   client.token = res.json.accessToken;
   return client;
+}
+
+/** A genuine token (the committed development signing key) that expired half an hour ago. */
+async function expiredToken() {
+  const text = readFileSync(join(__dirname, "..", "workers", "auth", ".dev.vars.example"), "utf8");
+  const jwk = JSON.parse(/^AUTH_SIGNING_JWK='([^']+)'/m.exec(text)![1]) as JWK;
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ email: "late@example.test", roles: ["buyer"], sid: "expired-session" })
+    .setProtectedHeader({ alg: "ES256", kid: jwk.kid! })
+    .setIssuer("tickets-auth")
+    .setAudience("tickets-api")
+    .setSubject("late-user")
+    .setIssuedAt(now - 2_700)
+    .setExpirationTime(now - 1_800)
+    .sign(await importJWK(jwk, "ES256"));
 }
 
 /** A well-formed token naming the real key id but signed by a key the platform never issued. */
@@ -141,6 +158,15 @@ describe("gateway", () => {
     // ...and the same address without a token, or the owner at their own address, are served.
     expect((await forger.get("/api/events")).status).toBe(200);
     expect((await owner.get("/api/auth/me")).status).toBe(200);
+  });
+
+  it("does not hold expired genuine tokens against an address: an app with a stale token still gets through to refresh", async () => {
+    const stale = await expiredToken();
+    const app = new Client();
+    for (let i = 0; i < 30; i++) {
+      const res = await app.get("/api/events", { authorization: `Bearer ${stale}` });
+      expect(res.json.error.code).toBe("token_expired");
+    }
   });
 
   it("documents every contract route in the merged OpenAPI document", async () => {

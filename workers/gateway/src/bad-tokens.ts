@@ -7,8 +7,9 @@ const MAX_BLOCKED = 10_000;
 
 /**
  * Every presented token costs an ES256 verification before anything else is checked, so a flood
- * of forged tokens is a cheap way to burn the gateway's CPU. Verification failures are counted
- * per client address in the RL_BAD_TOKEN limiter, on the failure path only; once an address is
+ * of forged tokens is a cheap way to burn the gateway's CPU. Tokens refused as invalid (not
+ * expired or revoked ones, which are genuine) are counted per client address in the
+ * RL_BAD_TOKEN limiter, on the failure path only; once an address is
  * over the limit, this isolate remembers it and answers its token-bearing requests with 429
  * without verifying them until the period ends. A valid token costs one Map lookup (none while
  * nobody is blocked) and no limiter call.

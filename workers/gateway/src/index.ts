@@ -73,7 +73,9 @@ app.use("*", async (c, next) => {
     try {
       identity = await verifier.verify(match[1]);
     } catch (err) {
-      if (err instanceof ApiError && err.status === 401) await badTokens.failed(c.env.RL_BAD_TOKEN, address);
+      // Only forgeries and garbage count: an expired or revoked token is genuine (its signature
+      // checked out), and an app sending one in a burst of calls must still reach /refresh.
+      if (err instanceof ApiError && err.code === "invalid_token") await badTokens.failed(c.env.RL_BAD_TOKEN, address);
       throw err;
     }
   }
