@@ -94,14 +94,15 @@ describe("auth through the gateway", () => {
     expect(admin.json.error.code).toBe("invalid_request");
   });
 
-  it("locks an account after 5 failed logins: 429 with Retry-After", async () => {
+  it("locks an account at the guessing address after 5 failed logins (429 with Retry-After); the owner elsewhere still signs in", async () => {
     const { email } = await signedUp();
     const attacker = new Client();
     for (let i = 0; i < 5; i++) expect((await attacker.post("/api/auth/login", { email, password: `guess number ${i}` })).status).toBe(401);
-    const locked = await new Client().post("/api/auth/login", { email, password: PASSWORD });
+    const locked = await attacker.post("/api/auth/login", { email, password: PASSWORD });
     expect(locked.status).toBe(429);
     expect(locked.json.error.code).toBe("rate_limited");
     expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await new Client().post("/api/auth/login", { email, password: PASSWORD })).status).toBe(200);
   });
 
   it("signs in the seeded demo accounts with their roles", async () => {

@@ -1,5 +1,44 @@
 import { describe, expect, it } from "vitest";
-import { Client } from "./client";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { SignJWT, generateKeyPair, importJWK, type JWK } from "jose";
+import { Client, uniqueEmail } from "./client";
+
+async function signedUp() {
+  const client = new Client();
+  const res = await client.post("/api/auth/register", { email: uniqueEmail("gw"), password: "gateway long password", name: "GW" });
+  expect(res.status).toBe(201);
+  client.token = res.json.accessToken;
+  return client;
+}
+
+/** A genuine token (the committed development signing key) that expired half an hour ago. */
+async function expiredToken() {
+  const text = readFileSync(join(__dirname, "..", "workers", "auth", ".dev.vars.example"), "utf8");
+  const jwk = JSON.parse(/^AUTH_SIGNING_JWK='([^']+)'/m.exec(text)![1]) as JWK;
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ email: "late@example.test", roles: ["buyer"], sid: "expired-session" })
+    .setProtectedHeader({ alg: "ES256", kid: jwk.kid! })
+    .setIssuer("tickets-auth")
+    .setAudience("tickets-api")
+    .setSubject("late-user")
+    .setIssuedAt(now - 2_700)
+    .setExpirationTime(now - 1_800)
+    .sign(await importJWK(jwk, "ES256"));
+}
+
+/** A well-formed token naming the real key id but signed by a key the platform never issued. */
+async function forgedToken() {
+  const { privateKey } = await generateKeyPair("ES256");
+  return new SignJWT({ email: "mallory@example.test", roles: ["admin"], sid: "forged" })
+    .setProtectedHeader({ alg: "ES256", kid: "dev-2026-01" })
+    .setIssuer("tickets-auth")
+    .setAudience("tickets-api")
+    .setSubject("mallory")
+    .setIssuedAt()
+    .setExpirationTime("15m")
+    .sign(privateKey);
+}
 
 describe("gateway", () => {
   const client = new Client();
@@ -74,7 +113,8 @@ describe("gateway", () => {
   it("rate limits a client per route class with 429 and Retry-After", async () => {
     const flooder = new Client();
     let limited: Awaited<ReturnType<Client["get"]>> | null = null;
-    for (let i = 0; i < 400 && !limited; i++) {
+    // Up to 1,000 calls, so that even a slow, busy machine fills one whole 10 s window past its 300.
+    for (let i = 0; i < 1000 && !limited; i++) {
       const res = await flooder.get("/api/definitely-not-a-route");
       if (res.status === 429) limited = res;
     }
@@ -83,6 +123,50 @@ describe("gateway", () => {
     expect(Number(limited!.headers.get("retry-after"))).toBeGreaterThan(0);
     // Another client is not affected.
     expect((await new Client().get("/api/health")).status).toBe(200);
+  });
+
+  it("limits the credential routes per client address, whichever accounts' tokens come along", async () => {
+    const tokens = [(await signedUp()).token, (await signedUp()).token];
+    const flooder = new Client();
+    let limited: Awaited<ReturnType<Client["post"]>> | null = null;
+    // 2 accounts x 20 calls: under the per-address limit of 30/min only if each token had its own bucket.
+    for (let i = 0; i < 40 && !limited; i++) {
+      const res = await flooder.post("/api/auth/refresh", { refreshToken: "x".repeat(43) }, { authorization: `Bearer ${tokens[i % 2]}` });
+      if (res.status === 429) limited = res;
+      else expect(res.status).toBe(401);
+    }
+    expect(limited).not.toBeNull();
+    expect(limited!.json.error.code).toBe("rate_limited");
+    expect(Number(limited!.headers.get("retry-after"))).toBe(60);
+  });
+
+  it("refuses an address sending forged tokens with 429 before verifying its tokens; others are unaffected", async () => {
+    const owner = await signedUp();
+    const forged = await forgedToken();
+    const forger = new Client();
+    let limited: Awaited<ReturnType<Client["get"]>> | null = null;
+    for (let i = 0; i < 60 && !limited; i++) {
+      const res = await forger.get("/api/events", { authorization: `Bearer ${forged}` });
+      if (res.status === 429) limited = res;
+      else expect(res.json.error.code).toBe("invalid_token");
+    }
+    expect(limited).not.toBeNull();
+    expect(limited!.json.error.code).toBe("rate_limited");
+    expect(Number(limited!.headers.get("retry-after"))).toBeGreaterThan(0);
+    // Tokens from that address are not even verified for a while, a genuine one included...
+    expect((await forger.get("/api/auth/me", { authorization: `Bearer ${owner.token}` })).status).toBe(429);
+    // ...and the same address without a token, or the owner at their own address, are served.
+    expect((await forger.get("/api/events")).status).toBe(200);
+    expect((await owner.get("/api/auth/me")).status).toBe(200);
+  });
+
+  it("does not hold expired genuine tokens against an address: an app with a stale token still gets through to refresh", async () => {
+    const stale = await expiredToken();
+    const app = new Client();
+    for (let i = 0; i < 30; i++) {
+      const res = await app.get("/api/events", { authorization: `Bearer ${stale}` });
+      expect(res.json.error.code).toBe("token_expired");
+    }
   });
 
   it("documents every contract route in the merged OpenAPI document", async () => {

@@ -15,13 +15,17 @@ declare module "vitest" {
   export interface ProvidedContext {
     baseUrl: string;
     holdTtlSeconds: number;
+    /** Everything the stack's workers logged (e2e/logs.test.ts scans it). */
+    stackLog: string;
   }
 }
 
 export default async function setup(project: TestProject) {
   const persistTo = mkdtempSync(join(tmpdir(), "tickets-e2e-"));
   const port = await freePort();
-  const stack = await startStack({ port, persistTo, quiet: true, vars: E2E_VARS });
+  const stackLog = join(persistTo, "stack.log");
+  const stack = await startStack({ port, persistTo, quiet: true, logFile: stackLog, vars: E2E_VARS });
+  project.provide("stackLog", stackLog);
   project.provide("baseUrl", stack.baseUrl);
   project.provide("holdTtlSeconds", Number(E2E_VARS.HOLD_TTL_SECONDS));
   return async () => {

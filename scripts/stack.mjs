@@ -1,7 +1,7 @@
 // Boots the whole platform in one `wrangler dev` process: used by `npm run dev`, the
 // end-to-end tests and the benchmarks, so all three run exactly the same stack.
 import { spawn, execFile } from "node:child_process";
-import { existsSync, copyFileSync, readFileSync, readdirSync, mkdirSync, writeFileSync, rmSync, appendFileSync } from "node:fs";
+import { existsSync, copyFileSync, readFileSync, readdirSync, mkdirSync, writeFileSync, rmSync, appendFileSync, createWriteStream } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -152,16 +152,17 @@ function configsWithVars(vars, tag) {
 
 /**
  * Starts the stack. `vars` go to every worker (e.g. HOLD_TTL_SECONDS for tests). Resolves
- * once /api/health is 200; `stop()` ends the process group.
+ * once /api/health is 200; `stop()` ends the process group. With `quiet` and a `logFile`, the
+ * workers' own log lines (and wrangler's) go to that file instead of being dropped.
  */
-export async function startStack({ port = 8787, persistTo = join(ROOT, ".wrangler", "state"), vars = {}, quiet = false, log = console.log } = {}) {
+export async function startStack({ port = 8787, persistTo = join(ROOT, ".wrangler", "state"), vars = {}, quiet = false, logFile = null, log = console.log } = {}) {
   ensureDevVars();
   mkdirSync(persistTo, { recursive: true });
   await applyMigrations(persistTo, quiet ? () => {} : log);
   await seedDatabases(persistTo);
   const { configs, cleanup } = configsWithVars(vars, `p${port}`);
   const args = [WRANGLER, "dev", ...configs.flatMap((c) => ["-c", c]), "--port", String(port), "--ip", "127.0.0.1",
-    "--persist-to", persistTo, "--show-interactive-dev-session=false", "--log-level", quiet ? "error" : "info"];
+    "--persist-to", persistTo, "--show-interactive-dev-session=false", "--log-level", quiet && !logFile ? "error" : quiet ? "log" : "info"];
   const child = spawn(NODE, args, {
     cwd: ROOT,
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", FORCE_COLOR: "0" },
@@ -170,8 +171,10 @@ export async function startStack({ port = 8787, persistTo = join(ROOT, ".wrangle
   });
   let output = "";
   if (quiet) {
-    child.stdout.on("data", (d) => { output = (output + d).slice(-20000); });
-    child.stderr.on("data", (d) => { output = (output + d).slice(-20000); });
+    const file = logFile ? createWriteStream(logFile, { flags: "a" }) : null;
+    child.stdout.on("data", (d) => { output = (output + d).slice(-20000); file?.write(d); });
+    child.stderr.on("data", (d) => { output = (output + d).slice(-20000); file?.write(d); });
+    child.once("exit", () => file?.end());
   }
   const baseUrl = `http://127.0.0.1:${port}`;
   const stop = async () => {

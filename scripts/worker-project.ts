@@ -31,7 +31,8 @@ export async function workerProject(
         wrangler: { configPath: join(ROOT, "workers", name, "wrangler.toml") },
         miniflare: {
           ...opts.miniflare,
-          bindings: { TEST_MIGRATIONS: migrations, ...opts.bindings },
+          // As .dev.vars says (it may predate the key): tests run with the committed dev secrets.
+          bindings: { ENVIRONMENT: "development", TEST_MIGRATIONS: migrations, ...opts.bindings },
           ...(opts.workers ? { workers: opts.workers } : {}),
         } as never,
       }),

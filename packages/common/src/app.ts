@@ -3,8 +3,13 @@ import type { Env } from "hono";
 import { handleError, notFoundRoute, errorResponse } from "./errors";
 import { requestContext, type Logger } from "./log";
 import { identityFromGateway, type AuthVariables } from "./identity";
+import { refuseMisconfigured } from "./production-guard";
 
-export type ServiceBindings = { INTERNAL_AUTH_SECRET: string };
+export type ServiceBindings = {
+  INTERNAL_AUTH_SECRET: string;
+  /** "development" only from .dev.vars; anything else (unset included) is production: see production-guard.ts. */
+  ENVIRONMENT?: string;
+};
 export type ServiceVariables = AuthVariables & { requestId: string; log: Logger };
 export type ServiceEnv<B extends ServiceBindings> = { Bindings: B; Variables: ServiceVariables };
 
@@ -17,13 +22,14 @@ export const validationHook = (result: { success: boolean; error?: unknown }) =>
 };
 
 /**
- * A domain worker's Hono app: request id + JSON logs, the gateway's signed identity, contract
- * errors for everything, and its OpenAPI document at /openapi.json (merged by the gateway).
+ * A domain worker's Hono app: request id + JSON logs, a refusal to run in production with
+ * development secrets, the gateway's identity signed for this service, contract errors for everything, and its OpenAPI document at /openapi.json (merged by the gateway).
  */
 export function createServiceApp<B extends ServiceBindings>(service: string) {
   const app = new OpenAPIHono<ServiceEnv<B>>({ defaultHook: validationHook as never });
   app.use("*", requestContext(service));
-  app.use("*", identityFromGateway() as never);
+  app.use("*", refuseMisconfigured());
+  app.use("*", identityFromGateway(service) as never);
   app.onError(handleError);
   app.notFound(() => notFoundRoute());
   app.doc31("/openapi.json", { openapi: "3.1.0", info: { title: service, version: "1.0.0" } });

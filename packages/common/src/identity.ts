@@ -49,40 +49,53 @@ function fromB64url(s: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
+/** A signed identity is good for this long after the gateway signed it (and no earlier: clock skew aside). */
+export const IDENTITY_MAX_AGE_MS = 60_000;
+const IDENTITY_MAX_SKEW_MS = 5_000;
+
+/** What the header carries: the identity, the one service it is for, and when it was signed (ms). */
+const signedIdentitySchema = identitySchema.extend({ aud: z.string(), iat: z.number() });
+
 /**
  * Identity travels gateway → service as a header signed with INTERNAL_AUTH_SECRET, so even a
- * request that reached a service some other way could not claim to be someone.
+ * request that reached a service some other way could not claim to be someone. It names its
+ * audience (the service it was forwarded to) and its signing time, so a header seen on its way
+ * to one worker can neither be replayed to another nor kept for later.
  */
-export async function signIdentity(identity: Identity, secret: string): Promise<Record<string, string>> {
-  const payload = b64url(encoder.encode(JSON.stringify(identity)));
+export async function signIdentity(identity: Identity, secret: string, audience: string, now = Date.now()): Promise<Record<string, string>> {
+  const payload = b64url(encoder.encode(JSON.stringify({ ...identity, aud: audience, iat: now })));
   const sig = await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(payload));
   return { [IDENTITY_HEADER]: payload, [IDENTITY_SIG_HEADER]: b64url(sig) };
 }
 
-export async function verifyIdentity(headers: Headers, secret: string): Promise<Identity | null> {
+export async function verifyIdentity(headers: Headers, secret: string, audience: string, now = Date.now()): Promise<Identity | null> {
   const payload = headers.get(IDENTITY_HEADER);
   const sig = headers.get(IDENTITY_SIG_HEADER);
   if (!payload || !sig) return null;
-  let ok = false;
+  let claims: z.infer<typeof signedIdentitySchema>;
   try {
-    ok = await crypto.subtle.verify("HMAC", await hmacKey(secret), fromB64url(sig), encoder.encode(payload));
+    if (!(await crypto.subtle.verify("HMAC", await hmacKey(secret), fromB64url(sig), encoder.encode(payload)))) return null;
+    const parsed = signedIdentitySchema.safeParse(JSON.parse(new TextDecoder().decode(fromB64url(payload))));
+    if (!parsed.success) return null;
+    claims = parsed.data;
   } catch {
     return null;
   }
-  if (!ok) return null;
-  const parsed = identitySchema.safeParse(JSON.parse(new TextDecoder().decode(fromB64url(payload))));
-  return parsed.success ? parsed.data : null;
+  if (claims.aud !== audience) return null;
+  if (now - claims.iat > IDENTITY_MAX_AGE_MS || claims.iat - now > IDENTITY_MAX_SKEW_MS) return null;
+  const { aud: _aud, iat: _iat, ...identity } = claims;
+  return identity;
 }
 
 export type AuthVariables = { identity: Identity | null };
 
-/** Reads the signed identity header (if any) into c.var.identity. Never trusts unsigned headers. */
-export function identityFromGateway(): MiddlewareHandler<{
+/** Reads the signed identity header (if any, and meant for `service`) into c.var.identity. Never trusts unsigned headers. */
+export function identityFromGateway(service: string): MiddlewareHandler<{
   Bindings: { INTERNAL_AUTH_SECRET: string };
   Variables: AuthVariables;
 }> {
   return async (c, next) => {
-    c.set("identity", await verifyIdentity(c.req.raw.headers, c.env.INTERNAL_AUTH_SECRET));
+    c.set("identity", await verifyIdentity(c.req.raw.headers, c.env.INTERNAL_AUTH_SECRET, service));
     await next();
   };
 }

@@ -8,3 +8,4 @@ export * from "./app";
 export * from "./health";
 export * from "./service";
 export * from "./group-commit";
+export * from "./production-guard";

@@ -9,10 +9,28 @@ export interface Logger {
   child(fields: LogFields): Logger;
 }
 
-/** Structured JSON logs: one line per record, Workers Logs indexes the fields. */
+/** Fields whose values are credentials whatever they hold: never logged. */
+const SECRET_KEY = /pass(word)?|secret|token|authorization|cookie|securehash|signature|(^|[-_])sig$|jwk|api[-_]?key/i;
+/** Credentials inside free text (error messages, URLs): JWTs, bearer tokens, VNPAY hashes. */
+const SECRET_TEXT: Array<[RegExp, string]> = [
+  [/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, "[jwt]"],
+  [/(Bearer\s+)[^\s"]+/gi, "$1[redacted]"],
+  [/(vnp_SecureHash=)[^&\s"]+/gi, "$1[redacted]"],
+];
+
+function redact(key: string, value: unknown): unknown {
+  if (key && SECRET_KEY.test(key) && value !== null && typeof value !== "object") return "[redacted]";
+  if (typeof value === "string") return SECRET_TEXT.reduce((text, [re, by]) => text.replace(re, by), value);
+  return value;
+}
+
+/**
+ * Structured JSON logs: one line per record, Workers Logs indexes the fields. Credentials are
+ * redacted at any depth, whatever a caller passes (see SECRET_KEY and SECRET_TEXT).
+ */
 export function createLogger(base: LogFields = {}): Logger {
   const write = (level: string, msg: string, fields?: LogFields) =>
-    console.log(JSON.stringify({ level, msg, time: new Date().toISOString(), ...base, ...fields }));
+    console.log(JSON.stringify({ level, msg, time: new Date().toISOString(), ...base, ...fields }, redact));
   return {
     info: (m, f) => write("info", m, f),
     warn: (m, f) => write("warn", m, f),

@@ -24,8 +24,9 @@ const loginRoute = createRoute({
   tags,
   summary: "Sign in with email and password",
   description:
-    "401 invalid_credentials for an unknown email and a wrong password alike. After 5 failures for one account " +
-    "(or 20 from one client address) within 15 minutes: 429 rate_limited with Retry-After.",
+    "401 invalid_credentials for an unknown email and a wrong password alike. Within 15 minutes, after 5 failures for " +
+    "one account from one client address, 20 from one address across accounts, or 50 for one account across " +
+    "addresses: 429 rate_limited with Retry-After.",
   request: jsonBody(LoginBody),
   responses: { 200: jsonResponse(AuthResult, "Signed in"), ...errorResponses(400, 401, 429) },
 });

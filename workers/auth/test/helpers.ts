@@ -21,7 +21,7 @@ type CallOpts = { body?: unknown; identity?: Identity; ip?: string; headers?: Re
 export async function call(method: string, path: string, opts: CallOpts = {}) {
   const headers: Record<string, string> = { "cf-connecting-ip": opts.ip ?? "198.51.100.1", ...opts.headers };
   if (opts.body !== undefined) headers["content-type"] = "application/json";
-  if (opts.identity) Object.assign(headers, await signIdentity(opts.identity, testEnv.INTERNAL_AUTH_SECRET));
+  if (opts.identity) Object.assign(headers, await signIdentity(opts.identity, testEnv.INTERNAL_AUTH_SECRET, "auth"));
   const res = await worker.default.fetch(
     new Request(`http://auth.internal${path}`, {
       method,

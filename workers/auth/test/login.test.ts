@@ -3,7 +3,7 @@ import { decodeJwt } from "jose";
 import { ApiError } from "@tickets/common";
 import { authDb } from "../src/db/client";
 import { login } from "../src/domain/accounts";
-import { LOGIN_WINDOW_MS } from "../src/domain/login-throttle";
+import { LOGIN_WINDOW_MS, MAX_FAILURES_PER_ACCOUNT } from "../src/domain/login-throttle";
 import { call, freshEmail, freshIp, registerUser, testEnv } from "./helpers";
 
 const PASSWORD = "correct horse battery";
@@ -54,10 +54,11 @@ describe("POST /api/auth/login", () => {
 });
 
 describe("login brute-force protection", () => {
-  it("locks an account after 5 failures in 15 minutes: 429 rate_limited with Retry-After, even for the right password", async () => {
+  it("locks an account from one address after 5 failures there: 429 rate_limited with Retry-After, even for the right password", async () => {
     const { user } = await registerUser();
-    for (let i = 0; i < 5; i++) expect((await loginAs(user.email, `wrong-${i}-password`)).status).toBe(401);
-    const locked = await loginAs(user.email, PASSWORD);
+    const attacker = freshIp();
+    for (let i = 0; i < 5; i++) expect((await loginAs(user.email, `wrong-${i}-password`, attacker)).status).toBe(401);
+    const locked = await loginAs(user.email, PASSWORD, attacker);
     expect(locked.status).toBe(429);
     expect(locked.json.error.code).toBe("rate_limited");
     const retryAfter = Number(locked.headers.get("retry-after"));
@@ -65,21 +66,44 @@ describe("login brute-force protection", () => {
     expect(retryAfter).toBeLessThanOrEqual(15 * 60);
     // Other accounts are not affected.
     const other = await registerUser();
-    expect((await loginAs(other.user.email, PASSWORD)).status).toBe(200);
+    expect((await loginAs(other.user.email, PASSWORD, attacker)).status).toBe(200);
+  });
+
+  it("an attacker's failures elsewhere do not lock the owner out", async () => {
+    const { user } = await registerUser();
+    const attacker = freshIp();
+    for (let i = 0; i < 6; i++) await loginAs(user.email, `guess-${i}-password`, attacker);
+    expect((await loginAs(user.email, PASSWORD, attacker)).status).toBe(429);
+    const owner = await loginAs(user.email, PASSWORD, freshIp());
+    expect(owner.status).toBe(200);
+  });
+
+  it(`still limits guessing one account from many addresses: locked everywhere after ${MAX_FAILURES_PER_ACCOUNT} failures`, async () => {
+    const { user } = await registerUser();
+    for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT; i++) {
+      // A new address every 4 guesses, so no (account, address) pair reaches its own limit.
+      const ip = `203.0.113.${Math.floor(i / 4) + 1}`;
+      expect((await loginAs(user.email, `spread-${i}-password`, ip)).status).toBe(401);
+    }
+    const everywhere = await loginAs(user.email, PASSWORD, freshIp());
+    expect(everywhere.status).toBe(429);
+    expect(everywhere.json.error.code).toBe("rate_limited");
   });
 
   it("locks unknown emails the same way, so the lock does not reveal which accounts exist", async () => {
     const ghost = freshEmail("ghost");
-    for (let i = 0; i < 5; i++) expect((await loginAs(ghost, "whatever-password")).status).toBe(401);
-    expect((await loginAs(ghost, "whatever-password")).status).toBe(429);
+    const ip = freshIp();
+    for (let i = 0; i < 5; i++) expect((await loginAs(ghost, "whatever-password", ip)).status).toBe(401);
+    expect((await loginAs(ghost, "whatever-password", ip)).status).toBe(429);
   });
 
-  it("a successful login resets the account's counter", async () => {
+  it("a successful login resets the counter of its account and address", async () => {
     const { user } = await registerUser();
-    for (let i = 0; i < 4; i++) expect((await loginAs(user.email, "nope-nope-nope")).status).toBe(401);
-    expect((await loginAs(user.email, PASSWORD)).status).toBe(200);
-    for (let i = 0; i < 4; i++) expect((await loginAs(user.email, "nope-nope-nope")).status).toBe(401);
-    expect((await loginAs(user.email, PASSWORD)).status).toBe(200);
+    const ip = freshIp();
+    for (let i = 0; i < 4; i++) expect((await loginAs(user.email, "nope-nope-nope", ip)).status).toBe(401);
+    expect((await loginAs(user.email, PASSWORD, ip)).status).toBe(200);
+    for (let i = 0; i < 4; i++) expect((await loginAs(user.email, "nope-nope-nope", ip)).status).toBe(401);
+    expect((await loginAs(user.email, PASSWORD, ip)).status).toBe(200);
   });
 
   it("limits one client address to 20 failures in 15 minutes, across accounts", async () => {

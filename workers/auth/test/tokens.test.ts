@@ -145,6 +145,30 @@ describe("access tokens verified by the gateway's TokenVerifier", () => {
   });
 });
 
+describe("cached keys while the auth worker cannot be reached", () => {
+  it("rides out a short outage on cached keys, and refuses with 503 once they are an hour unconfirmed", async () => {
+    const { user } = await registerUser();
+    let now = Date.now();
+    let keysReachable = true;
+    const verifier = gatewayVerifier(() => now, () => ({
+      getJwks: () => (keysReachable ? authRpc().getJwks() : Promise.reject(new Error("auth unreachable"))),
+      revokedSessionsSince: (c: number) => authRpc().revokedSessionsSince(c),
+    }));
+    const tokenAt = async (t: number) => (await issueAccessToken(testEnv, claimsFor(user), t)).accessToken;
+    expect(await verifier.verify(await tokenAt(now))).toMatchObject({ userId: user.id });
+
+    keysReachable = false;
+    now += 10 * 60_000; // past the 5-minute refresh: the refetch fails, the cached keys still serve
+    expect(await verifier.verify(await tokenAt(now))).toMatchObject({ userId: user.id });
+    now += 51 * 60_000; // over an hour since the keys were last confirmed
+    expect(await rejection(verifier.verify(await tokenAt(now)))).toMatchObject({ status: 503, code: "auth_unavailable" });
+
+    keysReachable = true;
+    now += 1_001;
+    expect(await verifier.verify(await tokenAt(now))).toMatchObject({ userId: user.id });
+  });
+});
+
 describe("JWKS and key rotation", () => {
   it("publishes the current public key (no private part) over RPC and at GET /api/auth/jwks.json", async () => {
     const rpc = await authRpc().getJwks();

@@ -96,7 +96,7 @@ export async function call(method: string, path: string, who: Who, body?: unknow
   const headers: Record<string, string> = {};
   if (who) {
     const identity = { userId: who.userId, email: who.email ?? `${who.userId}@example.test`, roles: who.roles, sessionId: "s-test" };
-    Object.assign(headers, await signIdentity(identity, testEnv.INTERNAL_AUTH_SECRET));
+    Object.assign(headers, await signIdentity(identity, testEnv.INTERNAL_AUTH_SECRET, "events"));
   }
   if (body !== undefined || raw !== undefined) headers["content-type"] = "application/json";
   const res = await (exports as unknown as { default: Fetcher }).default.fetch(`http://events.internal${path}`, {

@@ -18,6 +18,13 @@ const claimsSchema = z.object({
 });
 
 const JWKS_TTL_MS = 5 * 60_000;
+/**
+ * Keys not confirmed by the auth worker for this long are no longer trusted: a key withdrawn
+ * (e.g. leaked and rotated out) during a long auth outage must not keep verifying tokens.
+ * Refused with 503 auth_unavailable, not 401: the token may well be fine, so clients should
+ * retry rather than sign in again.
+ */
+export const JWKS_MAX_AGE_MS = 60 * 60_000;
 /** Tokens naming unknown kids (rotation, or garbage) refetch the JWKS at most this often. */
 const JWKS_MIN_REFETCH_MS = 1_000;
 const REVOCATION_SYNC_MS = 1_000;
@@ -37,7 +44,8 @@ function logError(msg: string, err: unknown) {
  * revoked sessions whose tokens could still be unexpired (synced incrementally at most once a
  * second, so revocation costs one small RPC per second per isolate, not one per request).
  * If the auth worker cannot be reached, cached keys and the last revocation set keep serving
- * for a short while; an isolate that has never synced, or is 30 s behind, answers 503.
+ * for a short while; an isolate that has never synced, is 30 s behind on revocations, or whose
+ * keys are over an hour unconfirmed, answers 503.
  */
 export class TokenVerifier {
   private jwks: ReturnType<typeof createLocalJWKSet> | null = null;
@@ -78,7 +86,7 @@ export class TokenVerifier {
     const now = this.clock();
     const needed = !this.jwks || now - this.jwksAt > JWKS_TTL_MS || !this.kids.has(kid);
     if (needed && now - this.jwksAttemptAt >= JWKS_MIN_REFETCH_MS) await this.loadKeys();
-    if (!this.jwks) throw authUnavailable();
+    if (!this.jwks || this.clock() - this.jwksAt > JWKS_MAX_AGE_MS) throw authUnavailable();
     return this.jwks;
   }
 

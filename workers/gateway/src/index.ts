@@ -3,10 +3,11 @@ import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import { bodyLimit } from "hono/body-limit";
 import { Scalar } from "@scalar/hono-api-reference";
-import { ApiError, errorResponse, handleError, requestContext, type Identity } from "@tickets/common";
+import { ApiError, errorResponse, handleError, refuseMisconfigured, requestContext, type Identity } from "@tickets/common";
 import { DEV_CRON_PATH, SANDBOX_PATH, SERVICE_BINDINGS, routeClass, serviceFor } from "./routes-table";
 import { TokenVerifier, type AuthKeysApi } from "./authenticate";
-import { enforceRateLimit } from "./rate-limit";
+import { clientAddress, enforceRateLimit } from "./rate-limit";
+import { BadTokenGuard } from "./bad-tokens";
 import { forward } from "./proxy";
 import { aggregateHealth } from "./health";
 import { mergedOpenApi } from "./openapi";
@@ -21,18 +22,25 @@ export type Env = {
   RL_WRITE: RateLimit;
   RL_READ: RateLimit;
   RL_CALLBACK: RateLimit;
+  RL_BAD_TOKEN: RateLimit;
   INTERNAL_AUTH_SECRET: string;
   DASHBOARD_ORIGIN: string;
+  /** "development" only from .dev.vars; anything else (unset included) is production. */
+  ENVIRONMENT?: string;
 };
 
 type Vars = { requestId: string; identity: Identity | null };
 
 const BODY_LIMIT = 64 * 1024;
 let verifier: TokenVerifier | null = null;
+const badTokens = new BadTokenGuard();
 
 const app = new Hono<{ Bindings: Env; Variables: Vars }>();
 
 app.use("*", requestContext("gateway"));
+// In production (ENVIRONMENT is "development" only in .dev.vars), dev secrets or the dev-only
+// VNPAY_SANDBOX / DEV_CRON bindings (a plain `wrangler deploy` of the top-level config) → 500.
+app.use("*", refuseMisconfigured());
 app.use("*", secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
 app.use("*", async (c, next) =>
   cors({
@@ -51,15 +59,25 @@ app.use(
   }),
 );
 
-// A present but bad token is refused here, before any domain worker sees the request.
+// A present but bad token is refused here, before any domain worker sees the request. An
+// address whose tokens keep failing is refused (429) before its tokens are verified at all.
 app.use("*", async (c, next) => {
   const header = c.req.header("authorization");
   let identity: Identity | null = null;
   if (header) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw new ApiError(401, "invalid_token", "Authorization must be 'Bearer <token>'");
+    const address = clientAddress(c.req.raw);
+    badTokens.check(address);
     verifier ??= new TokenVerifier(() => c.env.AUTH_KEYS as unknown as AuthKeysApi);
-    identity = await verifier.verify(match[1]);
+    try {
+      identity = await verifier.verify(match[1]);
+    } catch (err) {
+      // Only forgeries and garbage count: an expired or revoked token is genuine (its signature
+      // checked out), and an app sending one in a burst of calls must still reach /refresh.
+      if (err instanceof ApiError && err.code === "invalid_token") await badTokens.failed(c.env.RL_BAD_TOKEN, address);
+      throw err;
+    }
   }
   c.set("identity", identity);
   await next();
@@ -88,6 +106,7 @@ app.get("/api/ping", async (c) => {
     identity,
     secret: c.env.INTERNAL_AUTH_SECRET,
     publicOrigin: url.origin,
+    audience: "orders",
   });
 });
 app.get("/api/docs", Scalar({ url: "/api/openapi.json", pageTitle: "Edge Tickets API" }));
@@ -96,10 +115,10 @@ app.all("*", async (c) => {
   const url = new URL(c.req.url);
   const requestId = c.get("requestId");
   if (c.env.VNPAY_SANDBOX && SANDBOX_PATH.test(url.pathname)) {
-    return forward(c.env.VNPAY_SANDBOX, c.req.raw, { requestId, identity: null, secret: c.env.INTERNAL_AUTH_SECRET, publicOrigin: url.origin });
+    return forward(c.env.VNPAY_SANDBOX, c.req.raw, { requestId, identity: null, secret: c.env.INTERNAL_AUTH_SECRET, publicOrigin: url.origin, audience: "vnpay-sandbox" });
   }
   if (c.env.DEV_CRON && DEV_CRON_PATH === url.pathname) {
-    return forward(c.env.DEV_CRON, c.req.raw, { requestId, identity: null, secret: c.env.INTERNAL_AUTH_SECRET, publicOrigin: url.origin });
+    return forward(c.env.DEV_CRON, c.req.raw, { requestId, identity: null, secret: c.env.INTERNAL_AUTH_SECRET, publicOrigin: url.origin, audience: "dev-cron" });
   }
   const service = serviceFor(url.pathname);
   if (!service) return errorResponse(404, "not_found", "No such route");
@@ -109,6 +128,7 @@ app.all("*", async (c) => {
     identity,
     secret: c.env.INTERNAL_AUTH_SECRET,
     publicOrigin: url.origin,
+    audience: service,
   });
   if (url.pathname === "/api/auth/logout" && res.status === 204 && identity) verifier?.markRevoked(identity.sessionId);
   return res;

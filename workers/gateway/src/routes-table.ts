@@ -39,8 +39,9 @@ export const DEV_CRON_PATH = "/__dev/cron";
 
 /**
  * Rate-limit classes: credentials endpoints are the tightest, writes next, reads looser, and
- * VNPAY's server-to-server callbacks (few source addresses, every one signed) the loosest, so a
- * flash sale's burst of IPNs is never throttled into VNPAY's 5-minute retry cycle.
+ * VNPAY's server-to-server IPNs (few source addresses, every one signed) the loosest, so a
+ * flash sale's burst of IPNs is never throttled into VNPAY's 5-minute retry cycle (the number
+ * is argued beside RL_CALLBACK in wrangler.toml). The browser return is an ordinary read.
  */
 export type RouteClass = "auth" | "write" | "read" | "callback";
 export function routeClass(method: string, pathname: string): RouteClass {

@@ -19,7 +19,7 @@ export async function deliver(events: Envelope[], opts: { queue?: string; env?: 
 }
 
 export async function listAs(userId: string, query = "") {
-  const headers = await signIdentity({ userId, email: `${userId}@example.test`, roles: ["buyer"], sessionId: "s" }, testEnv.INTERNAL_AUTH_SECRET);
+  const headers = await signIdentity({ userId, email: `${userId}@example.test`, roles: ["buyer"], sessionId: "s" }, testEnv.INTERNAL_AUTH_SECRET, "notifications");
   const res = await (exports as unknown as { default: Fetcher }).default.fetch(`http://notifications.internal/api/notifications${query}`, { headers });
   return { status: res.status, json: (await res.json()) as any };
 }

@@ -25,7 +25,7 @@ export async function call(method: string, path: string, opts: CallOpts = {}) {
     ...opts.headers,
   };
   if (opts.body !== undefined) headers["content-type"] = "application/json";
-  if (opts.as) Object.assign(headers, await signIdentity(opts.as, testEnv.INTERNAL_AUTH_SECRET));
+  if (opts.as) Object.assign(headers, await signIdentity(opts.as, testEnv.INTERNAL_AUTH_SECRET, "orders"));
   const res = await worker.fetch(
     new Request(`http://orders.internal${path}`, {
       method,

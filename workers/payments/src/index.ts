@@ -2,6 +2,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { createLogger, createServiceApp, d1Check, mountHealth, queueCheck, relayOutbox } from "@tickets/common";
 import type { Env } from "./env";
 import { mountRoutes } from "./routes";
+import { pruneCallbacks } from "./domain/callbacks";
 
 export type { Env };
 export { PaymentsRpc } from "./rpc";
@@ -14,5 +15,6 @@ export default {
   fetch: app.fetch,
   async scheduled(_controller, env, ctx) {
     ctx.waitUntil(relayOutbox(drizzle(env.DB), env, createLogger({ service: "payments", job: "outbox_relay" })));
+    ctx.waitUntil(pruneCallbacks(drizzle(env.DB), Date.now()).catch((err) => createLogger({ service: "payments", job: "prune_callbacks" }).error("prune_failed", { error: (err as Error).message })));
   },
 } satisfies ExportedHandler<Env>;

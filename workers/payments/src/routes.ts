@@ -15,27 +15,13 @@ import {
   type ServiceEnv,
 } from "@tickets/common";
 import type { Env } from "./env";
-import { callbackInsert } from "./domain/callbacks";
+import { VNP_FIELDS, noteUnverified } from "./domain/callbacks";
 import { handleIpn } from "./domain/ipn";
 import { handleReturn } from "./domain/return";
 import { paymentOverview } from "./domain/overview";
 
 type Ctx = Context<ServiceEnv<Env>>;
 
-const VNP_FIELDS = [
-  "vnp_Amount",
-  "vnp_BankCode",
-  "vnp_BankTranNo",
-  "vnp_CardType",
-  "vnp_OrderInfo",
-  "vnp_PayDate",
-  "vnp_ResponseCode",
-  "vnp_TmnCode",
-  "vnp_TransactionNo",
-  "vnp_TransactionStatus",
-  "vnp_TxnRef",
-  "vnp_SecureHash",
-] as const;
 const vnpQuery = z.object(Object.fromEntries(VNP_FIELDS.map((f) => [f, z.string().optional()])) as Record<(typeof VNP_FIELDS)[number], z.ZodOptional<z.ZodString>>);
 
 const IpnAnswerSchema = z
@@ -148,35 +134,34 @@ export function mountRoutes(app: ServiceApp<Env>) {
     async (c) => {
       const query = c.req.query();
       try {
-        const { answer, emitted } = await handleIpn(db(c), c.env, query);
+        const { answer, emitted, verified } = await handleIpn(db(c), c.env, query);
+        if (!verified) {
+          noteUnverified(log(c), "ipn", answer.RspCode, query);
+          return c.json(answer, 200);
+        }
         if (emitted) c.executionCtx.waitUntil(relayOutbox(db(c), c.env, log(c)));
         log(c).info("vnpay_ipn", { orderId: query.vnp_TxnRef, responseCode: query.vnp_ResponseCode, answer: answer.RspCode });
         return c.json(answer, 200);
       } catch (err) {
-        log(c).error("vnpay_ipn_failed", { orderId: query.vnp_TxnRef, error: (err as Error).message });
-        try {
-          await callbackInsert(db(c), { kind: "ipn", query, verified: false, ...answerOf(IpnUnknownError) });
-        } catch {
-          /* the audit write failing is what went wrong; VNPAY retries on 99 anyway */
-        }
+        // Not stored (the store is likely what failed, and the call may be unverified); VNPAY retries on 99.
+        log(c).error("vnpay_ipn_failed", { orderId: query.vnp_TxnRef?.slice(0, 100), error: (err as Error).message });
         return c.json(IpnUnknownError, 200);
       }
     },
     // Malformed query (e.g. a repeated field): still the IPN contract's JSON, never a 400.
     (result, c) => {
       if (result.success) return;
-      return (async () => {
-        const query = c.req.query();
-        await callbackInsert(db(c as Ctx), { kind: "ipn", query, verified: false, ...answerOf(IpnFailChecksum) }).catch(() => {});
-        return c.json(IpnFailChecksum, 200);
-      })();
+      noteUnverified(log(c as Ctx), "ipn", IpnFailChecksum.RspCode, c.req.query());
+      return c.json(IpnFailChecksum, 200);
     },
   );
 
   app.openapi(returnRoute, async (c) => {
     const origin = c.env.DASHBOARD_ORIGIN || c.req.header(PUBLIC_ORIGIN_HEADER) || new URL(c.req.url).origin;
-    const result = await handleReturn(db(c), c.env, c.req.query(), origin);
+    const query = c.req.query();
+    const result = await handleReturn(db(c), c.env, query, origin);
     if (!result.verified) {
+      noteUnverified(log(c), "return", "400", query);
       return errorResponse(400, "invalid_signature", "The VNPAY return parameters are not correctly signed") as never;
     }
     return c.redirect(result.location, 302);
@@ -190,5 +175,3 @@ export function mountRoutes(app: ServiceApp<Env>) {
     return c.json({ payment }, 200);
   });
 }
-
-const answerOf = (a: { RspCode: string; Message: string }) => ({ code: a.RspCode, message: a.Message });

@@ -80,5 +80,5 @@ export async function outboxFor(orderId: string) {
 }
 
 export async function identityHeaders(roles: Role[], userId = ulid()) {
-  return signIdentity({ userId, email: `${userId}@example.test`, roles, sessionId: ulid() }, testEnv.INTERNAL_AUTH_SECRET);
+  return signIdentity({ userId, email: `${userId}@example.test`, roles, sessionId: ulid() }, testEnv.INTERNAL_AUTH_SECRET, "payments");
 }

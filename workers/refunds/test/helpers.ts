@@ -27,7 +27,7 @@ export function user(roles: Identity["roles"] = ["buyer"]): Identity {
 export async function call(method: string, path: string, opts: { as?: Identity; body?: unknown } = {}) {
   const headers: Record<string, string> = {};
   if (opts.body !== undefined) headers["content-type"] = "application/json";
-  if (opts.as) Object.assign(headers, await signIdentity(opts.as, testEnv.INTERNAL_AUTH_SECRET));
+  if (opts.as) Object.assign(headers, await signIdentity(opts.as, testEnv.INTERNAL_AUTH_SECRET, "refunds"));
   const res = await worker.fetch(
     new Request(`http://refunds.internal${path}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) }),
   );

@@ -22,7 +22,7 @@ export const orderOf = (who: Identity, eventId: string) => `ord:${who.userId}:${
 export async function call(method: string, path: string, as?: Identity, body?: unknown) {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers["content-type"] = "application/json";
-  if (as) Object.assign(headers, await signIdentity(as, testEnv.INTERNAL_AUTH_SECRET));
+  if (as) Object.assign(headers, await signIdentity(as, testEnv.INTERNAL_AUTH_SECRET, "support"));
   const res = await worker.fetch(
     new Request(`http://support.internal${path}`, { method, headers, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) }),
   );

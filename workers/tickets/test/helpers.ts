@@ -46,7 +46,7 @@ export function identity(userId: string, roles: Role[] = ["buyer"]): Identity {
 
 /** Calls the worker over HTTP as the gateway would, with a signed identity (or none). */
 export async function call(method: string, path: string, who: Identity | null, body?: unknown) {
-  const headers: Record<string, string> = who ? await signIdentity(who, testEnv.INTERNAL_AUTH_SECRET) : {};
+  const headers: Record<string, string> = who ? await signIdentity(who, testEnv.INTERNAL_AUTH_SECRET, "tickets") : {};
   if (body !== undefined) headers["content-type"] = "application/json";
   const res = await (exports as unknown as { default: Fetcher }).default.fetch(`http://tickets.internal${path}`, {
     method,

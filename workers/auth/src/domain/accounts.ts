@@ -9,7 +9,7 @@ import { signingKey } from "./keys";
 import { hashPassword, verifyPassword } from "./passwords";
 import { openSession, revokeSession, rotateRefreshToken, sessionIsLive } from "./sessions";
 import { findUserByEmail, findUserById, normaliseEmail, toPublicUser, type Locale, type PublicUser, type UserRow } from "./users";
-import { assertNotLocked, clearAccountStatement, recordFailure, throttleKeys } from "./login-throttle";
+import { assertNotLocked, clearPairStatement, recordFailure, throttleKeys } from "./login-throttle";
 
 export type Tokens = { accessToken: string; refreshToken: string; expiresIn: number };
 export type AuthResult = Tokens & { user: PublicUser };
@@ -78,7 +78,7 @@ export async function login(deps: Deps, input: { email: string; password: string
     await recordFailure(deps.db, keys, now);
     throw invalidCredentials();
   }
-  return startSession({ ...deps, now }, user, [clearAccountStatement(deps.db, email)]);
+  return startSession({ ...deps, now }, user, [clearPairStatement(deps.db, email, clientAddress)]);
 }
 
 export async function refresh(deps: Deps, presented: string): Promise<Tokens> {

@@ -5,22 +5,28 @@ import { loginThrottle } from "../db/schema";
 
 /**
  * Brute-force guard for login, on top of the gateway's per-client request rate limit: failed
- * logins are counted per account and per client address in a fixed 15-minute window that
- * starts at the first failure. At the limit, that account (or address) gets 429 until the
- * window ends, without its password being checked. A successful login clears the account's
- * counter (not the address's). Counted for unknown emails too, so the answer never reveals
- * whether an account exists.
+ * logins are counted in a fixed 15-minute window that starts at the first failure, under three
+ * keys: the (account, client address) pair (5), the client address across accounts (20), and
+ * the account across addresses (50). At a limit, that key gets 429 until the window ends,
+ * without the password being checked. The pair's low limit stops guessing from one place
+ * without letting an attacker elsewhere lock the owner out; the account's higher one still caps
+ * guessing spread over many addresses. A successful login clears its pair's counter. Counted
+ * for unknown emails too, so the answer never reveals whether an account exists.
  */
 export const LOGIN_WINDOW_MS = 15 * 60_000;
-export const MAX_FAILURES_PER_ACCOUNT = 5;
+export const MAX_FAILURES_PER_ACCOUNT_AND_CLIENT = 5;
 export const MAX_FAILURES_PER_CLIENT = 20;
+export const MAX_FAILURES_PER_ACCOUNT = 50;
 
 export type ThrottleKey = { key: string; limit: number };
 
-export const accountKey = (email: string) => `account:${email}`;
+const pairKey = (email: string, clientAddress: string | null) => `account-client:${clientAddress ?? "unknown"}:${email}`;
 
 export function throttleKeys(email: string, clientAddress: string | null): ThrottleKey[] {
-  const keys = [{ key: accountKey(email), limit: MAX_FAILURES_PER_ACCOUNT }];
+  const keys = [
+    { key: pairKey(email, clientAddress), limit: MAX_FAILURES_PER_ACCOUNT_AND_CLIENT },
+    { key: `account:${email}`, limit: MAX_FAILURES_PER_ACCOUNT },
+  ];
   if (clientAddress) keys.push({ key: `client:${clientAddress}`, limit: MAX_FAILURES_PER_CLIENT });
   return keys;
 }
@@ -63,7 +69,9 @@ export async function recordFailure(db: AuthDb, keys: ThrottleKey[], now: number
   await db.batch(upserts as [(typeof upserts)[number], ...typeof upserts]);
 }
 
-export const clearAccountStatement = (db: AuthDb, email: string) => db.delete(loginThrottle).where(eq(loginThrottle.key, accountKey(email)));
+/** A successful login forgets its own (account, address) failures; the other counters run out. */
+export const clearPairStatement = (db: AuthDb, email: string, clientAddress: string | null) =>
+  db.delete(loginThrottle).where(eq(loginThrottle.key, pairKey(email, clientAddress)));
 
 export const purgeThrottle = (db: AuthDb, now: number) =>
   db.delete(loginThrottle).where(lt(loginThrottle.windowStart, now - LOGIN_WINDOW_MS));

@@ -34,13 +34,18 @@ export function isUniqueViolation(err: unknown): boolean {
 /**
  * VNPAY's IPN contract, checks in its documented order: checksum (97) → payment attempt for the
  * TxnRef (01) → amount (04) → already processed (02) → record the outcome with its saga event in
- * one batch (00). Rejections change no payment state; every call lands in the audit trail.
+ * one batch (00). Rejections change no payment state; every verified call lands in the audit
+ * trail (an unverified one is only counted by the caller: it could come from anyone).
  * Concurrent duplicates race on unique indexes: exactly one records and emits, the others get 02.
  */
-export async function handleIpn(db: Db, env: Env, query: Record<string, string>): Promise<{ answer: IpnAnswer; emitted: boolean }> {
-  const reject = async (answer: IpnAnswer, verified: boolean) => {
-    await callbackInsert(db, { kind: "ipn", query, verified, code: answer.RspCode, message: answer.Message });
-    return { answer, emitted: false };
+export async function handleIpn(
+  db: Db,
+  env: Env,
+  query: Record<string, string>,
+): Promise<{ answer: IpnAnswer; emitted: boolean; verified: boolean }> {
+  const reject = async (answer: IpnAnswer) => {
+    await callbackInsert(db, { kind: "ipn", query, code: answer.RspCode, message: answer.Message });
+    return { answer, emitted: false, verified: true };
   };
 
   let verified = false;
@@ -50,7 +55,7 @@ export async function handleIpn(db: Db, env: Env, query: Record<string, string>)
     // The library throws on a missing or non-numeric vnp_Amount: such a call cannot be genuine.
     verified = false;
   }
-  if (!verified) return reject(IpnFailChecksum, false);
+  if (!verified) return { answer: IpnFailChecksum, emitted: false, verified: false }; // stored nowhere
 
   const orderId = query.vnp_TxnRef ?? "";
   const attempt = await db
@@ -59,9 +64,9 @@ export async function handleIpn(db: Db, env: Env, query: Record<string, string>)
     .where(eq(paymentAttempts.orderId, orderId))
     .orderBy(desc(paymentAttempts.createdAt))
     .get();
-  if (!attempt) return reject(IpnOrderNotFound, true);
+  if (!attempt) return reject(IpnOrderNotFound);
 
-  if (Number(query.vnp_Amount) !== attempt.amountVnd * 100) return reject(IpnInvalidAmount, true);
+  if (Number(query.vnp_Amount) !== attempt.amountVnd * 100) return reject(IpnInvalidAmount);
 
   const success = isPaidResult(query);
   const transactionNo = query.vnp_TransactionNo ?? "";
@@ -80,7 +85,7 @@ export async function handleIpn(db: Db, env: Env, query: Record<string, string>)
             eq(paymentResults.responseCode, responseCode),
           ),
         ));
-  if (alreadyProcessed) return reject(InpOrderAlreadyConfirmed, true);
+  if (alreadyProcessed) return reject(InpOrderAlreadyConfirmed);
 
   const paymentId = ulid();
   const cause = { correlationId: orderId };
@@ -119,11 +124,11 @@ export async function handleIpn(db: Db, env: Env, query: Record<string, string>)
         createdAt: Date.now(),
       }),
       outboxInsert(db, event),
-      callbackInsert(db, { kind: "ipn", query, verified: true, code: IpnSuccess.RspCode, message: IpnSuccess.Message }),
+      callbackInsert(db, { kind: "ipn", query, code: IpnSuccess.RspCode, message: IpnSuccess.Message }),
     ]);
   } catch (err) {
-    if (isUniqueViolation(err)) return reject(InpOrderAlreadyConfirmed, true);
+    if (isUniqueViolation(err)) return reject(InpOrderAlreadyConfirmed);
     throw err;
   }
-  return { answer: IpnSuccess, emitted: true };
+  return { answer: IpnSuccess, emitted: true, verified: true };
 }

@@ -8,8 +8,8 @@ import { isPaidResult } from "./ipn";
 type Db = DrizzleD1Database<Record<string, unknown>>;
 
 /**
- * The payer's browser coming back from VNPAY. Only the signature is checked and the visit
- * recorded: the payment's state changes through the IPN alone (the return may be forged by a
+ * The payer's browser coming back from VNPAY. Only the signature is checked and a verified
+ * visit recorded: the payment's state changes through the IPN alone (the return may be forged by a
  * replay, arrive first, or never arrive).
  */
 export async function handleReturn(
@@ -24,12 +24,9 @@ export async function handleReturn(
   } catch {
     verified = false;
   }
-  if (!verified || !query.vnp_TxnRef) {
-    await callbackInsert(db, { kind: "return", query, verified: false, code: "400", message: "invalid_signature" });
-    return { verified: false };
-  }
+  if (!verified || !query.vnp_TxnRef) return { verified: false }; // stored nowhere: counted by the caller
   const outcome = isPaidResult(query) ? "success" : "failed";
   const location = `${origin.replace(/\/+$/, "")}/orders/${encodeURIComponent(query.vnp_TxnRef)}?payment=${outcome}`;
-  await callbackInsert(db, { kind: "return", query, verified: true, code: "302", message: `redirect payment=${outcome}` });
+  await callbackInsert(db, { kind: "return", query, code: "302", message: `redirect payment=${outcome}` });
   return { verified: true, location };
 }
