@@ -65,7 +65,7 @@ function fakePushService(captured: Captured[] = []) {
 
 const worker = (exports as unknown as { default: Fetcher }).default;
 async function call(method: string, path: string, userId: string | null, body?: unknown) {
-  const headers: Record<string, string> = userId ? await signIdentity({ userId, email: `${userId}@example.test`, roles: ["buyer"], sessionId: "s" }, testEnv.INTERNAL_AUTH_SECRET) : {};
+  const headers: Record<string, string> = userId ? await signIdentity({ userId, email: `${userId}@example.test`, roles: ["buyer"], sessionId: "s" }, testEnv.INTERNAL_AUTH_SECRET, "notifications") : {};
   if (body !== undefined) headers["content-type"] = "application/json";
   const res = await worker.fetch(`http://notifications.internal${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   return { status: res.status, json: res.status === 204 ? null : ((await res.json()) as any) };

@@ -30,7 +30,7 @@ export async function eventOf(title = "Đêm nhạc Trịnh Công Sơn", organiz
 
 /** Calls the reports worker the way the gateway does (signed identity). */
 export async function call(path: string, as?: Identity) {
-  const headers: Record<string, string> = as ? await signIdentity(as, testEnv.INTERNAL_AUTH_SECRET) : {};
+  const headers: Record<string, string> = as ? await signIdentity(as, testEnv.INTERNAL_AUTH_SECRET, "reports") : {};
   const res = await worker.fetch(new Request(`http://reports.internal${path}`, { headers }));
   // ignoreBOM keeps a byte-order mark in the text, where the CSV tests look for it.
   const text = new TextDecoder("utf-8", { ignoreBOM: true, fatal: false }).decode(await res.arrayBuffer());
