@@ -1,0 +1,53 @@
+import { useState, type FormEvent } from "react";
+import { useAuth } from "../auth/AuthContext";
+import { useT } from "../i18n";
+import { Link, navigate, useSearchParam } from "../lib/router";
+import { Button, ErrorMessage, Field, PageTitle } from "../components";
+
+/** Only same-app paths are followed after sign-in (no open redirect). */
+export function safeNext(next: string | null): string {
+  return next && next.startsWith("/") && !next.startsWith("//") ? next : "/";
+}
+
+export function LoginPage() {
+  const t = useT();
+  const { signIn } = useAuth();
+  const next = safeNext(useSearchParam("next"));
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await signIn(email.trim(), password);
+      navigate(next, { replace: true });
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="card auth-card">
+      <PageTitle>{t("auth.signInTitle")}</PageTitle>
+      {next !== "/" && <p className="notice notice-info">{t("auth.required")}</p>}
+      <form className="form" onSubmit={submit} noValidate>
+        <Field label={t("auth.email")} type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        <Field label={t("auth.password")} type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+        <ErrorMessage error={error} />
+        <div className="actions">
+          <Button type="submit" busy={busy}>
+            {t("auth.signIn")}
+          </Button>
+        </div>
+      </form>
+      <p>
+        {t("auth.noAccount")} <Link href={`/register${next !== "/" ? `?next=${encodeURIComponent(next)}` : ""}`}>{t("nav.register")}</Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,4 @@
+// TODO(shell): being written.
+export function OrdersPage() {
+  return <section><h1>OrdersPage</h1></section>;
+}

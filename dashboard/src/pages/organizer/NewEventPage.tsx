@@ -1,0 +1,12 @@
+// Placeholder: the organizer pages are written by the organizer-pages helper.
+import { useT } from "../../i18n";
+
+export default function NewEventPage() {
+  const t = useT();
+  return (
+    <section>
+      <h1>NewEventPage</h1>
+      <p>{t("organizer.placeholder")}</p>
+    </section>
+  );
+}
