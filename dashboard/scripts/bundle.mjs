@@ -6,7 +6,7 @@ import { gzipSync } from "node:zlib";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const DIST = resolve(dirname(fileURLToPath(import.meta.url)), "..", "dist");
+export const DIST = process.env.DASHBOARD_DIST || resolve(dirname(fileURLToPath(import.meta.url)), "..", "dist");
 export const BUDGET = 150 * 1024;
 
 export function storefrontBudget(dist = DIST) {

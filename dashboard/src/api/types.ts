@@ -22,7 +22,8 @@ export type ApiErrorBody = Schemas["Error"];
 type Extras = { categoryId?: string | null; timezone?: string | null; status: "draft" | "published" | "cancelled" };
 
 export type Category = { id: string; name: { vi: string; en: string } };
-export type SupportTicketStatus = "open" | "answered" | "closed" | (string & {});
+/** "open" | "answered" | "closed" (the support worker may add more) */
+export type SupportTicketStatus = string;
 export type SupportMessage = { id: string; authorId: string; message: string; createdAt: string };
 export type SupportTicket = {
   id: string;

@@ -1,4 +1,4 @@
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
+import { useId, type ComponentProps, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
 
 type Common = { label: ReactNode; hint?: ReactNode; error?: ReactNode };
 
@@ -17,7 +17,7 @@ const describedBy = (id: string, { hint, error }: Common) =>
   [hint ? `${id}-hint` : "", error ? `${id}-error` : ""].filter(Boolean).join(" ") || undefined;
 
 /** <input> with a visible <label> (always: the label is how people and tests find it). */
-export function Field({ label, hint, error, id: given, ...input }: Common & InputHTMLAttributes<HTMLInputElement>) {
+export function Field({ label, hint, error, id: given, ...input }: Common & ComponentProps<"input">) {
   const auto = useId();
   const id = given ?? auto;
   return (

@@ -117,7 +117,7 @@ export const en = {
   "orders.refundReason": "Reason",
   "orders.refundSubmit": "Request refund",
   "orders.refundRequested": "Refund of {amount} requested.",
-  "orders.refundStatus": "Refund: {status}",
+  "orders.refundStatus": "Refund status:",
   "orders.help": "A problem with this order?",
   "orders.contactSupport": "Contact support",
   "orders.timeline": "History",

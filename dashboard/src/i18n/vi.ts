@@ -119,7 +119,7 @@ export const vi: Record<MessageKey, string> = {
   "orders.refundReason": "Lý do",
   "orders.refundSubmit": "Gửi yêu cầu hoàn tiền",
   "orders.refundRequested": "Đã yêu cầu hoàn {amount}.",
-  "orders.refundStatus": "Hoàn tiền: {status}",
+  "orders.refundStatus": "Trạng thái hoàn tiền:",
   "orders.help": "Đơn hàng có vấn đề?",
   "orders.contactSupport": "Liên hệ hỗ trợ",
   "orders.timeline": "Lịch sử",

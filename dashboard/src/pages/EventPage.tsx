@@ -4,6 +4,7 @@ import type { EventDetail, QueueState, TicketType } from "../api/types";
 import { useAuth } from "../auth/AuthContext";
 import { useI18n } from "../i18n";
 import { navigate } from "../lib/router";
+import { rememberPaymentUrl } from "./payment-links";
 import { Button, DateTime, ErrorMessage, Field, Money, PageTitle, Spinner, useApi, usePolling } from "../components";
 
 const LIVE_MS = 5000;
@@ -75,7 +76,10 @@ export function EventPage({ id }: { id: string }) {
           const headers: Record<string, string> = { "idempotency-key": idempotencyKey.current };
           if (pass) headers["queue-pass"] = pass;
           const { order, paymentUrl } = await call(api.POST("/api/orders", { body: { eventId: id, items }, params: { header: headers as never } }));
-          if (paymentUrl) location.assign(paymentUrl);
+          if (paymentUrl) {
+            rememberPaymentUrl(order.id, paymentUrl);
+            location.assign(paymentUrl);
+          }
           else navigate(`/orders/${order.id}`);
           return;
         } catch (err) {

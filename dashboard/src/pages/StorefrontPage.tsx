@@ -3,7 +3,7 @@ import { api, call } from "../api/client";
 import type { Category, EventSummary } from "../api/types";
 import { useI18n } from "../i18n";
 import { Link, navigate, useLocation } from "../lib/router";
-import { Button, DateTime, EmptyState, ErrorMessage, Field, Money, PageTitle, Select, Spinner, useApi } from "../components";
+import { Button, DateTime, EmptyState, ErrorMessage, Field, PageTitle, Select, Spinner, formatVnd, useApi } from "../components";
 
 type Filters = { q: string; city: string; category: string };
 const PAGE = 24;
@@ -115,7 +115,7 @@ export function StorefrontPage() {
 }
 
 function EventCard({ event }: { event: EventSummary }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   return (
     <article className="event-card">
       <Link href={`/events/${event.id}`}>
@@ -131,7 +131,7 @@ function EventCard({ event }: { event: EventSummary }) {
         ) : (
           <>
             {event.priceFromVnd !== null && (
-              <span className="price">{t("store.from", { price: "" })}<Money vnd={event.priceFromVnd} /></span>
+              <span className="price">{t("store.from", { price: formatVnd(event.priceFromVnd, locale) })}</span>
             )}{" "}
             <span className="meta">· {t("store.left", { count: event.available })}</span>
           </>
