@@ -1,12 +1,116 @@
-// Placeholder: the organizer pages are written by the organizer-pages helper.
-import { useT } from "../../i18n";
+import { useState } from "react";
+import { api, ApiProblem, call } from "../../api/client";
+import { useI18n } from "../../i18n";
+import { Link, useSearchParam } from "../../lib/router";
+import { Button, DateTime, DEFAULT_TIME_ZONE, ErrorMessage, PageTitle, Spinner, StatusBadge, useApi, usePolling } from "../../components";
+import { EventForm } from "./EventForm";
+import { OrganizerNav } from "./OrganizerNav";
+import { getEvent, updateEvent } from "./orgApi";
+import { CancelEventPanel } from "./event/CancelEventPanel";
+import { LiveSales } from "./event/LiveSales";
+import { OrdersPanel } from "./event/OrdersPanel";
+import { StaffPanel } from "./event/StaffPanel";
+import { TicketTypesPanel } from "./event/TicketTypesPanel";
 
+const LIVE_MS = 5000;
+
+/** /organizer/events/:id: edit, ticket types, publish, live sales, orders and refunds, staff, cancel. */
 export default function EventPage({ id }: { id: string }) {
-  const t = useT();
+  const { t } = useI18n();
+  const created = useSearchParam("created") === "1";
+  const event = useApi(() => getEvent(id), [id]);
+  const [publishing, setPublishing] = useState(false);
+  const [publishError, setPublishError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+  const ev = event.data;
+  const onSale = ev?.status === "published";
+  usePolling(() => void event.reload(), LIVE_MS, onSale);
+
+  if (!ev) {
+    return (
+      <section>
+        <OrganizerNav />
+        {event.error ? <ErrorMessage error={event.error} onRetry={event.reload} /> : <Spinner />}
+      </section>
+    );
+  }
+  const zone = ev.timezone || DEFAULT_TIME_ZONE;
+
+  async function publish() {
+    setPublishing(true);
+    setPublishError(null);
+    try {
+      await call(api.POST("/api/events/{id}/publish", { params: { path: { id } } }));
+      await event.reload();
+    } catch (err) {
+      setPublishError(err);
+    } finally {
+      setPublishing(false);
+    }
+  }
+
   return (
     <section>
-      <h1>EventPage{" "}{id}</h1>
-      <p>{t("organizer.placeholder")}</p>
+      <OrganizerNav />
+      <div className="org-head">
+        <PageTitle text={ev.title}>
+          {ev.title} <StatusBadge status={ev.status} />
+        </PageTitle>
+        <div className="actions">
+          {ev.status === "draft" && (
+            <Button busy={publishing} onClick={publish}>
+              {t("org.event.publish")}
+            </Button>
+          )}
+          {ev.status === "published" && (
+            <Link href={`/events/${ev.id}`} className="btn btn-secondary">
+              {t("org.event.publicPage")}
+            </Link>
+          )}
+          <Link href={`/checkin/${ev.id}`} className="btn btn-secondary">
+            {t("org.event.checkin")}
+          </Link>
+        </div>
+      </div>
+      <p className="meta">
+        <DateTime iso={ev.startsAt} timeZone={zone} /> · {[ev.venue, ev.city].filter(Boolean).join(", ")}
+      </p>
+      {created && ev.status === "draft" && <p className="notice notice-info">{t("org.event.createdHint")}</p>}
+      {publishError instanceof ApiProblem && publishError.code === "invalid_state" ? (
+        <div className="notice notice-error" role="alert">
+          <p>{t("org.event.publishNeedsTicketTypes")}</p>
+        </div>
+      ) : (
+        <ErrorMessage error={publishError} />
+      )}
+      {ev.status === "cancelled" && <p className="notice notice-warn">{t("org.event.cancelledNote")}</p>}
+
+      <LiveSales event={ev} live={onSale} />
+      <TicketTypesPanel event={ev} onChanged={event.reload} />
+      <OrdersPanel event={ev} live={onSale} />
+
+      <section className="org-section" aria-labelledby="edit-h">
+        <h2 id="edit-h">{t("org.event.edit")}</h2>
+        {saved && (
+          <p className="notice notice-ok" role="status">
+            {t("org.event.saved")}
+          </p>
+        )}
+        <EventForm
+          key={ev.updatedAt}
+          event={ev}
+          submitLabel={t("org.event.save")}
+          onSubmit={async (body) => {
+            setSaved(false);
+            await updateEvent(id, body);
+            await event.reload();
+            setSaved(true);
+          }}
+        />
+      </section>
+
+      <StaffPanel eventId={ev.id} />
+      <CancelEventPanel event={ev} onCancelled={event.reload} />
     </section>
   );
 }

@@ -1,12 +1,105 @@
-// Placeholder: the organizer pages are written by the organizer-pages helper.
-import { useT } from "../../i18n";
+import { useState } from "react";
+import { api, call } from "../../api/client";
+import type { EventSummary } from "../../api/types";
+import { useI18n } from "../../i18n";
+import { Link } from "../../lib/router";
+import { Button, DateTime, EmptyState, ErrorMessage, formatNumber, PageTitle, Spinner, StatusBadge, useApi } from "../../components";
+import { OrganizerNav } from "./OrganizerNav";
+import { getEvent, soldOf } from "./orgApi";
 
+/** /organizer: the organizer's own events, drafts included, soonest first. */
 export default function EventsPage() {
-  const t = useT();
+  const { t } = useI18n();
+  const first = useApi(() => call(api.GET("/api/events", { params: { query: { mine: "true", limit: 50 } } })), []);
+  // Pages after the first (null until "Load more").
+  const [more, setMore] = useState<{ items: EventSummary[]; nextCursor: string | null } | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [moreError, setMoreError] = useState<unknown>(null);
+  const nextCursor = more ? more.nextCursor : (first.data?.nextCursor ?? null);
+  const items = [...((first.data?.items ?? []) as EventSummary[]), ...(more?.items ?? [])];
+
+  async function loadMore() {
+    if (!nextCursor) return;
+    setLoadingMore(true);
+    setMoreError(null);
+    try {
+      const page = await call(api.GET("/api/events", { params: { query: { mine: "true", limit: 50, cursor: nextCursor } } }));
+      setMore((m) => ({ items: [...(m?.items ?? []), ...(page.items as EventSummary[])], nextCursor: page.nextCursor }));
+    } catch (err) {
+      setMoreError(err);
+    } finally {
+      setLoadingMore(false);
+    }
+  }
+
   return (
     <section>
-      <h1>EventsPage</h1>
-      <p>{t("organizer.placeholder")}</p>
+      <OrganizerNav />
+      <div className="org-head">
+        <PageTitle>{t("org.events.title")}</PageTitle>
+        <Link href="/organizer/events/new" className="btn btn-primary">
+          {t("org.events.new")}
+        </Link>
+      </div>
+      {first.error ? (
+        <ErrorMessage error={first.error} onRetry={first.reload} />
+      ) : !first.data ? (
+        <Spinner />
+      ) : items.length === 0 ? (
+        <EmptyState action={<Link href="/organizer/events/new" className="btn btn-secondary">{t("org.events.new")}</Link>}>{t("org.events.empty")}</EmptyState>
+      ) : (
+        <div className="table-wrap">
+          <table className="org-table">
+            <caption className="visually-hidden">{t("org.events.title")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("org.events.event")}</th>
+                <th scope="col">{t("org.events.status")}</th>
+                <th scope="col">{t("org.events.starts")}</th>
+                <th scope="col" className="num">{t("org.events.sold")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((ev) => (
+                <tr key={ev.id}>
+                  <td>
+                    <Link href={`/organizer/events/${ev.id}`}>{ev.title}</Link>
+                    <div className="meta">{[ev.venue, ev.city].filter(Boolean).join(", ")}</div>
+                  </td>
+                  <td>
+                    <StatusBadge status={ev.status} />
+                  </td>
+                  <td>
+                    <DateTime iso={ev.startsAt} timeZone={ev.timezone} style="short" />
+                  </td>
+                  <td className="num">
+                    <SoldOfCapacity id={ev.id} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <ErrorMessage error={moreError} onRetry={loadMore} />
+      {nextCursor && (
+        <div className="actions">
+          <Button variant="secondary" busy={loadingMore} onClick={loadMore}>
+            {t("org.loadMore")}
+          </Button>
+        </div>
+      )}
     </section>
   );
+}
+
+/** "sold / capacity" across the event's ticket types (from its availability figures). */
+function SoldOfCapacity({ id }: { id: string }) {
+  const { t, locale } = useI18n();
+  const detail = useApi(() => getEvent(id), [id]);
+  if (!detail.data) return detail.error ? <span className="org-muted">–</span> : <Spinner inline />;
+  const types = detail.data.ticketTypes;
+  const sold = types.reduce((s, tt) => s + soldOf(tt), 0);
+  const capacity = types.reduce((s, tt) => s + tt.quantity, 0);
+  return <span>{t("org.events.soldOf", { sold: formatNumber(sold, locale), capacity: formatNumber(capacity, locale) })}</span>;
 }

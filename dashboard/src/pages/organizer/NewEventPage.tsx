@@ -1,12 +1,25 @@
-// Placeholder: the organizer pages are written by the organizer-pages helper.
-import { useT } from "../../i18n";
+import { useI18n } from "../../i18n";
+import { navigate } from "../../lib/router";
+import { PageTitle } from "../../components";
+import { EventForm } from "./EventForm";
+import { OrganizerNav } from "./OrganizerNav";
+import { createEvent } from "./orgApi";
 
+/** /organizer/events/new: a draft event, then its page (ticket types, publish). */
 export default function NewEventPage() {
-  const t = useT();
+  const { t } = useI18n();
   return (
     <section>
-      <h1>NewEventPage</h1>
-      <p>{t("organizer.placeholder")}</p>
+      <OrganizerNav />
+      <PageTitle>{t("org.new.title")}</PageTitle>
+      <p>{t("org.new.intro")}</p>
+      <EventForm
+        submitLabel={t("org.new.submit")}
+        onSubmit={async (body) => {
+          const event = await createEvent(body);
+          navigate(`/organizer/events/${event.id}?created=1`);
+        }}
+      />
     </section>
   );
 }

@@ -1,0 +1,96 @@
+import type { ReactNode } from "react";
+import { api, call } from "../../../api/client";
+import type { EventDetail, SalesReport } from "../../../api/types";
+import { useI18n } from "../../../i18n";
+import { DEFAULT_TIME_ZONE, ErrorMessage, formatNumber, Money, Spinner, useApi, usePolling } from "../../../components";
+import { soldOf } from "../orgApi";
+import { SalesChart } from "./SalesChart";
+
+const LIVE_MS = 5000;
+
+/**
+ * Sold vs capacity per ticket type, revenue and the last hour of sales. Figures come from the
+ * reports API; while it is not deployed, sold and capacity fall back to the event's
+ * availability (which counts held tickets as gone) and revenue is not shown.
+ */
+export function LiveSales({ event, live }: { event: EventDetail; live: boolean }) {
+  const { t, locale } = useI18n();
+  const report = useApi(() => call(api.GET("/api/reports/events/{id}/sales", { params: { path: { id: event.id } } })), [event.id]);
+  const series = useApi(
+    () => call(api.GET("/api/reports/events/{id}/sales/series", { params: { path: { id: event.id }, query: { minutes: 60 } } })).then((r) => r.items),
+    [event.id],
+  );
+  usePolling(
+    () => {
+      void report.reload();
+      void series.reload();
+    },
+    LIVE_MS,
+    live,
+  );
+  const zone = event.timezone || DEFAULT_TIME_ZONE;
+  const byType = new Map((report.data as SalesReport | undefined)?.byTicketType.map((r) => [r.ticketTypeId, r]) ?? []);
+  const rows = event.ticketTypes.map((tt) => {
+    const fromReport = byType.get(tt.id);
+    return { id: tt.id, name: tt.name, sold: fromReport?.ticketsSold ?? soldOf(tt), capacity: fromReport?.capacity ?? tt.quantity };
+  });
+  const totalSold = report.data ? report.data.ticketsSold : rows.reduce((s, r) => s + r.sold, 0);
+  const chartSold = series.data ? series.data.reduce((s, p) => s + p.ticketsSold, 0) : totalSold;
+
+  return (
+    <section className="org-section" aria-labelledby="sales-h">
+      <h2 id="sales-h">{t("org.sales.title")}</h2>
+      {live && <p className="meta">{t("common.updatedLive")}</p>}
+      {report.data ? (
+        <dl className="org-figures">
+          <Figure label={t("org.sales.sold")} value={formatNumber(report.data.ticketsSold, locale)} />
+          <Figure label={t("org.sales.gross")} value={<Money vnd={report.data.grossVnd} />} />
+          <Figure label={t("org.sales.refunded")} value={<Money vnd={report.data.refundedVnd} />} />
+          <Figure label={t("org.sales.net")} value={<Money vnd={report.data.netVnd} />} />
+        </dl>
+      ) : report.error ? (
+        <p className="notice notice-info">{t("org.sales.reportUnavailable")}</p>
+      ) : (
+        <Spinner />
+      )}
+      {rows.length === 0 ? (
+        <p className="org-muted">{t("org.sales.noTicketTypes")}</p>
+      ) : (
+        <ul className="org-bars" aria-label={t("org.sales.byType")}>
+          {rows.map((r) => (
+            <li key={r.id}>
+              <div className="org-bar-label">
+                <span>{r.name}</span>
+                <span>{t("org.events.soldOf", { sold: formatNumber(r.sold, locale), capacity: formatNumber(r.capacity, locale) })}</span>
+              </div>
+              <Meter value={r.sold} max={r.capacity} label={`${r.name}: ${r.sold} / ${r.capacity}`} />
+            </li>
+          ))}
+        </ul>
+      )}
+      <h3>{t("org.sales.lastHour")}</h3>
+      {series.error && !series.data ? <ErrorMessage error={series.error} missingRoute /> : null}
+      <SalesChart points={series.data ?? []} totalSold={chartSold} timeZone={zone} />
+    </section>
+  );
+}
+
+function Figure({ label, value }: { label: string; value: ReactNode }) {
+  return (
+    <div className="org-figure">
+      <dt>{label}</dt>
+      <dd>{value}</dd>
+    </div>
+  );
+}
+
+/** A horizontal bar (SVG: the CSP forbids inline style widths). */
+export function Meter({ value, max, label }: { value: number; max: number; label: string }) {
+  const share = max > 0 ? Math.min(1, value / max) : 0;
+  return (
+    <svg className="org-meter" viewBox="0 0 100 4" preserveAspectRatio="none" role="img" aria-label={label} data-value={value} data-max={max}>
+      <rect className="org-meter-track" x="0" y="0" width="100" height="4" rx="1" />
+      <rect className={share >= 1 ? "org-meter-fill org-meter-fill-full" : "org-meter-fill"} x="0" y="0" width={share * 100} height="4" rx="1" />
+    </svg>
+  );
+}
