@@ -274,6 +274,8 @@ export const en = {
   "org.sales.noTicketTypes": "Nothing on sale yet: add a ticket type.",
   "org.sales.reportUnavailable": "Revenue figures are not available yet; sold counts below come from the remaining stock (held tickets count as gone).",
   "org.sales.lastHour": "Sales in the last hour",
+  "org.sales.seriesUnavailable": "The per-minute sales chart is not available yet; the total below counts from the remaining stock.",
+  "org.sales.chartEmpty": "No per-minute figures yet; {sold} tickets sold so far",
   "org.sales.chartLabel": "Tickets sold per minute: {sold} in the last {minutes} minutes",
 
   "org.orders.title": "Orders",

@@ -85,9 +85,10 @@ export default function EventPage({ id }: { id: string }) {
       )}
       {ev.status === "cancelled" && <p className="notice notice-warn">{t("org.event.cancelledNote")}</p>}
 
-      <LiveSales event={ev} live={onSale} />
+      {ev.status === "cancelled" && <CancelEventPanel event={ev} onCancelled={event.reload} />}
+      {ev.status !== "draft" && <LiveSales event={ev} live={onSale} />}
+      {ev.status !== "draft" && <OrdersPanel event={ev} live={onSale} />}
       <TicketTypesPanel event={ev} onChanged={event.reload} />
-      <OrdersPanel event={ev} live={onSale} />
 
       <section className="org-section" aria-labelledby="edit-h">
         <h2 id="edit-h">{t("org.event.edit")}</h2>
@@ -110,7 +111,7 @@ export default function EventPage({ id }: { id: string }) {
       </section>
 
       <StaffPanel eventId={ev.id} />
-      <CancelEventPanel event={ev} onCancelled={event.reload} />
+      {ev.status === "published" && <CancelEventPanel event={ev} onCancelled={event.reload} />}
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { api, call } from "../../../api/client";
+import { api, ApiProblem, call } from "../../../api/client";
 import type { EventDetail, SalesReport } from "../../../api/types";
 import { useI18n } from "../../../i18n";
 import { DEFAULT_TIME_ZONE, ErrorMessage, formatNumber, Money, Spinner, useApi, usePolling } from "../../../components";
@@ -69,11 +69,19 @@ export function LiveSales({ event, live }: { event: EventDetail; live: boolean }
         </ul>
       )}
       <h3>{t("org.sales.lastHour")}</h3>
-      {series.error && !series.data ? <ErrorMessage error={series.error} missingRoute /> : null}
+      {series.error && !series.data ? (
+        isMissing(series.error) ? (
+          <p className="notice notice-info">{t("org.sales.seriesUnavailable")}</p>
+        ) : (
+          <ErrorMessage error={series.error} onRetry={series.reload} />
+        )
+      ) : null}
       <SalesChart points={series.data ?? []} totalSold={chartSold} timeZone={zone} />
     </section>
   );
 }
+
+const isMissing = (err: unknown) => err instanceof ApiProblem && err.status === 404;
 
 function Figure({ label, value }: { label: string; value: ReactNode }) {
   return (

@@ -6,7 +6,7 @@ import { listEventOrders, type EventOrder } from "../orgApi";
 import { OrderRefund } from "./OrderRefund";
 
 const STATUSES = ["pending_payment", "confirmed", "cancelled", "expired", "refund_pending", "refunded", "partially_refunded"] as const;
-const LIVE_MS = 10_000;
+const LIVE_MS = 5000;
 
 /** The event's orders: search (order id or buyer email), status filter, Load more, refunds. */
 export function OrdersPanel({ event, live }: { event: EventDetail; live: boolean }) {
@@ -72,7 +72,7 @@ export function OrdersPanel({ event, live }: { event: EventDetail; live: boolean
         <EmptyState>{filter.q || filter.status ? t("org.orders.noMatch") : t("org.orders.empty")}</EmptyState>
       ) : (
         <div className="table-wrap">
-          <table className="org-table">
+          <table className="org-table org-cards">
             <thead>
               <tr>
                 <th scope="col">{t("org.orders.order")}</th>
@@ -85,21 +85,21 @@ export function OrdersPanel({ event, live }: { event: EventDetail; live: boolean
             <tbody>
               {orders.map((o) => (
                 <tr key={o.id} data-order-id={o.id}>
-                  <td>
+                  <td data-label={t("org.orders.order")}>
                     <code>{o.id}</code>
                     <div className="meta">
                       <DateTime iso={o.createdAt} timeZone={zone} style="short" />
                     </div>
                     <div className="meta">{o.items.map((i) => `${i.quantity} × ${i.name}`).join(", ")}</div>
                   </td>
-                  <td>{o.buyerEmail ?? "–"}</td>
-                  <td>
+                  <td data-label={t("org.orders.buyer")}>{o.buyerEmail ?? "–"}</td>
+                  <td data-label={t("org.orders.status")}>
                     <StatusBadge status={o.status} />
                   </td>
-                  <td className="num">
+                  <td className="num" data-label={t("org.orders.total")}>
                     <Money vnd={o.totalVnd} />
                   </td>
-                  <td>
+                  <td data-label={t("org.orders.refund")}>
                     <OrderRefund order={o} onChanged={first.reload} />
                   </td>
                 </tr>

@@ -18,7 +18,9 @@ export function SalesChart({ points, totalSold, timeZone }: { points: SalesPoint
   const plotH = H - PAD.top - PAD.bottom;
   const slot = plotW / Math.max(points.length, 1);
   const barW = Math.max(1, slot * 0.8);
-  const label = t("org.sales.chartLabel", { sold: formatNumber(totalSold, locale), minutes: points.length });
+  const label = points.length
+    ? t("org.sales.chartLabel", { sold: formatNumber(totalSold, locale), minutes: points.length })
+    : t("org.sales.chartEmpty", { sold: formatNumber(totalSold, locale) });
   const time = (iso: string) => formatDateTime(iso, locale, timeZone, "time").replace(/:\d\d(?=\D*$)/, "");
   return (
     <figure className="org-chart-figure">

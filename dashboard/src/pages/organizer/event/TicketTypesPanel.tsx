@@ -80,7 +80,7 @@ export function TicketTypesPanel({ event, onChanged }: { event: EventDetail; onC
         <EmptyState>{t("org.tt.empty")}</EmptyState>
       ) : (
         <div className="table-wrap">
-          <table className="org-table">
+          <table className="org-table org-cards">
             <thead>
               <tr>
                 <th scope="col">{t("org.tt.name")}</th>
@@ -94,14 +94,14 @@ export function TicketTypesPanel({ event, onChanged }: { event: EventDetail; onC
             <tbody>
               {event.ticketTypes.map((tt) => (
                 <tr key={tt.id}>
-                  <td>{tt.name}</td>
-                  <td className="num">
+                  <td data-label={t("org.tt.name")}>{tt.name}</td>
+                  <td className="num" data-label={t("org.tt.price")}>
                     <Money vnd={tt.priceVnd} />
                   </td>
-                  <td className="num">{formatNumber(tt.quantity, locale)}</td>
-                  <td className="num">{formatNumber(tt.available, locale)}</td>
-                  <td className="num">{tt.maxPerOrder}</td>
-                  <td>
+                  <td className="num" data-label={t("org.tt.quantity")}>{formatNumber(tt.quantity, locale)}</td>
+                  <td className="num" data-label={t("org.tt.available")}>{formatNumber(tt.available, locale)}</td>
+                  <td className="num" data-label={t("org.tt.maxPerOrder")}>{tt.maxPerOrder}</td>
+                  <td data-label={t("org.tt.window")}>
                     {tt.salesStartAt ? <DateTime iso={tt.salesStartAt} timeZone={zone} style="short" /> : t("org.tt.now")} –{" "}
                     {tt.salesEndAt ? <DateTime iso={tt.salesEndAt} timeZone={zone} style="short" /> : t("org.tt.untilStart")}
                   </td>
