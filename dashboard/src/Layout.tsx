@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
 import { useAuth } from "./auth/AuthContext";
 import { LANGS, useI18n, type Lang } from "./i18n";
 import { Link, useLocation } from "./lib/router";
@@ -13,9 +13,24 @@ function NavLink({ href, children }: { href: string; children: ReactNode }) {
   );
 }
 
+/** After an in-app navigation, focus the new page's <h1> so screen readers and keyboards start there. */
+function useFocusOnNavigate() {
+  const { path } = useLocation();
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const timer = setTimeout(() => document.getElementById("page-title")?.focus({ preventScroll: true }), 50);
+    return () => clearTimeout(timer);
+  }, [path]);
+}
+
 export function Layout({ children }: { children: ReactNode }) {
   const { t, lang, setLang } = useI18n();
   const { user, status, hasRole, signOut } = useAuth();
+  useFocusOnNavigate();
   return (
     <>
       <a className="skip-link" href="#main">

@@ -100,3 +100,20 @@ export interface ContractPaths {
   "/api/events/{id}/queue": { parameters: NoParams; post: OpNoBody<Params<Id, never>, QueueState> };
   "/api/events/{id}/queue/me": { parameters: NoParams; get: OpNoBody<Params<Id, never>, QueueState> };
 }
+
+/** The entries above as data, so a test can tell when the snapshot has caught up with one. */
+export const CONTRACT_ONLY_ROUTES = {
+  "/api/categories": ["get"],
+  "/api/events/{id}/cancel": ["post"],
+  "/api/events/{id}/cancellation": ["get"],
+  "/api/refunds/{id}/retry": ["post"],
+  "/api/orders/{id}/timeline": ["get"],
+  "/api/support/tickets": ["get", "post"],
+  "/api/support/tickets/{id}": ["get", "patch"],
+  "/api/support/tickets/{id}/messages": ["post"],
+  "/api/reports/events/{id}/sales": ["get"],
+  "/api/reports/events/{id}/sales/series": ["get"],
+  "/api/reports/organizer/summary": ["get"],
+  "/api/events/{id}/queue": ["post"],
+  "/api/events/{id}/queue/me": ["get"],
+} as const satisfies { [P in keyof ContractPaths]: readonly Exclude<keyof ContractPaths[P], "parameters">[] };

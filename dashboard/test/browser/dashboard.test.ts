@@ -63,6 +63,32 @@ describe("dashboard in Chromium", () => {
     await page.close();
   });
 
+  it("works by keyboard alone: skip link, then signing in with Tab and Enter", async () => {
+    const page = await newPage();
+    await page.goto(`${web}/login`);
+    await page.keyboard.press("Tab");
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
+    await page.getByLabel("Email", { exact: true }).focus();
+    await page.keyboard.type("buyer@example.com");
+    await page.keyboard.press("Tab");
+    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type)).toBe("password");
+    await page.keyboard.type("buyer-demo-pass");
+    await page.keyboard.press("Enter");
+    await page.getByRole("button", { name: "Sign out" }).waitFor();
+    // A visible focus ring on the focused control (the :focus-visible outline).
+    await page.keyboard.press("Tab");
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
+    expect(outline).toBe("solid");
+    // A reload keeps the session (refresh token in sessionStorage, access token only in memory).
+    await page.reload();
+    await page.getByRole("button", { name: "Sign out" }).waitFor();
+    expect(await page.evaluate(() => Object.keys(localStorage).some((k) => /token|refresh/i.test(k)))).toBe(false);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("link", { name: "Sign in" }).waitFor();
+    expect(await page.evaluate(() => Object.keys(sessionStorage).length)).toBe(0);
+    await page.close();
+  });
+
   it("the organizer signs in with the seeded account, creates an event with a ticket type and publishes it", async () => {
     organizerPage = await newPage();
     const page = organizerPage;
