@@ -19,7 +19,7 @@ export async function launch(): Promise<{ context: BrowserContext; close: () => 
     locale: "en-US",
     timezoneId: "Asia/Ho_Chi_Minh",
   });
-  context.setDefaultTimeout(20_000);
+  context.setDefaultTimeout(30_000);
   return {
     context,
     close: async () => {
