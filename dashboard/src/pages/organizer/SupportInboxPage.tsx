@@ -83,8 +83,8 @@ export default function SupportInboxPage() {
                     <StatusBadge status={tk.status} />
                   </div>
                   <div className="meta">
-                    {titleOf(tk.eventId)}
-                    {tk.updatedAt || tk.createdAt ? <> · <DateTime iso={(tk.updatedAt ?? tk.createdAt)!} style="short" /></> : null}
+                    {titleOf(tk.eventId) && <>{titleOf(tk.eventId)} · </>}
+                    {(tk.updatedAt ?? tk.createdAt) && <DateTime iso={(tk.updatedAt ?? tk.createdAt)!} style="short" />}
                   </div>
                 </li>
               ))}

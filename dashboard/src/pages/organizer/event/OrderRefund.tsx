@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { api, call } from "../../../api/client";
 import type { Refund } from "../../../api/types";
 import { useI18n } from "../../../i18n";
@@ -18,15 +18,15 @@ export function OrderRefund({ order, onChanged }: { order: EventOrder; onChanged
   const [refundId, setRefundId] = useState<string | null>(() => rememberedRefunds.all()[order.id] ?? null);
   const [open, setOpen] = useState(false);
   const refund = useApi(() => (refundId ? getRefund(refundId) : Promise.resolve(null)), [refundId]);
-  const settling = !!refund.data && SETTLING.includes(refund.data.status);
-  usePolling(
-    () => {
-      void refund.reload();
-      if (!settling) onChanged();
-    },
-    3000,
-    settling,
-  );
+  const status = refund.data?.status;
+  const settling = !!status && SETTLING.includes(status);
+  usePolling(() => void refund.reload(), 3000, settling);
+  // When the refund settles, the order's own status has changed too: reload the list.
+  const seen = useRef(status);
+  useEffect(() => {
+    if (seen.current && status && seen.current !== status) onChanged();
+    seen.current = status;
+  }, [status, onChanged]);
   const [retrying, setRetrying] = useState(false);
   const [retryError, setRetryError] = useState<unknown>(null);
 
@@ -132,7 +132,8 @@ function RefundForm({ order, onDone, onClose }: { order: EventOrder; onDone: (r:
         <Field label={t("org.refund.amount")} type="number" inputMode="numeric" min={1} max={order.totalVnd} value={amount} onChange={(e) => setAmount(e.target.value)} error={errors.amount} />
       )}
       <Field label={t("org.refund.reason")} value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} error={errors.reason} />
-      <ErrorMessage error={failure} />
+      {/* The list only shows this organizer's orders: a 404 here means organizer refunds are not deployed yet. */}
+      <ErrorMessage error={failure} missingRoute />
       {confirming ? (
         <div className="notice notice-warn" role="alertdialog" aria-label={t("org.refund.confirmTitle")}>
           <p>{t("org.refund.confirmText", { amount: what, email: order.buyerEmail ?? order.id })}</p>
