@@ -274,7 +274,8 @@ export const en = {
   "org.sales.noTicketTypes": "Nothing on sale yet: add a ticket type.",
   "org.sales.reportUnavailable": "Revenue figures are not available yet; sold counts below come from the remaining stock (held tickets count as gone).",
   "org.sales.lastHour": "Sales in the last hour",
-  "org.sales.seriesUnavailable": "The per-minute sales chart is not available yet; the total below counts from the remaining stock.",
+  "org.sales.seriesUnavailable": "Per-minute figures are not available yet: the chart shows the sales this page has seen since it was opened.",
+  "org.sales.chartObserved": "Tickets sold per minute since this page was opened; {sold} sold in total",
   "org.sales.chartEmpty": "No per-minute figures yet; {sold} tickets sold so far",
   "org.sales.chartLabel": "Tickets sold per minute: {sold} in the last {minutes} minutes",
 

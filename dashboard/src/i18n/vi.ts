@@ -275,7 +275,8 @@ export const vi: Record<MessageKey, string> = {
   "org.sales.noTicketTypes": "Chưa có gì để bán: hãy thêm loại vé.",
   "org.sales.reportUnavailable": "Chưa có số liệu doanh thu; số vé đã bán bên dưới tính từ số vé còn lại (vé đang giữ tính là đã hết).",
   "org.sales.lastHour": "Doanh số trong giờ qua",
-  "org.sales.seriesUnavailable": "Chưa có biểu đồ doanh số theo phút; tổng bên dưới tính từ số vé còn lại.",
+  "org.sales.seriesUnavailable": "Chưa có số liệu theo phút: biểu đồ cho thấy vé bán được từ khi mở trang này.",
+  "org.sales.chartObserved": "Vé bán mỗi phút từ khi mở trang này; tổng cộng đã bán {sold} vé",
   "org.sales.chartEmpty": "Chưa có số liệu theo phút; đã bán {sold} vé",
   "org.sales.chartLabel": "Vé bán mỗi phút: {sold} vé trong {minutes} phút qua",
 

@@ -1,11 +1,11 @@
 import { useState } from "react";
 import { api, ApiProblem, call } from "../../api/client";
 import { useI18n } from "../../i18n";
-import { Link, useSearchParam } from "../../lib/router";
+import { Link } from "../../lib/router";
 import { Button, DateTime, DEFAULT_TIME_ZONE, ErrorMessage, PageTitle, Spinner, StatusBadge, useApi, usePolling } from "../../components";
 import { EventForm } from "./EventForm";
 import { OrganizerNav } from "./OrganizerNav";
-import { getEvent, updateEvent } from "./orgApi";
+import { getEvent, justCreated, updateEvent } from "./orgApi";
 import { CancelEventPanel } from "./event/CancelEventPanel";
 import { LiveSales } from "./event/LiveSales";
 import { OrdersPanel } from "./event/OrdersPanel";
@@ -17,7 +17,7 @@ const LIVE_MS = 5000;
 /** /organizer/events/:id: edit, ticket types, publish, live sales, orders and refunds, staff, cancel. */
 export default function EventPage({ id }: { id: string }) {
   const { t } = useI18n();
-  const created = useSearchParam("created") === "1";
+  const created = justCreated.has(id);
   const event = useApi(() => getEvent(id), [id]);
   const [publishing, setPublishing] = useState(false);
   const [publishError, setPublishError] = useState<unknown>(null);

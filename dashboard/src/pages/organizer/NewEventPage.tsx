@@ -3,7 +3,7 @@ import { navigate } from "../../lib/router";
 import { PageTitle } from "../../components";
 import { EventForm } from "./EventForm";
 import { OrganizerNav } from "./OrganizerNav";
-import { createEvent } from "./orgApi";
+import { createEvent, justCreated } from "./orgApi";
 
 /** /organizer/events/new: a draft event, then its page (ticket types, publish). */
 export default function NewEventPage() {
@@ -17,7 +17,8 @@ export default function NewEventPage() {
         submitLabel={t("org.new.submit")}
         onSubmit={async (body) => {
           const event = await createEvent(body);
-          navigate(`/organizer/events/${event.id}?created=1`);
+          justCreated.add(event.id);
+          navigate(`/organizer/events/${event.id}`);
         }}
       />
     </section>

@@ -70,3 +70,6 @@ export const rememberedRefunds = {
     localStorage.setItem(REFUNDS_KEY, JSON.stringify({ ...rememberedRefunds.all(), [orderId]: refundId }));
   },
 };
+
+/** Events created in this tab (their page greets them with what to do next; the URL stays clean). */
+export const justCreated = new Set<string>();

@@ -1,6 +1,6 @@
-import type { ReactNode } from "react";
+import { useRef, type ReactNode } from "react";
 import { api, ApiProblem, call } from "../../../api/client";
-import type { EventDetail, SalesReport } from "../../../api/types";
+import type { EventDetail, SalesPoint, SalesReport } from "../../../api/types";
 import { useI18n } from "../../../i18n";
 import { DEFAULT_TIME_ZONE, ErrorMessage, formatNumber, Money, Spinner, useApi, usePolling } from "../../../components";
 import { soldOf } from "../orgApi";
@@ -36,6 +36,7 @@ export function LiveSales({ event, live }: { event: EventDetail; live: boolean }
   });
   const totalSold = report.data ? report.data.ticketsSold : rows.reduce((s, r) => s + r.sold, 0);
   const chartSold = series.data ? series.data.reduce((s, p) => s + p.ticketsSold, 0) : totalSold;
+  const observed = useObservedSeries(series.data ? undefined : totalSold);
 
   return (
     <section className="org-section" aria-labelledby="sales-h">
@@ -76,9 +77,30 @@ export function LiveSales({ event, live }: { event: EventDetail; live: boolean }
           <ErrorMessage error={series.error} onRetry={series.reload} />
         )
       ) : null}
-      <SalesChart points={series.data ?? []} totalSold={chartSold} timeZone={zone} />
+      <SalesChart points={series.data ?? observed} totalSold={chartSold} timeZone={zone} observed={!series.data} />
     </section>
   );
+}
+
+const MINUTE = 60_000;
+
+/**
+ * Without the series route: tickets sold per minute as this page saw the total grow while open
+ * (the first figure is the baseline; drops, e.g. expired holds, are not counted as sales).
+ */
+function useObservedSeries(total: number | undefined): SalesPoint[] {
+  const seen = useRef<{ last?: number; perMinute: Map<number, number> }>({ perMinute: new Map() });
+  const state = seen.current;
+  if (total !== undefined) {
+    const minute = Math.floor(Date.now() / MINUTE);
+    if (state.last !== undefined && total > state.last) state.perMinute.set(minute, (state.perMinute.get(minute) ?? 0) + total - state.last);
+    state.last = total;
+  }
+  const now = Math.floor(Date.now() / MINUTE);
+  const points: SalesPoint[] = [];
+  for (let m = now - 59; m <= now; m++)
+    points.push({ at: new Date(m * MINUTE).toISOString(), ticketsSold: state.perMinute.get(m) ?? 0, grossVnd: 0 });
+  return points;
 }
 
 const isMissing = (err: unknown) => err instanceof ApiProblem && err.status === 404;

@@ -9,18 +9,22 @@ const PAD = { left: 32, right: 8, top: 10, bottom: 22 };
 /**
  * Tickets sold per minute as SVG bars (hand-written: no chart library). The <svg> carries the
  * total it shows in `data-tickets-sold`, each bar its minute and count, so tests and assistive
- * tech can read the figures; a visually hidden table repeats them for screen readers.
+ * tech can read the figures. `observed`: the bars are what this page saw (no series route yet)
+ * and `totalSold` is the event's total.
  */
-export function SalesChart({ points, totalSold, timeZone }: { points: SalesPoint[]; totalSold: number; timeZone: string }) {
+export function SalesChart({ points, totalSold, timeZone, observed = false }: { points: SalesPoint[]; totalSold: number; timeZone: string; observed?: boolean }) {
   const { t, locale } = useI18n();
   const max = Math.max(1, ...points.map((p) => p.ticketsSold));
   const plotW = W - PAD.left - PAD.right;
   const plotH = H - PAD.top - PAD.bottom;
   const slot = plotW / Math.max(points.length, 1);
   const barW = Math.max(1, slot * 0.8);
-  const label = points.length
-    ? t("org.sales.chartLabel", { sold: formatNumber(totalSold, locale), minutes: points.length })
-    : t("org.sales.chartEmpty", { sold: formatNumber(totalSold, locale) });
+  const sold = formatNumber(totalSold, locale);
+  const label = observed
+    ? t("org.sales.chartObserved", { sold })
+    : points.length
+      ? t("org.sales.chartLabel", { sold, minutes: points.length })
+      : t("org.sales.chartEmpty", { sold });
   const time = (iso: string) => formatDateTime(iso, locale, timeZone, "time").replace(/:\d\d(?=\D*$)/, "");
   return (
     <figure className="org-chart-figure">
