@@ -1,36 +1,24 @@
-import { useState } from "react";
 import { api, call } from "../../api/client";
 import type { EventSummary } from "../../api/types";
 import { useI18n } from "../../i18n";
 import { Link } from "../../lib/router";
-import { Button, DateTime, EmptyState, ErrorMessage, formatNumber, PageTitle, Spinner, StatusBadge, useApi } from "../../components";
+import { DateTime, EmptyState, ErrorMessage, formatNumber, PageTitle, Spinner, StatusBadge, useApi } from "../../components";
 import { OrganizerNav } from "./OrganizerNav";
 import { getEvent, soldOf } from "./orgApi";
+import { LoadMore, usePagedList } from "./usePagedList";
 
 /** /organizer: the organizer's own events, drafts included, soonest first. */
 export default function EventsPage() {
   const { t } = useI18n();
-  const first = useApi(() => call(api.GET("/api/events", { params: { query: { mine: "true", limit: 50 } } })), []);
-  // Pages after the first (null until "Load more").
-  const [more, setMore] = useState<{ items: EventSummary[]; nextCursor: string | null } | null>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [moreError, setMoreError] = useState<unknown>(null);
-  const nextCursor = more ? more.nextCursor : (first.data?.nextCursor ?? null);
-  const items = [...((first.data?.items ?? []) as EventSummary[]), ...(more?.items ?? [])];
-
-  async function loadMore() {
-    if (!nextCursor) return;
-    setLoadingMore(true);
-    setMoreError(null);
-    try {
-      const page = await call(api.GET("/api/events", { params: { query: { mine: "true", limit: 50, cursor: nextCursor } } }));
-      setMore((m) => ({ items: [...(m?.items ?? []), ...(page.items as EventSummary[])], nextCursor: page.nextCursor }));
-    } catch (err) {
-      setMoreError(err);
-    } finally {
-      setLoadingMore(false);
-    }
-  }
+  const list = usePagedList(
+    (cursor?: string) =>
+      call(api.GET("/api/events", { params: { query: { mine: "true", limit: 50, ...(cursor ? { cursor } : {}) } } })).then((page) => ({
+        items: page.items as EventSummary[],
+        nextCursor: page.nextCursor,
+      })),
+    [],
+  );
+  const items = list.items ?? [];
 
   return (
     <section>
@@ -41,9 +29,9 @@ export default function EventsPage() {
           {t("org.events.new")}
         </Link>
       </div>
-      {first.error ? (
-        <ErrorMessage error={first.error} onRetry={first.reload} />
-      ) : !first.data ? (
+      {list.error ? (
+        <ErrorMessage error={list.error} onRetry={list.reload} />
+      ) : !list.items ? (
         <Spinner />
       ) : items.length === 0 ? (
         <EmptyState action={<Link href="/organizer/events/new" className="btn btn-secondary">{t("org.events.new")}</Link>}>{t("org.events.empty")}</EmptyState>
@@ -81,14 +69,7 @@ export default function EventsPage() {
           </table>
         </div>
       )}
-      <ErrorMessage error={moreError} onRetry={loadMore} />
-      {nextCursor && (
-        <div className="actions">
-          <Button variant="secondary" busy={loadingMore} onClick={loadMore}>
-            {t("org.loadMore")}
-          </Button>
-        </div>
-      )}
+      <LoadMore more={list.more} />
     </section>
   );
 }

@@ -1,16 +1,17 @@
 import { useState } from "react";
 import { api, call } from "../../api/client";
-import type { EventSummary } from "../../api/types";
 import { useI18n } from "../../i18n";
 import { Link } from "../../lib/router";
 import { Button, EmptyState, ErrorMessage, formatNumber, Money, PageTitle, Select, Spinner, useApi } from "../../components";
 import { OrganizerNav } from "./OrganizerNav";
+import { listMyEvents } from "./orgApi";
+import { SalesFigures } from "./event/LiveSales";
 
 /** /organizer/reports: totals per event, and one event's sales by ticket type and by day (CSV too). */
 export default function ReportsPage() {
   const { t, locale } = useI18n();
   const summary = useApi(() => call(api.GET("/api/reports/organizer/summary")), []);
-  const events = useApi(() => call(api.GET("/api/events", { params: { query: { mine: "true", limit: 100 } } })).then((r) => r.items as EventSummary[]), []);
+  const events = useApi(listMyEvents, []);
   const [eventId, setEventId] = useState("");
   const n = (x: number) => formatNumber(x, locale);
 
@@ -131,12 +132,7 @@ function EventSalesReport({ eventId, title }: { eventId: string; title: string }
         </Button>
       </div>
       <ErrorMessage error={csvError} />
-      <dl className="org-figures">
-        <div className="org-figure"><dt>{t("org.sales.sold")}</dt><dd>{n(r.ticketsSold)}</dd></div>
-        <div className="org-figure"><dt>{t("org.sales.gross")}</dt><dd><Money vnd={r.grossVnd} /></dd></div>
-        <div className="org-figure"><dt>{t("org.sales.refunded")}</dt><dd><Money vnd={r.refundedVnd} /></dd></div>
-        <div className="org-figure"><dt>{t("org.sales.net")}</dt><dd><Money vnd={r.netVnd} /></dd></div>
-      </dl>
+      <SalesFigures report={r} />
       <h4>{t("org.reports.byTicketType")}</h4>
       {r.byTicketType.length === 0 ? (
         <EmptyState>{t("org.reports.noSalesYet")}</EmptyState>

@@ -1,11 +1,12 @@
-import { useEffect, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { api, call } from "../../api/client";
-import type { EventSummary, List, SupportTicket } from "../../api/types";
 import { useAuth } from "../../auth/AuthContext";
 import { useI18n } from "../../i18n";
 import { Link, useSearchParam } from "../../lib/router";
 import { Button, DateTime, EmptyState, ErrorMessage, PageTitle, Select, Spinner, StatusBadge, TextArea, useApi, usePolling } from "../../components";
 import { OrganizerNav } from "./OrganizerNav";
+import { listMyEvents } from "./orgApi";
+import { LoadMore, usePagedList } from "./usePagedList";
 
 const PAGE = 20;
 
@@ -15,31 +16,12 @@ export default function SupportInboxPage() {
   const openId = useSearchParam("ticket");
   const [status, setStatus] = useState("");
   const [eventId, setEventId] = useState("");
-  const events = useApi(() => call(api.GET("/api/events", { params: { query: { mine: "true", limit: 100 } } })).then((r) => r.items as EventSummary[]), []);
+  const events = useApi(listMyEvents, []);
   const query = (cursor?: string) => ({ limit: PAGE, ...(status ? { status } : {}), ...(eventId ? { eventId } : {}), ...(cursor ? { cursor } : {}) });
-  const first = useApi(() => call(api.GET("/api/support/tickets", { params: { query: query() } })), [status, eventId]);
-  const [more, setMore] = useState<List<SupportTicket> | null>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [moreError, setMoreError] = useState<unknown>(null);
-  useEffect(() => setMore(null), [status, eventId]);
-  const tickets = [...(first.data?.items ?? []), ...(more?.items ?? [])];
-  const nextCursor = more ? more.nextCursor : (first.data?.nextCursor ?? null);
+  const list = usePagedList((cursor?: string) => call(api.GET("/api/support/tickets", { params: { query: query(cursor) } })), [status, eventId]);
+  const tickets = list.items ?? [];
   const titleOf = (id?: string | null) => (id ? (events.data?.find((e) => e.id === id)?.title ?? id) : null);
   const link = (id: string) => `/organizer/support?ticket=${encodeURIComponent(id)}`;
-
-  async function loadMore() {
-    if (!nextCursor) return;
-    setLoadingMore(true);
-    setMoreError(null);
-    try {
-      const page = await call(api.GET("/api/support/tickets", { params: { query: query(nextCursor) } }));
-      setMore((m) => ({ items: [...(m?.items ?? []), ...page.items], nextCursor: page.nextCursor }));
-    } catch (err) {
-      setMoreError(err);
-    } finally {
-      setLoadingMore(false);
-    }
-  }
 
   return (
     <section>
@@ -66,9 +48,9 @@ export default function SupportInboxPage() {
               ))}
             </Select>
           </div>
-          {first.error ? (
-            <ErrorMessage error={first.error} onRetry={first.reload} missingRoute />
-          ) : !first.data ? (
+          {list.error ? (
+            <ErrorMessage error={list.error} onRetry={list.reload} missingRoute />
+          ) : !list.items ? (
             <Spinner />
           ) : tickets.length === 0 ? (
             <EmptyState>{status || eventId ? t("org.support.noMatch") : t("org.support.empty")}</EmptyState>
@@ -90,18 +72,11 @@ export default function SupportInboxPage() {
               ))}
             </ul>
           )}
-          <ErrorMessage error={moreError} onRetry={loadMore} />
-          {nextCursor && (
-            <div className="actions">
-              <Button variant="secondary" busy={loadingMore} onClick={loadMore}>
-                {t("org.loadMore")}
-              </Button>
-            </div>
-          )}
+          <LoadMore more={list.more} />
         </section>
         <section aria-labelledby="thread-h">
           {openId ? (
-            <Thread key={openId} id={openId} onChanged={first.reload} />
+            <Thread key={openId} id={openId} onChanged={list.reload} />
           ) : (
             <>
               <h2 id="thread-h">{t("org.support.thread")}</h2>

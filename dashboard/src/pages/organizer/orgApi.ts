@@ -6,7 +6,7 @@
  * become plain calls.
  */
 import { api, call } from "../../api/client";
-import type { EventDetail, List, Order, Refund, TicketType } from "../../api/types";
+import type { EventDetail, EventSummary, List, Order, Refund, TicketType } from "../../api/types";
 
 export type EventOrder = Order & { buyerEmail?: string };
 export type OrdersQuery = { eventId: string; status?: string; q?: string; cursor?: string; limit?: number };
@@ -46,6 +46,12 @@ export async function createEvent(body: EventFields): Promise<EventDetail> {
 
 export async function updateEvent(id: string, body: Partial<EventFields>): Promise<void> {
   await call(api.PATCH("/api/events/{id}", { params: { path: { id } }, body }));
+}
+
+/** The organizer's own events (drafts included), the first 100: for pickers and filters. */
+export async function listMyEvents(): Promise<EventSummary[]> {
+  const page = await call(api.GET("/api/events", { params: { query: { mine: "true", limit: 100 } } }));
+  return page.items as EventSummary[];
 }
 
 export async function getEvent(id: string): Promise<EventDetail> {

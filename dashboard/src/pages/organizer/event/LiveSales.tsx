@@ -43,12 +43,7 @@ export function LiveSales({ event, live }: { event: EventDetail; live: boolean }
       <h2 id="sales-h">{t("org.sales.title")}</h2>
       {live && <p className="meta">{t("common.updatedLive")}</p>}
       {report.data ? (
-        <dl className="org-figures">
-          <Figure label={t("org.sales.sold")} value={formatNumber(report.data.ticketsSold, locale)} />
-          <Figure label={t("org.sales.gross")} value={<Money vnd={report.data.grossVnd} />} />
-          <Figure label={t("org.sales.refunded")} value={<Money vnd={report.data.refundedVnd} />} />
-          <Figure label={t("org.sales.net")} value={<Money vnd={report.data.netVnd} />} />
-        </dl>
+        <SalesFigures report={report.data} />
       ) : report.error ? (
         <p className="notice notice-info">{t("org.sales.reportUnavailable")}</p>
       ) : (
@@ -105,12 +100,24 @@ function useObservedSeries(total: number | undefined): SalesPoint[] {
 
 const isMissing = (err: unknown) => err instanceof ApiProblem && err.status === 404;
 
-function Figure({ label, value }: { label: string; value: ReactNode }) {
+/** Tickets sold, gross, refunded and net of a sales report. */
+export function SalesFigures({ report }: { report: Pick<SalesReport, "ticketsSold" | "grossVnd" | "refundedVnd" | "netVnd"> }) {
+  const { t, locale } = useI18n();
+  const figures: [string, ReactNode][] = [
+    [t("org.sales.sold"), formatNumber(report.ticketsSold, locale)],
+    [t("org.sales.gross"), <Money vnd={report.grossVnd} />],
+    [t("org.sales.refunded"), <Money vnd={report.refundedVnd} />],
+    [t("org.sales.net"), <Money vnd={report.netVnd} />],
+  ];
   return (
-    <div className="org-figure">
-      <dt>{label}</dt>
-      <dd>{value}</dd>
-    </div>
+    <dl className="org-figures">
+      {figures.map(([label, value]) => (
+        <div key={label} className="org-figure">
+          <dt>{label}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
   );
 }
 

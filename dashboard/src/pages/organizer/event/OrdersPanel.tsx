@@ -1,8 +1,9 @@
-import { useEffect, useState, type FormEvent } from "react";
-import type { EventDetail, List } from "../../../api/types";
+import { useState, type FormEvent } from "react";
+import type { EventDetail } from "../../../api/types";
 import { useI18n } from "../../../i18n";
-import { Button, DateTime, DEFAULT_TIME_ZONE, EmptyState, ErrorMessage, Field, Money, Select, Spinner, StatusBadge, useApi, usePolling } from "../../../components";
-import { listEventOrders, type EventOrder } from "../orgApi";
+import { Button, DateTime, DEFAULT_TIME_ZONE, EmptyState, ErrorMessage, Field, Money, Select, Spinner, StatusBadge, usePolling } from "../../../components";
+import { listEventOrders } from "../orgApi";
+import { LoadMore, usePagedList } from "../usePagedList";
 import { OrderRefund } from "./OrderRefund";
 
 const STATUSES = ["pending_payment", "confirmed", "cancelled", "expired", "refund_pending", "refunded", "partially_refunded"] as const;
@@ -14,33 +15,20 @@ export function OrdersPanel({ event, live }: { event: EventDetail; live: boolean
   const zone = event.timezone || DEFAULT_TIME_ZONE;
   const [typed, setTyped] = useState("");
   const [filter, setFilter] = useState<{ q: string; status: string }>({ q: "", status: "" });
-  const first = useApi(
-    () => listEventOrders({ eventId: event.id, limit: 25, ...(filter.q ? { q: filter.q } : {}), ...(filter.status ? { status: filter.status } : {}) }),
+  const list = usePagedList(
+    (cursor?: string) =>
+      listEventOrders({
+        eventId: event.id,
+        limit: 25,
+        ...(cursor ? { cursor } : {}),
+        ...(filter.q ? { q: filter.q } : {}),
+        ...(filter.status ? { status: filter.status } : {}),
+      }),
     [event.id, filter.q, filter.status],
   );
-  const [more, setMore] = useState<List<EventOrder> | null>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [moreError, setMoreError] = useState<unknown>(null);
-  useEffect(() => setMore(null), [filter.q, filter.status]);
   // Live: the first page refreshes by itself (only while no further pages are open).
-  usePolling(() => void first.reload(), LIVE_MS, live && !more);
-
-  const orders = [...(first.data?.items ?? []), ...(more?.items ?? [])];
-  const nextCursor = more ? more.nextCursor : (first.data?.nextCursor ?? null);
-
-  async function loadMore() {
-    if (!nextCursor) return;
-    setLoadingMore(true);
-    setMoreError(null);
-    try {
-      const page = await listEventOrders({ eventId: event.id, limit: 25, cursor: nextCursor, ...(filter.q ? { q: filter.q } : {}), ...(filter.status ? { status: filter.status } : {}) });
-      setMore((m) => ({ items: [...(m?.items ?? []), ...page.items], nextCursor: page.nextCursor }));
-    } catch (err) {
-      setMoreError(err);
-    } finally {
-      setLoadingMore(false);
-    }
-  }
+  usePolling(() => void list.reload(), LIVE_MS, live && !list.paged);
+  const orders = list.items ?? [];
 
   function search(e: FormEvent) {
     e.preventDefault();
@@ -60,13 +48,13 @@ export function OrdersPanel({ event, live }: { event: EventDetail; live: boolean
             </option>
           ))}
         </Select>
-        <Button type="submit" variant="secondary" busy={first.loading && !!first.data}>
+        <Button type="submit" variant="secondary" busy={list.loading && !!list.items}>
           {t("org.orders.searchButton")}
         </Button>
       </form>
-      {first.error ? (
-        <ErrorMessage error={first.error} onRetry={first.reload} missingRoute />
-      ) : !first.data ? (
+      {list.error ? (
+        <ErrorMessage error={list.error} onRetry={list.reload} missingRoute />
+      ) : !list.items ? (
         <Spinner />
       ) : orders.length === 0 ? (
         <EmptyState>{filter.q || filter.status ? t("org.orders.noMatch") : t("org.orders.empty")}</EmptyState>
@@ -100,7 +88,7 @@ export function OrdersPanel({ event, live }: { event: EventDetail; live: boolean
                     <Money vnd={o.totalVnd} />
                   </td>
                   <td data-label={t("org.orders.refund")}>
-                    <OrderRefund order={o} onChanged={first.reload} />
+                    <OrderRefund order={o} onChanged={list.reload} />
                   </td>
                 </tr>
               ))}
@@ -108,14 +96,7 @@ export function OrdersPanel({ event, live }: { event: EventDetail; live: boolean
           </table>
         </div>
       )}
-      <ErrorMessage error={moreError} onRetry={loadMore} />
-      {nextCursor && (
-        <div className="actions">
-          <Button variant="secondary" busy={loadingMore} onClick={loadMore}>
-            {t("org.loadMore")}
-          </Button>
-        </div>
-      )}
+      <LoadMore more={list.more} />
     </section>
   );
 }
