@@ -13,12 +13,19 @@ export function contentSecurityPolicy(apiOrigin: string): string {
     `connect-src ${apiOrigin}`,
     "media-src 'self' blob: mediastream:",
     "manifest-src 'self'",
+    "worker-src 'self'",
     "base-uri 'none'",
     "form-action 'none'",
     "frame-ancestors 'none'",
     "object-src 'none'",
   ].join("; ");
 }
+
+/**
+ * The service worker's own policy (a worker obeys the CSP of its script): it fetches only the
+ * app's files, to cache them; it never talks to the API.
+ */
+export const serviceWorkerPolicy = "default-src 'none'; connect-src 'self'";
 
 export function securityHeaders(apiOrigin: string): string {
   return `/*
@@ -31,5 +38,10 @@ export function securityHeaders(apiOrigin: string): string {
 
 /assets/*
   Cache-Control: public, max-age=31536000, immutable
+
+/sw.js
+  ! Content-Security-Policy
+  Content-Security-Policy: ${serviceWorkerPolicy}
+  Cache-Control: no-cache
 `;
 }

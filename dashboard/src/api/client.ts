@@ -30,6 +30,7 @@ export class ApiProblem extends Error {
 
 // ── session: access token in memory, refresh token in sessionStorage (see README) ──────────
 const REFRESH_KEY = "edge-tickets.refresh";
+const USER_KEY = "edge-tickets.user";
 let accessToken: string | null = null;
 const sessionListeners = new Set<(signedIn: boolean) => void>();
 
@@ -43,10 +44,22 @@ export const session = {
     sessionStorage.setItem(REFRESH_KEY, tokens.refreshToken);
     sessionListeners.forEach((l) => l(true));
   },
+  /** The signed-in user, kept beside the refresh token so a reload without network stays signed in. */
+  rememberUser(user: unknown) {
+    sessionStorage.setItem(USER_KEY, JSON.stringify(user));
+  },
+  rememberedUser<T>(): T | null {
+    try {
+      return JSON.parse(sessionStorage.getItem(USER_KEY) ?? "null") as T | null;
+    } catch {
+      return null;
+    }
+  },
   clear() {
     const had = accessToken !== null || session.hasRefreshToken();
     accessToken = null;
     sessionStorage.removeItem(REFRESH_KEY);
+    sessionStorage.removeItem(USER_KEY);
     if (had) sessionListeners.forEach((l) => l(false));
   },
   /** Called with false when the session ends (sign-out, or a refresh the server refused). */
@@ -56,12 +69,16 @@ export const session = {
   },
 };
 
-let refreshing: Promise<boolean> | null = null;
-/** Trades the stored refresh token for new tokens; concurrent callers share one request. */
-export function refreshSession(): Promise<boolean> {
-  refreshing ??= (async () => {
+export type RefreshOutcome = "refreshed" | "rejected" | "offline";
+let refreshing: Promise<RefreshOutcome> | null = null;
+/**
+ * Trades the stored refresh token for new tokens; concurrent callers share one request.
+ * "offline": the API could not be reached (the refresh token is kept for later).
+ */
+export function refreshSession(): Promise<RefreshOutcome> {
+  refreshing ??= (async (): Promise<RefreshOutcome> => {
     const refreshToken = sessionStorage.getItem(REFRESH_KEY);
-    if (!refreshToken) return false;
+    if (!refreshToken) return "rejected";
     try {
       const res = await fetch(`${API_ORIGIN}/api/auth/refresh`, {
         method: "POST",
@@ -70,12 +87,15 @@ export function refreshSession(): Promise<boolean> {
       });
       if (res.ok) {
         session.set((await res.json()) as { accessToken: string; refreshToken: string });
-        return true;
+        return "refreshed";
       }
-      if (res.status === 401 || res.status === 400) session.clear();
-      return false;
+      if (res.status === 401 || res.status === 400) {
+        session.clear();
+        return "rejected";
+      }
+      return "offline"; // 5xx / 429: try again later, keep the session
     } catch {
-      return false; // offline: keep the refresh token for later
+      return "offline";
     }
   })().finally(() => {
     refreshing = null;
@@ -85,7 +105,9 @@ export function refreshSession(): Promise<boolean> {
 
 const retryCopies = new WeakMap<Request, Request>();
 const authMiddleware: Middleware = {
-  onRequest({ request }) {
+  async onRequest({ request }) {
+    // Signed in while offline (page reloaded without network): get an access token first.
+    if (!accessToken && session.hasRefreshToken() && !new URL(request.url).pathname.startsWith("/api/auth/")) await refreshSession();
     if (accessToken) {
       request.headers.set("authorization", `Bearer ${accessToken}`);
       retryCopies.set(request, request.clone());
@@ -95,7 +117,7 @@ const authMiddleware: Middleware = {
   async onResponse({ request, response }) {
     if (response.status !== 401 || new URL(request.url).pathname.startsWith("/api/auth/")) return response;
     const copy = retryCopies.get(request);
-    if (!copy || !(await refreshSession()) || !accessToken) return response;
+    if (!copy || (await refreshSession()) !== "refreshed" || !accessToken) return response;
     copy.headers.set("authorization", `Bearer ${accessToken}`);
     return fetch(copy);
   },

@@ -30,18 +30,28 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   );
 
   // A reload keeps the session: the refresh token in sessionStorage buys a new access token.
+  // Without network (a door scanner reloading mid-outage) the remembered user stays signed in;
+  // the first API call once back online refreshes the tokens.
   useEffect(() => {
     if (!session.hasRefreshToken()) return;
     (async () => {
-      if (await refreshSession()) {
+      const outcome = await refreshSession();
+      if (outcome === "refreshed") {
         try {
           const { user } = await call(api.GET("/api/auth/me"));
+          session.rememberUser(user);
           setUser(user);
           setStatus("signedIn");
           return;
         } catch {
           /* fall through */
         }
+      }
+      const remembered = session.rememberedUser<User>();
+      if (outcome !== "rejected" && remembered && session.hasRefreshToken()) {
+        setUser(remembered);
+        setStatus("signedIn");
+        return;
       }
       setStatus("signedOut");
     })();
@@ -50,6 +60,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const signIn = useCallback(async (email: string, password: string) => {
     const result = await call(api.POST("/api/auth/login", { body: { email, password } }));
     session.set(result);
+    session.rememberUser(result.user);
     setUser(result.user);
     setStatus("signedIn");
     return result.user;
@@ -58,6 +69,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const register = useCallback<Auth["register"]>(async (body) => {
     const result = await call(api.POST("/api/auth/register", { body }));
     session.set(result);
+    session.rememberUser(result.user);
     setUser(result.user);
     setStatus("signedIn");
     return result.user;

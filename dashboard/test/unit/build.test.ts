@@ -39,6 +39,17 @@ describe("dashboard build", () => {
     expect(headers).toMatch(/X-Content-Type-Options: nosniff/);
   });
 
+  it("ships a service worker that caches every built file, allowed to fetch only its own origin", () => {
+    const sw = readFileSync(join(dist, "sw.js"), "utf8");
+    const shell: string[] = JSON.parse(/const SHELL = (\[.*\]);/.exec(sw)?.[1] ?? "[]");
+    const report: Report = storefrontBudget(dist);
+    expect(shell).toContain("/");
+    for (const f of report.files) expect(shell).toContain(`/${f.file}`);
+    const headers = readFileSync(join(dist, "_headers"), "utf8");
+    const swRule = headers.slice(headers.indexOf("/sw.js"));
+    expect(swRule).toMatch(/! Content-Security-Policy\n\s+Content-Security-Policy: default-src 'none'; connect-src 'self'\n/);
+  });
+
   it("has no inline script or style in index.html (the CSP would block it)", () => {
     const html = readFileSync(join(dist, "index.html"), "utf8");
     const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
