@@ -331,7 +331,7 @@ export const en = {
   "org.cancel.failed": "Failed",
   "org.cancel.pending": "In progress",
   "org.cancel.working": "Refunds are being paid back. This page updates by itself.",
-  "org.cancel.someFailed": "Some refunds failed. Retry them from the orders list above.",
+  "org.cancel.someFailed": "Some refunds failed. Refund those orders again from the orders list above.",
   "org.cancel.done": "Every refund is done.",
 
   "org.reports.title": "Reports",

@@ -332,7 +332,7 @@ export const vi: Record<MessageKey, string> = {
   "org.cancel.failed": "Thất bại",
   "org.cancel.pending": "Đang xử lý",
   "org.cancel.working": "Đang hoàn tiền. Trang này tự cập nhật.",
-  "org.cancel.someFailed": "Một số khoản hoàn thất bại. Hãy thử lại từ danh sách đơn ở trên.",
+  "org.cancel.someFailed": "Một số khoản hoàn thất bại. Hãy hoàn tiền lại các đơn đó từ danh sách đơn ở trên.",
   "org.cancel.done": "Mọi khoản hoàn đã xong.",
 
   "org.reports.title": "Báo cáo",

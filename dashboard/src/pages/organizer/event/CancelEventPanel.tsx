@@ -14,7 +14,7 @@ export function CancelEventPanel({ event, onCancelled }: { event: EventDetail; o
   const cancelled = event.status === "cancelled";
   return (
     <section className={`org-section card${cancelled ? "" : " org-danger"}`} aria-labelledby="cancel-h">
-      <h2 id="cancel-h">{cancelled ? t("org.cancel.progressTitle") : t("org.cancel.title")}</h2>
+      <h2 id="cancel-h" tabIndex={-1}>{cancelled ? t("org.cancel.progressTitle") : t("org.cancel.title")}</h2>
       {cancelled ? <CancellationProgress eventId={event.id} /> : <CancelForm event={event} onCancelled={onCancelled} />}
     </section>
   );
@@ -41,6 +41,8 @@ function CancelForm({ event, onCancelled }: { event: EventDetail; onCancelled: (
     try {
       await call(api.POST("/api/events/{id}/cancel", { params: { path: { id: event.id } }, body: { reason: reason.trim() } }));
       await onCancelled();
+      // The panel moves to the top of the page as the progress view: take the focus there.
+      setTimeout(() => document.getElementById("cancel-h")?.focus(), 0);
     } catch (err) {
       setFailure(err);
       setConfirming(false);
