@@ -78,7 +78,11 @@ export default function EventPage({ id }: { id: string }) {
       {created && ev.status === "draft" && <p className="notice notice-info">{t("org.event.createdHint")}</p>}
       {publishError instanceof ApiProblem && publishError.code === "invalid_state" ? (
         <div className="notice notice-error" role="alert">
-          <p>{t("org.event.publishNeedsTicketTypes")}</p>
+          <p>
+            {ev.ticketTypes.length === 0
+              ? t("org.event.publishNeedsTicketTypes")
+              : t("org.event.publishRefused", { message: publishError.message })}
+          </p>
         </div>
       ) : (
         <ErrorMessage error={publishError} />
