@@ -7,5 +7,5 @@ export { Money } from "./Money";
 export { DateTime } from "./DateTime";
 export { StatusBadge } from "./StatusBadge";
 export { PageTitle } from "./PageTitle";
-export { useApi, usePolling } from "./useApi";
+export { useApi, usePolling, useAction } from "./useApi";
 export * from "./format";

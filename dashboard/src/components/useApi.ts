@@ -39,3 +39,29 @@ export function usePolling(tick: () => void, ms: number, active = true) {
     return () => clearInterval(id);
   }, [ms, active]);
 }
+
+/**
+ * State for a button or form that calls the API: `run(...)` sets `busy`, clears and records
+ * `error`, and resolves to the action's result (undefined when it threw).
+ *   const save = useAction(async () => { await call(api.POST(...)); });
+ *   <form onSubmit={(e) => { e.preventDefault(); void save.run(); }}> … <ErrorMessage error={save.error} />
+ */
+export function useAction<A extends unknown[], R>(action: (...args: A) => Promise<R>) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const latest = useRef(action);
+  latest.current = action;
+  const run = useCallback(async (...args: A): Promise<R | undefined> => {
+    setBusy(true);
+    setError(null);
+    try {
+      return await latest.current(...args);
+    } catch (err) {
+      setError(err);
+      return undefined;
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  return { busy, error, setError, run };
+}

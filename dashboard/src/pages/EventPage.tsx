@@ -5,7 +5,7 @@ import { useAuth } from "../auth/AuthContext";
 import { useI18n } from "../i18n";
 import { navigate } from "../lib/router";
 import { rememberPaymentUrl } from "./payment-links";
-import { Button, DateTime, ErrorMessage, Field, Money, PageTitle, Spinner, useApi, usePolling } from "../components";
+import { Button, DateTime, ErrorMessage, Field, Money, PageTitle, Spinner, formatDateTime, useApi, usePolling } from "../components";
 
 const LIVE_MS = 5000;
 
@@ -16,7 +16,7 @@ function saleState(tt: TicketType, now: number): "on" | "soon" | "ended" {
 }
 
 export function EventPage({ id }: { id: string }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const { status } = useAuth();
   const event = useApi(() => call(api.GET("/api/events/{id}", { params: { path: { id } } })).then((r) => r.event as EventDetail), [id]);
   // Live availability: refetch quietly every few seconds.
@@ -132,7 +132,7 @@ export function EventPage({ id }: { id: string }) {
                   <h3>{tt.name}</h3>
                   <div className="price">{tt.priceVnd === 0 ? t("money.free") : <Money vnd={tt.priceVnd} />}</div>
                   <div className="meta" data-testid={`available-${tt.id}`}>
-                    {soldOut ? t("event.soldOut") : state === "soon" ? t("event.notOnSaleYet", { time: new Date(tt.salesStartAt!).toLocaleString() }) : state === "ended" ? t("event.salesEnded") : t("event.available", { count: tt.available })}
+                    {soldOut ? t("event.soldOut") : state === "soon" ? t("event.notOnSaleYet", { time: formatDateTime(tt.salesStartAt!, locale, zone ?? undefined, "short") }) : state === "ended" ? t("event.salesEnded") : t("event.available", { count: tt.available })}
                   </div>
                   <div className="meta">{t("event.maxPerOrder", { count: tt.maxPerOrder })}</div>
                 </div>

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from "react";
 import { useAuth } from "../auth/AuthContext";
 import { useT } from "../i18n";
 import { Link, navigate, useSearchParam } from "../lib/router";
-import { Button, ErrorMessage, Field, PageTitle } from "../components";
+import { Button, ErrorMessage, Field, PageTitle, useAction } from "../components";
 
 /** Only same-app paths are followed after sign-in (no open redirect). */
 export function safeNext(next: string | null): string {
@@ -15,20 +15,13 @@ export function LoginPage() {
   const next = safeNext(useSearchParam("next"));
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-
-  const submit = async (e: FormEvent) => {
+  const action = useAction(async () => {
+    await signIn(email.trim(), password);
+    navigate(next, { replace: true });
+  });
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await signIn(email.trim(), password);
-      navigate(next, { replace: true });
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    void action.run();
   };
 
   return (
@@ -38,9 +31,9 @@ export function LoginPage() {
       <form className="form" onSubmit={submit} noValidate>
         <Field label={t("auth.email")} type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
         <Field label={t("auth.password")} type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
-        <ErrorMessage error={error} />
+        <ErrorMessage error={action.error} />
         <div className="actions">
-          <Button type="submit" busy={busy}>
+          <Button type="submit" busy={action.busy}>
             {t("auth.signIn")}
           </Button>
         </div>

@@ -3,7 +3,7 @@ import { api, call } from "../api/client";
 import type { EventDetail, Order, OrderStatus, Refund } from "../api/types";
 import { useI18n } from "../i18n";
 import { Link, useSearchParam } from "../lib/router";
-import { Button, DateTime, ErrorMessage, Money, PageTitle, Spinner, StatusBadge, TextArea, formatDateTime, formatVnd, useApi, usePolling } from "../components";
+import { Button, DateTime, ErrorMessage, Money, PageTitle, Spinner, StatusBadge, TextArea, formatDateTime, formatVnd, useAction, useApi, usePolling } from "../components";
 import { paymentUrlFor } from "./payment-links";
 
 const SETTLING: OrderStatus[] = ["pending_payment", "refund_pending"];
@@ -108,31 +108,21 @@ export function OrderPage({ id }: { id: string }) {
 
 function PendingActions({ order, payUrl, onChange, zone }: { order: Order; payUrl: string | null; onChange: () => void; zone?: string | null }) {
   const { t, locale } = useI18n();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const cancel = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await call(api.POST("/api/orders/{id}/cancel", { params: { path: { id: order.id } } }));
-      onChange();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const cancel = useAction(async () => {
+    await call(api.POST("/api/orders/{id}/cancel", { params: { path: { id: order.id } } }));
+    onChange();
+  });
   return (
     <>
       <p>{t("orders.holdUntil", { time: formatDateTime(order.holdExpiresAt, locale, zone ?? undefined, "short") })}</p>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={cancel.error} />
       <div className="actions">
         {payUrl && (
           <a className="btn btn-primary" href={payUrl}>
             {t("orders.payNow")}
           </a>
         )}
-        <Button variant="secondary" busy={busy} onClick={cancel}>
+        <Button variant="secondary" busy={cancel.busy} onClick={() => void cancel.run()}>
           {t("orders.cancelOrder")}
         </Button>
       </div>
@@ -168,8 +158,6 @@ function RefundSection({ order, onChange }: { order: Order; onChange: () => void
   const { t, locale } = useI18n();
   const [refundId, setRefundId] = useState<string | null>(() => localStorage.getItem(REFUND_KEY(order.id)));
   const [reason, setReason] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const refund = useApi(
     () => (refundId ? call(api.GET("/api/refunds/{id}", { params: { path: { id: refundId } } })).then((r) => r.refund as Refund) : Promise.resolve(undefined)),
     [refundId],
@@ -184,20 +172,15 @@ function RefundSection({ order, onChange }: { order: Order; onChange: () => void
     refundSettling,
   );
 
-  const submit = async (e: FormEvent) => {
+  const request = useAction(async () => {
+    const { refund } = await call(api.POST("/api/orders/{id}/refund", { params: { path: { id: order.id } }, body: { reason: reason.trim() } }));
+    localStorage.setItem(REFUND_KEY(order.id), refund.id);
+    setRefundId(refund.id);
+    onChange();
+  });
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const { refund } = await call(api.POST("/api/orders/{id}/refund", { params: { path: { id: order.id } }, body: { reason: reason.trim() } }));
-      localStorage.setItem(REFUND_KEY(order.id), refund.id);
-      setRefundId(refund.id);
-      onChange();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    void request.run();
   };
 
   if (refund.data) {
@@ -219,9 +202,9 @@ function RefundSection({ order, onChange }: { order: Order; onChange: () => void
       <h2>{t("orders.refundTitle")}</h2>
       <form className="form" onSubmit={submit}>
         <TextArea label={t("orders.refundReason")} required maxLength={1000} value={reason} onChange={(e) => setReason(e.target.value)} />
-        <ErrorMessage error={error} />
+        <ErrorMessage error={request.error} />
         <div className="actions">
-          <Button type="submit" variant="secondary" busy={busy} disabled={!reason.trim()}>
+          <Button type="submit" variant="secondary" busy={request.busy} disabled={!reason.trim()}>
             {t("orders.refundSubmit")}
           </Button>
         </div>

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from "react";
 import { useAuth } from "../auth/AuthContext";
 import { useI18n } from "../i18n";
 import { Link, navigate, useSearchParam } from "../lib/router";
-import { Button, Checkbox, ErrorMessage, Field, PageTitle } from "../components";
+import { Button, Checkbox, ErrorMessage, Field, PageTitle, useAction } from "../components";
 import { safeNext } from "./LoginPage";
 
 export function RegisterPage() {
@@ -13,20 +13,13 @@ export function RegisterPage() {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [organizer, setOrganizer] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-
-  const submit = async (e: FormEvent) => {
+  const action = useAction(async () => {
+    await register({ name: name.trim(), email: email.trim(), password, role: organizer ? "organizer" : "buyer", locale: lang });
+    navigate(organizer && next === "/" ? "/organizer" : next, { replace: true });
+  });
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await register({ name: name.trim(), email: email.trim(), password, role: organizer ? "organizer" : "buyer", locale: lang });
-      navigate(organizer && next === "/" ? "/organizer" : next, { replace: true });
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    void action.run();
   };
 
   return (
@@ -46,9 +39,9 @@ export function RegisterPage() {
           onChange={(e) => setPassword(e.target.value)}
         />
         <Checkbox label={t("auth.organizer")} checked={organizer} onChange={(e) => setOrganizer(e.target.checked)} />
-        <ErrorMessage error={error} />
+        <ErrorMessage error={action.error} />
         <div className="actions">
-          <Button type="submit" busy={busy}>
+          <Button type="submit" busy={action.busy}>
             {t("auth.register")}
           </Button>
         </div>

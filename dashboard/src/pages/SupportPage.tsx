@@ -4,7 +4,7 @@ import type { Order, SupportTicket } from "../api/types";
 import { useAuth } from "../auth/AuthContext";
 import { useT } from "../i18n";
 import { Link, navigate, useSearchParam } from "../lib/router";
-import { Button, DateTime, EmptyState, ErrorMessage, Field, PageTitle, Select, Spinner, StatusBadge, TextArea, useApi, usePolling } from "../components";
+import { Button, DateTime, EmptyState, ErrorMessage, Field, PageTitle, Select, Spinner, StatusBadge, TextArea, useAction, useApi, usePolling } from "../components";
 
 export function SupportPage() {
   const t = useT();
@@ -56,23 +56,16 @@ function NewRequest({ onCreated }: { onCreated: (id: string) => void }) {
   const [subject, setSubject] = useState("");
   const [message, setMessage] = useState("");
   const [orderId, setOrderId] = useState(useSearchParam("orderId") ?? "");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const orders = useApi(() => call(api.GET("/api/orders", { params: { query: { limit: 100 } } })).then((r) => r.items as Order[]), []);
-
-  const submit = async (e: FormEvent) => {
+  const send = useAction(async () => {
+    const { ticket } = await call(
+      api.POST("/api/support/tickets", { body: { subject: subject.trim(), message: message.trim(), ...(orderId ? { orderId } : {}) } }),
+    );
+    onCreated(ticket.id);
+  });
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const { ticket } = await call(
-        api.POST("/api/support/tickets", { body: { subject: subject.trim(), message: message.trim(), ...(orderId ? { orderId } : {}) } }),
-      );
-      onCreated(ticket.id);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    void send.run();
   };
   const orderIds = [...new Set([...(orders.data ?? []).map((o) => o.id), ...(orderId ? [orderId] : [])])];
   return (
@@ -88,9 +81,9 @@ function NewRequest({ onCreated }: { onCreated: (id: string) => void }) {
         ))}
       </Select>
       <TextArea label={t("support.message")} required maxLength={5000} value={message} onChange={(e) => setMessage(e.target.value)} />
-      <ErrorMessage error={error} missingRoute />
+      <ErrorMessage error={send.error} missingRoute />
       <div className="actions">
-        <Button type="submit" busy={busy} disabled={!subject.trim() || !message.trim()}>
+        <Button type="submit" busy={send.busy} disabled={!subject.trim() || !message.trim()}>
           {t("support.send")}
         </Button>
       </div>
@@ -104,23 +97,15 @@ export function TicketThread({ id, onChange }: { id: string; onChange?: () => vo
   const ticket = useApi(() => call(api.GET("/api/support/tickets/{id}", { params: { path: { id } } })).then((r) => r.ticket as SupportTicket), [id]);
   usePolling(() => void ticket.reload(), 10000, !!ticket.data && ticket.data.status !== "closed");
   const [reply, setReply] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-
-  const send = async (e: FormEvent) => {
+  const send = useAction(async () => {
+    await call(api.POST("/api/support/tickets/{id}/messages", { params: { path: { id } }, body: { message: reply.trim() } }));
+    setReply("");
+    await ticket.reload();
+    onChange?.();
+  });
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await call(api.POST("/api/support/tickets/{id}/messages", { params: { path: { id } }, body: { message: reply.trim() } }));
-      setReply("");
-      await ticket.reload();
-      onChange?.();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    void send.run();
   };
 
   if (ticket.error && !ticket.data) return <ErrorMessage error={ticket.error} onRetry={ticket.reload} missingRoute />;
@@ -148,11 +133,11 @@ export function TicketThread({ id, onChange }: { id: string; onChange?: () => vo
         ))}
       </ol>
       {tk.status !== "closed" && (
-        <form className="form form-wide" onSubmit={send}>
+        <form className="form form-wide" onSubmit={submit}>
           <TextArea label={t("support.reply")} required maxLength={5000} value={reply} onChange={(e) => setReply(e.target.value)} />
-          <ErrorMessage error={error} />
+          <ErrorMessage error={send.error} />
           <div className="actions">
-            <Button type="submit" busy={busy} disabled={!reply.trim()}>
+            <Button type="submit" busy={send.busy} disabled={!reply.trim()}>
               {t("support.sendReply")}
             </Button>
           </div>
