@@ -2,7 +2,7 @@ import { useState, type FormEvent } from "react";
 import { api, ApiProblem, call } from "../../api/client";
 import type { EventDetail } from "../../api/types";
 import { useI18n } from "../../i18n";
-import { Button, DEFAULT_TIME_ZONE, ErrorMessage, Field, fromLocalInput, Select, TextArea, toLocalInput, useApi } from "../../components";
+import { Button, DEFAULT_TIME_ZONE, ErrorMessage, Field, fromLocalInput, Select, TextArea, toLocalInput, useAction, useApi } from "../../components";
 import type { EventFields } from "./orgApi";
 
 type Values = {
@@ -58,8 +58,8 @@ export function EventForm({ event, submitLabel, onSubmit }: { event?: EventDetai
   const zone = event?.timezone || DEFAULT_TIME_ZONE;
   const [values, setValues] = useState<Values>(() => initialValues(event, zone));
   const [errors, setErrors] = useState<Errors>({});
-  const [failure, setFailure] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const save = useAction(onSubmit);
+  const serverErrors = fieldErrorsOf(save.error) as Errors;
   const categories = useApi(() => call(api.GET("/api/categories")).then((r) => r.items), []);
 
   const set = (name: keyof Values) => (e: { target: { value: string } }) => setValues((v) => ({ ...v, [name]: e.target.value }));
@@ -83,7 +83,7 @@ export function EventForm({ event, submitLabel, onSubmit }: { event?: EventDetai
     e.preventDefault();
     const found = validate();
     setErrors(found);
-    setFailure(null);
+    save.setError(null);
     if (Object.keys(found).length) {
       document.getElementById(`event-${Object.keys(found)[0]}`)?.focus();
       return;
@@ -102,18 +102,10 @@ export function EventForm({ event, submitLabel, onSubmit }: { event?: EventDetai
       },
       ...(values.categoryId ? { categoryId: values.categoryId } : {}),
     };
-    setBusy(true);
-    try {
-      await onSubmit(body);
-    } catch (err) {
-      setErrors(fieldErrorsOf(err) as Errors);
-      setFailure(err);
-    } finally {
-      setBusy(false);
-    }
+    await save.run(body);
   }
 
-  const field = (name: keyof Values) => ({ id: `event-${name}`, value: values[name], onChange: set(name), error: errors[name] });
+  const field = (name: keyof Values) => ({ id: `event-${name}`, value: values[name], onChange: set(name), error: errors[name] ?? serverErrors[name] });
   return (
     <form className="stack" onSubmit={submit} noValidate>
       <div className="org-form-grid">
@@ -149,9 +141,9 @@ export function EventForm({ event, submitLabel, onSubmit }: { event?: EventDetai
           <Field label={t("org.form.partialRefundPercent")} type="number" inputMode="numeric" min={0} max={100} {...field("partialRefundPercent")} />
         </div>
       </fieldset>
-      <ErrorMessage error={failure} />
+      <ErrorMessage error={save.error} />
       <div className="actions">
-        <Button type="submit" busy={busy}>
+        <Button type="submit" busy={save.busy}>
           {submitLabel}
         </Button>
       </div>

@@ -2,7 +2,7 @@ import { useState } from "react";
 import { api, ApiProblem, call } from "../../api/client";
 import { useI18n } from "../../i18n";
 import { Link } from "../../lib/router";
-import { Button, DateTime, DEFAULT_TIME_ZONE, ErrorMessage, PageTitle, Spinner, StatusBadge, useApi, usePolling } from "../../components";
+import { Button, DateTime, DEFAULT_TIME_ZONE, ErrorMessage, PageTitle, Spinner, StatusBadge, useAction, useApi, usePolling } from "../../components";
 import { EventForm } from "./EventForm";
 import { OrganizerNav } from "./OrganizerNav";
 import { getEvent, justCreated, updateEvent } from "./orgApi";
@@ -19,8 +19,10 @@ export default function EventPage({ id }: { id: string }) {
   const { t } = useI18n();
   const created = justCreated.has(id);
   const event = useApi(() => getEvent(id), [id]);
-  const [publishing, setPublishing] = useState(false);
-  const [publishError, setPublishError] = useState<unknown>(null);
+  const publish = useAction(async () => {
+    await call(api.POST("/api/events/{id}/publish", { params: { path: { id } } }));
+    await event.reload();
+  });
   const [saved, setSaved] = useState(false);
   const ev = event.data;
   const onSale = ev?.status === "published";
@@ -36,19 +38,6 @@ export default function EventPage({ id }: { id: string }) {
   }
   const zone = ev.timezone || DEFAULT_TIME_ZONE;
 
-  async function publish() {
-    setPublishing(true);
-    setPublishError(null);
-    try {
-      await call(api.POST("/api/events/{id}/publish", { params: { path: { id } } }));
-      await event.reload();
-    } catch (err) {
-      setPublishError(err);
-    } finally {
-      setPublishing(false);
-    }
-  }
-
   return (
     <section>
       <OrganizerNav />
@@ -58,7 +47,7 @@ export default function EventPage({ id }: { id: string }) {
         </PageTitle>
         <div className="actions">
           {ev.status === "draft" && (
-            <Button busy={publishing} onClick={publish}>
+            <Button busy={publish.busy} onClick={() => void publish.run()}>
               {t("org.event.publish")}
             </Button>
           )}
@@ -76,16 +65,16 @@ export default function EventPage({ id }: { id: string }) {
         <DateTime iso={ev.startsAt} timeZone={zone} /> · {[ev.venue, ev.city].filter(Boolean).join(", ")}
       </p>
       {created && ev.status === "draft" && <p className="notice notice-info">{t("org.event.createdHint")}</p>}
-      {publishError instanceof ApiProblem && publishError.code === "invalid_state" ? (
+      {publish.error instanceof ApiProblem && publish.error.code === "invalid_state" ? (
         <div className="notice notice-error" role="alert">
           <p>
             {ev.ticketTypes.length === 0
               ? t("org.event.publishNeedsTicketTypes")
-              : t("org.event.publishRefused", { message: publishError.message })}
+              : t("org.event.publishRefused", { message: publish.error.message })}
           </p>
         </div>
       ) : (
-        <ErrorMessage error={publishError} />
+        <ErrorMessage error={publish.error} />
       )}
       {ev.status === "cancelled" && <p className="notice notice-warn">{t("org.event.cancelledNote")}</p>}
 

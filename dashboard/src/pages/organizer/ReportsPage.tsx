@@ -2,7 +2,7 @@ import { useState } from "react";
 import { api, call } from "../../api/client";
 import { useI18n } from "../../i18n";
 import { Link } from "../../lib/router";
-import { Button, EmptyState, ErrorMessage, formatNumber, Money, PageTitle, Select, Spinner, useApi } from "../../components";
+import { Button, EmptyState, ErrorMessage, formatNumber, Money, PageTitle, Select, Spinner, useAction, useApi } from "../../components";
 import { OrganizerNav } from "./OrganizerNav";
 import { listMyEvents } from "./orgApi";
 import { SalesFigures } from "./event/LiveSales";
@@ -95,30 +95,19 @@ export default function ReportsPage() {
 function EventSalesReport({ eventId, title }: { eventId: string; title: string }) {
   const { t, locale } = useI18n();
   const report = useApi(() => call(api.GET("/api/reports/events/{id}/sales", { params: { path: { id: eventId } } })), [eventId]);
-  const [downloading, setDownloading] = useState(false);
-  const [csvError, setCsvError] = useState<unknown>(null);
   const n = (x: number) => formatNumber(x, locale);
-
   // A plain link would not carry the bearer token: fetch through the client, then save a blob.
-  async function downloadCsv() {
-    setDownloading(true);
-    setCsvError(null);
-    try {
-      const csv = await call(api.GET("/api/reports/events/{id}/sales", { params: { path: { id: eventId }, query: { format: "csv" } }, parseAs: "text" }));
-      const url = URL.createObjectURL(new Blob([csv as unknown as string], { type: "text/csv;charset=utf-8" }));
-      const a = document.createElement("a");
-      a.href = url;
-      a.download = `sales-${title.replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-|-$/g, "").slice(0, 60) || eventId}.csv`;
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    } catch (err) {
-      setCsvError(err);
-    } finally {
-      setDownloading(false);
-    }
-  }
+  const download = useAction(async () => {
+    const csv = await call(api.GET("/api/reports/events/{id}/sales", { params: { path: { id: eventId }, query: { format: "csv" } }, parseAs: "text" }));
+    const url = URL.createObjectURL(new Blob([csv as unknown as string], { type: "text/csv;charset=utf-8" }));
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = `sales-${title.replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-|-$/g, "").slice(0, 60) || eventId}.csv`;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  });
 
   if (report.error) return <ErrorMessage error={report.error} onRetry={report.reload} missingRoute />;
   if (!report.data) return <Spinner />;
@@ -127,11 +116,11 @@ function EventSalesReport({ eventId, title }: { eventId: string; title: string }
     <div className="stack org-section">
       <div className="org-head">
         <h3>{title}</h3>
-        <Button variant="secondary" busy={downloading} onClick={downloadCsv}>
+        <Button variant="secondary" busy={download.busy} onClick={() => void download.run()}>
           {t("org.reports.csv")}
         </Button>
       </div>
-      <ErrorMessage error={csvError} />
+      <ErrorMessage error={download.error} />
       <SalesFigures report={r} />
       <h4>{t("org.reports.byTicketType")}</h4>
       {r.byTicketType.length === 0 ? (

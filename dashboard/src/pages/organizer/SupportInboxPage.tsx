@@ -3,7 +3,7 @@ import { api, call } from "../../api/client";
 import { useAuth } from "../../auth/AuthContext";
 import { useI18n } from "../../i18n";
 import { Link, useSearchParam } from "../../lib/router";
-import { Button, DateTime, EmptyState, ErrorMessage, PageTitle, Select, Spinner, StatusBadge, TextArea, useApi, usePolling } from "../../components";
+import { Button, DateTime, EmptyState, ErrorMessage, PageTitle, Select, Spinner, StatusBadge, TextArea, useAction, useApi, usePolling } from "../../components";
 import { OrganizerNav } from "./OrganizerNav";
 import { listMyEvents } from "./orgApi";
 import { LoadMore, usePagedList } from "./usePagedList";
@@ -96,40 +96,23 @@ function Thread({ id, onChanged }: { id: string; onChanged: () => void }) {
   usePolling(() => void ticket.reload(), 15_000, !!ticket.data && ticket.data.status !== "closed");
   const [reply, setReply] = useState("");
   const [replyError, setReplyError] = useState<string | undefined>();
-  const [sending, setSending] = useState(false);
-  const [changing, setChanging] = useState(false);
-  const [failure, setFailure] = useState<unknown>(null);
+  const sendReply = useAction(async (message: string) => {
+    await call(api.POST("/api/support/tickets/{id}/messages", { params: { path: { id } }, body: { message } }));
+    setReply("");
+    await ticket.reload();
+    onChanged();
+  });
+  const changeStatus = useAction(async (status: "open" | "closed") => {
+    const { ticket: updated } = await call(api.PATCH("/api/support/tickets/{id}", { params: { path: { id } }, body: { status } }));
+    ticket.setData((old) => ({ ...old, ...updated, messages: updated.messages ?? old?.messages }));
+    onChanged();
+  });
 
-  async function send(e: FormEvent) {
+  function send(e: FormEvent) {
     e.preventDefault();
     if (!reply.trim()) return setReplyError(t("org.form.required"));
     setReplyError(undefined);
-    setSending(true);
-    setFailure(null);
-    try {
-      await call(api.POST("/api/support/tickets/{id}/messages", { params: { path: { id } }, body: { message: reply.trim() } }));
-      setReply("");
-      await ticket.reload();
-      onChanged();
-    } catch (err) {
-      setFailure(err);
-    } finally {
-      setSending(false);
-    }
-  }
-
-  async function setStatus(status: "open" | "closed") {
-    setChanging(true);
-    setFailure(null);
-    try {
-      const { ticket: updated } = await call(api.PATCH("/api/support/tickets/{id}", { params: { path: { id } }, body: { status } }));
-      ticket.setData((old) => ({ ...old, ...updated, messages: updated.messages ?? old?.messages }));
-      onChanged();
-    } catch (err) {
-      setFailure(err);
-    } finally {
-      setChanging(false);
-    }
+    void sendReply.run(reply.trim());
   }
 
   if (ticket.error && !ticket.data) return <ErrorMessage error={ticket.error} onRetry={ticket.reload} missingRoute />;
@@ -162,19 +145,19 @@ function Thread({ id, onChanged }: { id: string; onChanged: () => void }) {
           ))}
         </ol>
       )}
-      <ErrorMessage error={failure} />
+      <ErrorMessage error={sendReply.error ?? changeStatus.error} />
       {!closed && (
         <form className="stack" onSubmit={send} noValidate>
           <TextArea label={t("org.support.reply")} value={reply} maxLength={5000} onChange={(e) => setReply(e.target.value)} error={replyError} />
           <div className="actions">
-            <Button type="submit" busy={sending}>
+            <Button type="submit" busy={sendReply.busy}>
               {t("org.support.send")}
             </Button>
           </div>
         </form>
       )}
       <div className="actions">
-        <Button variant="secondary" busy={changing} onClick={() => setStatus(closed ? "open" : "closed")}>
+        <Button variant="secondary" busy={changeStatus.busy} onClick={() => void changeStatus.run(closed ? "open" : "closed")}>
           {closed ? t("org.support.reopen") : t("org.support.close")}
         </Button>
       </div>

@@ -1,7 +1,7 @@
 import { useEffect, useState, type DependencyList } from "react";
 import type { List } from "../../api/types";
 import { useI18n } from "../../i18n";
-import { Button, ErrorMessage, useApi } from "../../components";
+import { Button, ErrorMessage, useAction, useApi } from "../../components";
 
 /**
  * A cursor-paged list: the first page loads (and reloads) like useApi; `loadMore` appends the
@@ -11,25 +11,14 @@ import { Button, ErrorMessage, useApi } from "../../components";
 export function usePagedList<T>(loadPage: (cursor?: string) => Promise<List<T>>, deps: DependencyList) {
   const first = useApi(() => loadPage(), deps);
   const [more, setMore] = useState<List<T> | null>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [moreError, setMoreError] = useState<unknown>(null);
+  const nextCursor = more ? more.nextCursor : (first.data?.nextCursor ?? null);
+  const next = useAction(async () => {
+    if (!nextCursor) return;
+    const page = await loadPage(nextCursor);
+    setMore((m) => ({ items: [...(m?.items ?? []), ...page.items], nextCursor: page.nextCursor }));
+  });
   // eslint-disable-next-line react-hooks/exhaustive-deps
   useEffect(() => setMore(null), deps);
-  const nextCursor = more ? more.nextCursor : (first.data?.nextCursor ?? null);
-
-  async function loadMore() {
-    if (!nextCursor) return;
-    setLoadingMore(true);
-    setMoreError(null);
-    try {
-      const page = await loadPage(nextCursor);
-      setMore((m) => ({ items: [...(m?.items ?? []), ...page.items], nextCursor: page.nextCursor }));
-    } catch (err) {
-      setMoreError(err);
-    } finally {
-      setLoadingMore(false);
-    }
-  }
 
   return {
     items: first.data ? [...first.data.items, ...(more?.items ?? [])] : undefined,
@@ -37,7 +26,7 @@ export function usePagedList<T>(loadPage: (cursor?: string) => Promise<List<T>>,
     loading: first.loading,
     reload: first.reload,
     paged: more !== null,
-    more: { nextCursor, loadMore, loadingMore, moreError },
+    more: { nextCursor, loadMore: () => void next.run(), loadingMore: next.busy, moreError: next.error },
   };
 }
 

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from "react";
 import { api, call } from "../../../api/client";
 import type { EventDetail } from "../../../api/types";
 import { useI18n } from "../../../i18n";
-import { Button, ErrorMessage, Field, formatNumber, Spinner, useApi, usePolling } from "../../../components";
+import { Button, ErrorMessage, Field, formatNumber, Spinner, useAction, useApi, usePolling } from "../../../components";
 import { Meter } from "./LiveSales";
 
 /**
@@ -25,8 +25,16 @@ function CancelForm({ event, onCancelled }: { event: EventDetail; onCancelled: (
   const [reason, setReason] = useState("");
   const [error, setError] = useState<string | undefined>();
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<unknown>(null);
+  const cancel = useAction(async () => {
+    try {
+      await call(api.POST("/api/events/{id}/cancel", { params: { path: { id: event.id } }, body: { reason: reason.trim() } }));
+    } finally {
+      setConfirming(false);
+    }
+    await onCancelled();
+    // The panel moves to the top of the page as the progress view: take the focus there.
+    setTimeout(() => document.getElementById("cancel-h")?.focus(), 0);
+  });
 
   function review(e: FormEvent) {
     e.preventDefault();
@@ -35,32 +43,16 @@ function CancelForm({ event, onCancelled }: { event: EventDetail; onCancelled: (
     setConfirming(true);
   }
 
-  async function cancel() {
-    setBusy(true);
-    setFailure(null);
-    try {
-      await call(api.POST("/api/events/{id}/cancel", { params: { path: { id: event.id } }, body: { reason: reason.trim() } }));
-      await onCancelled();
-      // The panel moves to the top of the page as the progress view: take the focus there.
-      setTimeout(() => document.getElementById("cancel-h")?.focus(), 0);
-    } catch (err) {
-      setFailure(err);
-      setConfirming(false);
-    } finally {
-      setBusy(false);
-    }
-  }
-
   return (
     <form className="stack" onSubmit={review} noValidate>
       <p>{t("org.cancel.intro")}</p>
       <Field label={t("org.cancel.reason")} value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} error={error} />
-      <ErrorMessage error={failure} missingRoute />
+      <ErrorMessage error={cancel.error} missingRoute />
       {confirming ? (
         <div className="notice notice-warn" role="alertdialog" aria-label={t("org.cancel.confirmTitle")}>
           <p>{t("org.cancel.confirmText", { title: event.title })}</p>
           <div className="actions">
-            <Button variant="danger" busy={busy} onClick={cancel} autoFocus>
+            <Button variant="danger" busy={cancel.busy} onClick={() => void cancel.run()} autoFocus>
               {t("org.cancel.confirm")}
             </Button>
             <Button variant="secondary" onClick={() => setConfirming(false)}>

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from "react";
 import { api, call } from "../../../api/client";
 import type { Refund } from "../../../api/types";
 import { useI18n } from "../../../i18n";
-import { Button, ErrorMessage, Field, formatVnd, Money, StatusBadge, useApi, usePolling } from "../../../components";
+import { Button, ErrorMessage, Field, formatVnd, Money, StatusBadge, useAction, useApi, usePolling } from "../../../components";
 import { getRefund, refundOrder, rememberedRefunds, type EventOrder } from "../orgApi";
 
 const REFUNDABLE = ["confirmed", "partially_refunded"];
@@ -27,21 +27,10 @@ export function OrderRefund({ order, onChanged }: { order: EventOrder; onChanged
     if (seen.current && status && seen.current !== status) onChanged();
     seen.current = status;
   }, [status, onChanged]);
-  const [retrying, setRetrying] = useState(false);
-  const [retryError, setRetryError] = useState<unknown>(null);
-
-  async function retry(id: string) {
-    setRetrying(true);
-    setRetryError(null);
-    try {
-      await call(api.POST("/api/refunds/{id}/retry", { params: { path: { id } } }));
-      await refund.reload();
-    } catch (err) {
-      setRetryError(err);
-    } finally {
-      setRetrying(false);
-    }
-  }
+  const retry = useAction(async (id: string) => {
+    const { refund: retried } = await call(api.POST("/api/refunds/{id}/retry", { params: { path: { id } } }));
+    refund.setData(() => retried as Refund);
+  });
 
   const started = (r: Refund) => {
     rememberedRefunds.set(order.id, r.id);
@@ -61,14 +50,14 @@ export function OrderRefund({ order, onChanged }: { order: EventOrder; onChanged
           {refund.data.status === "failed" && (
             <>
               {refund.data.failureReason && <p className="org-muted">{t("org.refund.failedBecause", { reason: refund.data.failureReason })}</p>}
-              <Button variant="secondary" className="btn-small" busy={retrying} onClick={() => retry(refund.data!.id)}>
+              <Button variant="secondary" className="btn-small" busy={retry.busy} onClick={() => void retry.run(refund.data!.id)}>
                 {t("org.refund.retry")}
               </Button>
             </>
           )}
         </div>
       )}
-      <ErrorMessage error={refund.error ?? retryError} missingRoute />
+      <ErrorMessage error={refund.error ?? retry.error} missingRoute />
       {REFUNDABLE.includes(order.status) &&
         (open ? (
           <RefundForm order={order} onDone={started} onClose={() => setOpen(false)} />
@@ -88,8 +77,13 @@ function RefundForm({ order, onDone, onClose }: { order: EventOrder; onDone: (r:
   const [reason, setReason] = useState("");
   const [errors, setErrors] = useState<{ amount?: string; reason?: string }>({});
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<unknown>(null);
+  const request = useAction(async () => {
+    try {
+      onDone(await refundOrder(order.id, { reason: reason.trim(), ...(kind === "partial" ? { amountVnd: Number(amount) } : {}) }));
+    } finally {
+      setConfirming(false);
+    }
+  });
 
   function review(e: FormEvent) {
     e.preventDefault();
@@ -99,19 +93,6 @@ function RefundForm({ order, onDone, onClose }: { order: EventOrder; onDone: (r:
       found.amount = t("org.refund.amountRange", { max: formatVnd(order.totalVnd, locale) });
     setErrors(found);
     if (Object.keys(found).length === 0) setConfirming(true);
-  }
-
-  async function confirm() {
-    setBusy(true);
-    setFailure(null);
-    try {
-      onDone(await refundOrder(order.id, { reason: reason.trim(), ...(kind === "partial" ? { amountVnd: Number(amount) } : {}) }));
-    } catch (err) {
-      setFailure(err);
-      setConfirming(false);
-    } finally {
-      setBusy(false);
-    }
   }
 
   const what = kind === "partial" ? formatVnd(Number(amount), locale) : t("org.refund.everythingLeft");
@@ -133,12 +114,12 @@ function RefundForm({ order, onDone, onClose }: { order: EventOrder; onDone: (r:
       )}
       <Field label={t("org.refund.reason")} value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} error={errors.reason} />
       {/* The list only shows this organizer's orders: a 404 here means organizer refunds are not deployed yet. */}
-      <ErrorMessage error={failure} missingRoute />
+      <ErrorMessage error={request.error} missingRoute />
       {confirming ? (
         <div className="notice notice-warn" role="alertdialog" aria-label={t("org.refund.confirmTitle")}>
           <p>{t("org.refund.confirmText", { amount: what, email: order.buyerEmail ?? order.id })}</p>
           <div className="actions">
-            <Button variant="danger" busy={busy} onClick={confirm} autoFocus>
+            <Button variant="danger" busy={request.busy} onClick={() => void request.run()} autoFocus>
               {t("org.refund.confirm")}
             </Button>
             <Button variant="secondary" onClick={() => setConfirming(false)}>

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { api, call } from "../../../api/client";
 import { useI18n } from "../../../i18n";
-import { Button, DateTime, EmptyState, ErrorMessage, Field, Spinner, useApi } from "../../../components";
+import { Button, DateTime, EmptyState, ErrorMessage, Field, Spinner, useAction, useApi } from "../../../components";
 
 /** Door staff of the event: grant check-in rights to a registered user by email. */
 export function StaffPanel({ eventId }: { eventId: string }) {
@@ -9,30 +9,24 @@ export function StaffPanel({ eventId }: { eventId: string }) {
   const staff = useApi(() => call(api.GET("/api/events/{id}/staff", { params: { path: { id: eventId }, query: { limit: 100 } } })).then((r) => r.items), [eventId]);
   const [email, setEmail] = useState("");
   const [error, setError] = useState<string | undefined>();
-  const [failure, setFailure] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
   const [granted, setGranted] = useState<string | null>(null);
+  const add = useAction(async (who: string) => {
+    await call(api.POST("/api/events/{id}/staff", { params: { path: { id: eventId } }, body: { email: who } }));
+    setGranted(who);
+    setEmail("");
+    await staff.reload();
+  });
 
-  async function grant(e: FormEvent) {
+  function grant(e: FormEvent) {
     e.preventDefault();
     setGranted(null);
-    setFailure(null);
+    add.setError(null);
     if (!/^[^\s@]+@[^\s@]+$/.test(email.trim())) {
       setError(t("org.staff.emailInvalid"));
       return;
     }
     setError(undefined);
-    setBusy(true);
-    try {
-      await call(api.POST("/api/events/{id}/staff", { params: { path: { id: eventId } }, body: { email: email.trim() } }));
-      setGranted(email.trim());
-      setEmail("");
-      await staff.reload();
-    } catch (err) {
-      setFailure(err);
-    } finally {
-      setBusy(false);
-    }
+    void add.run(email.trim());
   }
 
   return (
@@ -41,11 +35,11 @@ export function StaffPanel({ eventId }: { eventId: string }) {
       <p className="org-muted">{t("org.staff.intro")}</p>
       <form className="org-inline-form" onSubmit={grant} noValidate>
         <Field label={t("org.staff.email")} type="email" autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} error={error} />
-        <Button type="submit" busy={busy}>
+        <Button type="submit" busy={add.busy}>
           {t("org.staff.grant")}
         </Button>
       </form>
-      {failure ? <ErrorMessage error={failure} /> : null}
+      <ErrorMessage error={add.error} />
       {granted && (
         <p className="notice notice-ok" role="status">
           {t("org.staff.granted", { email: granted })}

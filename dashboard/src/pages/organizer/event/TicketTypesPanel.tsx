@@ -2,7 +2,7 @@ import { useState, type FormEvent } from "react";
 import { api, call } from "../../../api/client";
 import type { EventDetail } from "../../../api/types";
 import { useI18n } from "../../../i18n";
-import { Button, DateTime, DEFAULT_TIME_ZONE, EmptyState, ErrorMessage, Field, formatNumber, fromLocalInput, Money } from "../../../components";
+import { Button, DateTime, DEFAULT_TIME_ZONE, EmptyState, ErrorMessage, Field, formatNumber, fromLocalInput, Money, useAction } from "../../../components";
 import { fieldErrorsOf } from "../EventForm";
 
 type Values = { name: string; priceVnd: string; quantity: string; maxPerOrder: string; salesStartAt: string; salesEndAt: string };
@@ -15,8 +15,6 @@ export function TicketTypesPanel({ event, onChanged }: { event: EventDetail; onC
   const zone = event.timezone || DEFAULT_TIME_ZONE;
   const [values, setValues] = useState<Values>(EMPTY);
   const [errors, setErrors] = useState<Partial<Record<keyof Values, string>>>({});
-  const [failure, setFailure] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
   const [added, setAdded] = useState<string | null>(null);
 
   function validate() {
@@ -30,46 +28,43 @@ export function TicketTypesPanel({ event, onChanged }: { event: EventDetail; onC
     return e;
   }
 
-  async function add(e: FormEvent) {
+  const create = useAction(async () => {
+    const { ticketType } = await call(
+      api.POST("/api/events/{id}/ticket-types", {
+        params: { path: { id: event.id } },
+        body: {
+          name: values.name.trim(),
+          priceVnd: Number(values.priceVnd),
+          quantity: Number(values.quantity),
+          maxPerOrder: Number(values.maxPerOrder),
+          ...(values.salesStartAt ? { salesStartAt: fromLocalInput(values.salesStartAt, zone) } : {}),
+          ...(values.salesEndAt ? { salesEndAt: fromLocalInput(values.salesEndAt, zone) } : {}),
+        },
+      }),
+    );
+    setValues(EMPTY);
+    setAdded(ticketType.name);
+    await onChanged();
+  });
+  const serverErrors = fieldErrorsOf(create.error) as Partial<Record<keyof Values, string>>;
+
+  function add(e: FormEvent) {
     e.preventDefault();
     const found = validate();
     setErrors(found);
-    setFailure(null);
+    create.setError(null);
     setAdded(null);
     if (Object.keys(found).length) {
       document.getElementById(`tt-${Object.keys(found)[0]}`)?.focus();
       return;
     }
-    setBusy(true);
-    try {
-      const { ticketType } = await call(
-        api.POST("/api/events/{id}/ticket-types", {
-          params: { path: { id: event.id } },
-          body: {
-            name: values.name.trim(),
-            priceVnd: Number(values.priceVnd),
-            quantity: Number(values.quantity),
-            maxPerOrder: Number(values.maxPerOrder),
-            ...(values.salesStartAt ? { salesStartAt: fromLocalInput(values.salesStartAt, zone) } : {}),
-            ...(values.salesEndAt ? { salesEndAt: fromLocalInput(values.salesEndAt, zone) } : {}),
-          },
-        }),
-      );
-      setValues(EMPTY);
-      setAdded(ticketType.name);
-      await onChanged();
-    } catch (err) {
-      setErrors(fieldErrorsOf(err));
-      setFailure(err);
-    } finally {
-      setBusy(false);
-    }
+    void create.run();
   }
 
   const field = (name: keyof Values) => ({
     id: `tt-${name}`,
     value: values[name],
-    error: errors[name],
+    error: errors[name] ?? serverErrors[name],
     onChange: (e: { target: { value: string } }) => setValues((v) => ({ ...v, [name]: e.target.value })),
   });
 
@@ -122,14 +117,14 @@ export function TicketTypesPanel({ event, onChanged }: { event: EventDetail; onC
             <Field label={t("org.tt.salesStartAt")} type="datetime-local" hint={t("org.tt.salesStartHint", { zone })} {...field("salesStartAt")} />
             <Field label={t("org.tt.salesEndAt")} type="datetime-local" hint={t("org.tt.salesEndHint", { zone })} {...field("salesEndAt")} />
           </div>
-          <ErrorMessage error={failure} />
+          <ErrorMessage error={create.error} />
           {added && (
             <p className="notice notice-ok" role="status">
               {t("org.tt.added", { name: added })}
             </p>
           )}
           <div className="actions">
-            <Button type="submit" busy={busy}>
+            <Button type="submit" busy={create.busy}>
               {t("org.tt.add")}
             </Button>
           </div>
