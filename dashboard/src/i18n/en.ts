@@ -11,17 +11,13 @@ export const en = {
   "nav.signOut": "Sign out",
   "nav.language": "Language",
   "nav.main": "Main",
-  "nav.signedInAs": "Signed in as {name}",
 
   "common.loading": "Loading…",
   "common.retry": "Try again",
-  "common.save": "Save",
   "common.cancel": "Cancel",
-  "common.close": "Close",
   "common.back": "Back",
   "common.notFound": "This page does not exist.",
   "common.goHome": "Go to the events",
-  "common.offline": "You are offline. Showing what was loaded last.",
   "common.updatedLive": "Updates by itself",
 
   "errors.network": "Cannot reach the server. Check your connection and try again.",
@@ -79,9 +75,7 @@ export const en = {
   "event.cancelled": "This event is cancelled. Orders are being refunded.",
   "event.notOnSaleYet": "On sale from {time}",
   "event.salesEnded": "Sales ended",
-  "event.queueJoin": "Join the waiting room",
   "event.queueWaiting": "You are number {position} in the queue (about {seconds} s).",
-  "event.queueAdmitted": "It is your turn: you can buy now.",
 
   "auth.signInTitle": "Sign in",
   "auth.registerTitle": "Create an account",
@@ -95,7 +89,6 @@ export const en = {
   "auth.noAccount": "No account yet?",
   "auth.haveAccount": "Already have an account?",
   "auth.required": "Please sign in to continue.",
-  "auth.sessionEnded": "Your session ended. Please sign in again.",
 
   "orders.title": "My orders",
   "orders.empty": "You have no orders yet. Find an event and buy a ticket.",
@@ -150,14 +143,12 @@ export const en = {
   "support.order": "Order (optional)",
   "support.noOrder": "Not about an order",
   "support.send": "Send",
-  "support.sent": "Your request was sent.",
   "support.mine": "Your requests",
   "support.empty": "You have no support requests. Write one above if you need help.",
   "support.reply": "Reply",
   "support.sendReply": "Send reply",
   "support.you": "You",
   "support.staff": "Support",
-  "support.open": "Open",
 
   "checkin.title": "Check-in",
   "checkin.code": "Ticket code",
@@ -191,7 +182,6 @@ export const en = {
   "checkin.offlineNote": "(offline)",
   "checkin.history": "Recent scans",
 
-  "organizer.placeholder": "The organizer area is coming soon.",
   // ── organizer ─────────────────────────────────────────────────────────────
   // Strings of dashboard/src/pages/organizer/** go below (keys "org.*"), same order in vi.ts.
   "org.nav.label": "Organizer area",

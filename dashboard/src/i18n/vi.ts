@@ -13,17 +13,13 @@ export const vi: Record<MessageKey, string> = {
   "nav.signOut": "Đăng xuất",
   "nav.language": "Ngôn ngữ",
   "nav.main": "Chính",
-  "nav.signedInAs": "Đã đăng nhập: {name}",
 
   "common.loading": "Đang tải…",
   "common.retry": "Thử lại",
-  "common.save": "Lưu",
   "common.cancel": "Hủy",
-  "common.close": "Đóng",
   "common.back": "Quay lại",
   "common.notFound": "Trang này không tồn tại.",
   "common.goHome": "Xem các sự kiện",
-  "common.offline": "Bạn đang ngoại tuyến. Đang hiển thị dữ liệu tải lần cuối.",
   "common.updatedLive": "Tự động cập nhật",
 
   "errors.network": "Không kết nối được máy chủ. Hãy kiểm tra mạng và thử lại.",
@@ -81,9 +77,7 @@ export const vi: Record<MessageKey, string> = {
   "event.cancelled": "Sự kiện đã bị hủy. Các đơn hàng đang được hoàn tiền.",
   "event.notOnSaleYet": "Mở bán từ {time}",
   "event.salesEnded": "Đã ngừng bán",
-  "event.queueJoin": "Vào phòng chờ",
   "event.queueWaiting": "Bạn đang ở vị trí {position} trong hàng chờ (khoảng {seconds} giây).",
-  "event.queueAdmitted": "Đến lượt bạn: bạn có thể mua ngay.",
 
   "auth.signInTitle": "Đăng nhập",
   "auth.registerTitle": "Tạo tài khoản",
@@ -97,7 +91,6 @@ export const vi: Record<MessageKey, string> = {
   "auth.noAccount": "Chưa có tài khoản?",
   "auth.haveAccount": "Đã có tài khoản?",
   "auth.required": "Vui lòng đăng nhập để tiếp tục.",
-  "auth.sessionEnded": "Phiên đăng nhập đã hết. Vui lòng đăng nhập lại.",
 
   "orders.title": "Đơn hàng của tôi",
   "orders.empty": "Bạn chưa có đơn hàng nào. Hãy tìm một sự kiện và mua vé.",
@@ -152,14 +145,12 @@ export const vi: Record<MessageKey, string> = {
   "support.order": "Đơn hàng (không bắt buộc)",
   "support.noOrder": "Không liên quan đơn hàng",
   "support.send": "Gửi",
-  "support.sent": "Yêu cầu của bạn đã được gửi.",
   "support.mine": "Yêu cầu của bạn",
   "support.empty": "Bạn chưa có yêu cầu hỗ trợ nào. Hãy viết ở trên nếu cần giúp.",
   "support.reply": "Trả lời",
   "support.sendReply": "Gửi trả lời",
   "support.you": "Bạn",
   "support.staff": "Hỗ trợ",
-  "support.open": "Mở",
 
   "checkin.title": "Soát vé",
   "checkin.code": "Mã vé",
@@ -193,7 +184,6 @@ export const vi: Record<MessageKey, string> = {
   "checkin.offlineNote": "(ngoại tuyến)",
   "checkin.history": "Lượt soát gần đây",
 
-  "organizer.placeholder": "Khu vực nhà tổ chức sắp ra mắt.",
   // ── organizer ─────────────────────────────────────────────────────────────
   "org.nav.label": "Khu vực nhà tổ chức",
   "org.nav.events": "Sự kiện của tôi",

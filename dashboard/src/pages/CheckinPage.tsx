@@ -1,11 +1,13 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
 import { ApiProblem } from "../api/client";
-import { useI18n } from "../i18n";
+import { useI18n, type Translate } from "../i18n";
+import type { MessageKey } from "../i18n/en";
 import { Button, ErrorMessage, Field, PageTitle, Spinner, formatDateTime } from "../components";
 import { CameraScanner } from "../checkin/CameraScanner";
 import { checkOffline, checkOnline, fetchBundle, loadState, rememberOnline, saveState, syncScans, type LocalScan, type ScanOutcome, type ScannerState } from "../checkin/scanner";
 
 const SYNC_EVERY_MS = 5000;
+const RECENT = 8;
 
 function useOnline() {
   const [online, setOnline] = useState(navigator.onLine);
@@ -32,6 +34,7 @@ export function CheckinPage({ eventId }: { eventId: string }) {
   const [code, setCode] = useState("");
   const [checking, setChecking] = useState(false);
   const [result, setResult] = useState<ScanOutcome | null>(null);
+  const [recent, setRecent] = useState<{ at: Date; outcome: ScanOutcome }[]>([]);
   const [syncing, setSyncing] = useState(false);
   const [syncError, setSyncError] = useState<unknown>(null);
   const [conflicts, setConflicts] = useState<LocalScan[]>([]);
@@ -114,6 +117,7 @@ export function CheckinPage({ eventId }: { eventId: string }) {
       }
       await persist();
       setResult(outcome);
+      setRecent((r) => [{ at: new Date(), outcome }, ...r].slice(0, RECENT));
       setChecking(false);
       input.current?.select();
     },
@@ -156,6 +160,20 @@ export function CheckinPage({ eventId }: { eventId: string }) {
 
       <CameraScanner onCode={(c) => { setCode(c); void check(c); }} />
 
+      {recent.length > 1 && (
+        <section aria-labelledby="recent-h">
+          <h2 id="recent-h">{t("checkin.history")}</h2>
+          <ol className="list">
+            {recent.slice(1).map(({ at, outcome }, i) => (
+              <li key={i} className="row card">
+                <span>{formatDateTime(at, locale, undefined, "time")}</span>
+                <span className={`badge badge-${outcome.kind === "admitted" ? "admitted" : outcome.kind === "already" ? "pending_payment" : "void"}`}>{describe(outcome, t)}</span>
+              </li>
+            ))}
+          </ol>
+        </section>
+      )}
+
       <div className="meta">
         {s?.bundle ? t("checkin.bundle", { count: s.bundle.tickets.length, time: formatDateTime(s.bundle.generatedAt, locale, undefined, "time") }) : t("checkin.noBundle")}{" "}
         <Button variant="link" onClick={() => void refreshBundle()} disabled={!online}>
@@ -176,6 +194,19 @@ export function CheckinPage({ eventId }: { eventId: string }) {
       )}
     </section>
   );
+}
+
+function describe(outcome: ScanOutcome, t: Translate): string {
+  const title: Record<ScanOutcome["kind"], MessageKey> = {
+    admitted: "checkin.admitted",
+    already: "checkin.already",
+    void: "checkin.void",
+    forged: "checkin.forged",
+    not_found: "checkin.notFound",
+    other_event: "checkin.otherEvent",
+    error: "checkin.notFound",
+  };
+  return outcome.kind === "error" ? t("errors.unknown", { code: outcome.error instanceof ApiProblem ? outcome.error.code : "?" }) : t(title[outcome.kind]);
 }
 
 function ScanResult({ outcome }: { outcome: ScanOutcome | null }) {
