@@ -43,7 +43,7 @@ export function OrderRefund({ order, onChanged }: { order: EventOrder; onChanged
   return (
     <div>
       {refund.data && (
-        <div className="stack">
+        <div className="stack org-refund-status">
           <p>
             <Money vnd={refund.data.amountVnd} /> <StatusBadge status={refund.data.status} />
           </p>
