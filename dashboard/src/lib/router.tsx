@@ -8,7 +8,7 @@ const listeners = new Set<() => void>();
 function notify() {
   for (const l of listeners) l();
 }
-addEventListener("popstate", notify);
+globalThis.addEventListener?.("popstate", notify);
 
 export function navigate(to: string, { replace = false } = {}) {
   if (replace) history.replaceState(null, "", to);
@@ -64,4 +64,9 @@ export function Link({ href, onClick, ...rest }: AnchorHTMLAttributes<HTMLAnchor
     navigate(href);
   };
   return <a href={href} onClick={handle} {...rest} />;
+}
+
+/** A `?next=` target to follow after sign-in: only paths inside this app (no open redirect). */
+export function safeNext(next: string | null): string {
+  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
 }

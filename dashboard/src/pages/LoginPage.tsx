@@ -1,13 +1,8 @@
 import { useState, type FormEvent } from "react";
 import { useAuth } from "../auth/AuthContext";
 import { useT } from "../i18n";
-import { Link, navigate, useSearchParam } from "../lib/router";
+import { Link, navigate, safeNext, useSearchParam } from "../lib/router";
 import { Button, ErrorMessage, Field, PageTitle, useAction } from "../components";
-
-/** Only same-app paths are followed after sign-in (no open redirect). */
-export function safeNext(next: string | null): string {
-  return next && next.startsWith("/") && !next.startsWith("//") ? next : "/";
-}
 
 export function LoginPage() {
   const t = useT();

@@ -1,9 +1,8 @@
 import { useState, type FormEvent } from "react";
 import { useAuth } from "../auth/AuthContext";
 import { useI18n } from "../i18n";
-import { Link, navigate, useSearchParam } from "../lib/router";
+import { Link, navigate, safeNext, useSearchParam } from "../lib/router";
 import { Button, Checkbox, ErrorMessage, Field, PageTitle, useAction } from "../components";
-import { safeNext } from "./LoginPage";
 
 export function RegisterPage() {
   const { t, lang } = useI18n();
