@@ -267,6 +267,25 @@ describe("dashboard in Chromium", () => {
     await screenshot(page, "support");
   });
 
+  it("the buyer asks for a refund; once it has succeeded the order is refunded and the door calls the tickets void", async () => {
+    const page = buyerPage;
+    await page.goto(`${web}/orders/${story.orderId}`);
+    await page.getByLabel("Reason", { exact: true }).fill("I cannot come any more");
+    await page.getByRole("button", { name: "Request refund" }).click();
+    await page.getByText(/Refund of .*700,000 requested\./).waitFor();
+    await page.getByText("Refund status:").locator("..").getByText("Succeeded").waitFor({ timeout: 60_000 });
+    await page.getByTestId("order-status").getByText("Refunded").waitFor({ timeout: 30_000 });
+    await screenshot(page, "order-refunded");
+
+    const door = organizerPage;
+    await door.goto(`${web}/checkin/${story.eventId}`);
+    await door.getByText("2 tickets saved for offline use").waitFor();
+    await door.getByLabel("Ticket code").fill(story.codes[0]);
+    await door.getByRole("button", { name: "Check in" }).click();
+    await door.getByTestId("scan-result").getByText("Void ticket").waitFor();
+    await screenshot(door, "checkin-void", { fullPage: false });
+  });
+
   it("the organizer's reports and support inbox open", async () => {
     const page = organizerPage;
     await page.goto(`${web}/organizer/reports`);
