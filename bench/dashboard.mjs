@@ -6,11 +6,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../scripts/stack.mjs";
-import { buildDashboard, serveDashboard } from "../scripts/dashboard.mjs";
+import { CHROMIUM_FLAGS, CHROMIUM_PATH, buildDashboard, serveDashboard } from "../scripts/dashboard.mjs";
 import { bootStack, machine, percentile, round, table, writeResult } from "./lib.mjs";
 
 const N = Number(process.env.BENCH_N ?? 15);
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
 
 const dashboardPort = await freePort();
 const stack = await bootStack({ DASHBOARD_ORIGIN: `http://localhost:${dashboardPort}` });
@@ -37,7 +36,7 @@ try {
   const apiEvent = await timeNode(`${stack.baseUrl}/api/events/${eventId}`);
   const html = await timeNode(`${dashboard.url.replace("localhost", "127.0.0.1")}/events/${eventId}`);
 
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: FLAGS });
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_FLAGS });
   /** ms from navigation start until `ready` is visible; `fresh`: a new context (empty cache) each time. */
   const timePage = async (path, ready, fresh) => {
     const samples = [];

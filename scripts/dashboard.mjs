@@ -11,6 +11,10 @@ export const DASHBOARD_DIR = join(ROOT, "dashboard");
 const WRANGLER = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
 const VITE = join(ROOT, "node_modules", "vite", "bin", "vite.js");
 
+/** Debian's Chromium (`.ci/run` installs it) and the flags the browser tests and the bench run it with. */
+export const CHROMIUM_PATH = "/usr/bin/chromium";
+export const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
+
 /** `vite build` with VITE_API_ORIGIN baked in (also into the CSP's connect-src); prints sizes. */
 export async function buildDashboard({ apiOrigin, outDir = join(DASHBOARD_DIR, "dist"), quiet = false } = {}) {
   const env = { ...process.env, VITE_API_ORIGIN: apiOrigin, NODE_ENV: "production" };

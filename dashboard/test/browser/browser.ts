@@ -4,17 +4,17 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const CHROMIUM = "/usr/bin/chromium";
-export const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
+// @ts-expect-error plain ESM script shared with `npm run dev` and the bench
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../../../scripts/dashboard.mjs";
 export const SCREENSHOTS = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "screenshots");
 
 /** Debian's Chromium with a fresh user-data-dir; `close()` also deletes the profile. */
 export async function launch(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
   const userDataDir = mkdtempSync(join(tmpdir(), "dashboard-chromium-"));
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
+    executablePath: CHROMIUM_PATH as string,
     headless: true,
-    args: CHROMIUM_FLAGS,
+    args: CHROMIUM_FLAGS as string[],
     viewport: { width: 1280, height: 860 },
     locale: "en-US",
     timezoneId: "Asia/Ho_Chi_Minh",

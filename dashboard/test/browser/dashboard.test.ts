@@ -75,8 +75,11 @@ describe("dashboard in Chromium", () => {
     await page.keyboard.type("buyer-demo-pass");
     await page.keyboard.press("Enter");
     await page.getByRole("button", { name: "Sign out" }).waitFor();
-    // A visible focus ring on the focused control (the :focus-visible outline).
+    // After the in-app navigation focus is on the new page's heading; the next Tab lands on a
+    // control that shows a visible focus ring (the :focus-visible outline).
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("page-title");
     await page.keyboard.press("Tab");
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toMatch(/^(A|BUTTON|INPUT|SELECT)$/);
     const outline = await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
     expect(outline).toBe("solid");
     // A reload keeps the session (refresh token in sessionStorage, access token only in memory).
