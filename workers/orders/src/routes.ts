@@ -29,6 +29,7 @@ import {
   CreateOrderHeaders,
   CreatedOrderSchema,
   DeadLetterSchema,
+  ListOrdersQuery,
   OrderIdParams,
   OrderSchema,
   OrderTicketSchema,
@@ -74,10 +75,10 @@ const listMyOrders = createRoute({
   path: "/api/orders",
   tags,
   security,
-  summary: "The caller's own orders, newest first",
+  summary: "The caller's own orders, newest first; with eventId, that event's orders (its organizer or an admin), filtered by status and q",
   middleware: [signedIn] as const,
-  request: { query: paginationQuery },
-  responses: { 200: jsonResponse(listOf(OrderSchema)), ...errorResponses(400, 401) },
+  request: { query: ListOrdersQuery },
+  responses: { 200: jsonResponse(listOf(OrderSchema)), ...errorResponses(400, 401, 404) },
 });
 
 const cancelOrder = createRoute({
@@ -115,13 +116,16 @@ async function ticketsOf(env: Env, order: LoadedOrder, log: { warn: (m: string, 
   }
 }
 
-/** Owner, admin or the event's organizer may read an order; anyone else gets 404. */
-async function canRead(env: Env, who: Identity, order: LoadedOrder): Promise<boolean> {
-  if (order.row.buyerId === who.userId || isAdmin(who)) return true;
+/** The event's organizer or an admin (who may read any of its orders and list them). */
+async function managesEvent(env: Env, who: Identity, eventId: string): Promise<boolean> {
+  if (isAdmin(who)) return true;
   if (!who.roles.includes("organizer")) return false;
-  const access = await env.EVENTS_RPC.getEventAccess(order.row.eventId, who.userId);
-  return access.isOrganizer;
+  return (await env.EVENTS_RPC.getEventAccess(eventId, who.userId)).isOrganizer;
 }
+
+/** Owner, admin or the event's organizer may read an order; anyone else gets 404. */
+const canRead = async (env: Env, who: Identity, order: LoadedOrder) =>
+  order.row.buyerId === who.userId || managesEvent(env, who, order.row.eventId);
 
 export function mountRoutes(app: ServiceApp<Env>) {
   app.openapi(createOrder, async (c) => {
@@ -150,9 +154,15 @@ export function mountRoutes(app: ServiceApp<Env>) {
 
   app.openapi(listMyOrders, async (c) => {
     const who = requireIdentity(c.get("identity"));
-    const { limit, cursor } = c.req.valid("query");
-    const page = await listOrders(getDb(c.env.DB), who.userId, limit, cursor);
-    return c.json({ items: page.orders.map((o) => orderView(o.row, o.items)), nextCursor: page.nextCursor }, 200);
+    const { limit, cursor, eventId, status, q } = c.req.valid("query");
+    if (eventId !== undefined && !(await managesEvent(c.env, who, eventId))) throw errors.notFound("Event");
+    const filter = eventId === undefined ? { buyerId: who.userId, status, q } : { eventId, status, q };
+    const page = await listOrders(getDb(c.env.DB), filter, limit, cursor);
+    const items = page.orders.map((o) => ({
+      ...orderView(o.row, o.items),
+      ...(eventId === undefined ? {} : { buyerEmail: o.row.buyerEmail }),
+    }));
+    return c.json({ items, nextCursor: page.nextCursor }, 200);
   });
 
   app.openapi(cancelOrder, async (c) => {

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { paginationQuery } from "@tickets/common";
 import { ORDER_STATUSES } from "./domain/status";
 import { idempotencyKeySchema } from "./domain/idempotency";
 
@@ -27,6 +28,7 @@ export const OrderSchema = z
     createdAt: z.string(),
     updatedAt: z.string(),
     tickets: z.array(OrderTicketSchema).optional().openapi({ description: "Issued tickets (GET /api/orders/{id})" }),
+    buyerEmail: z.string().optional().openapi({ description: "In an event's order list (GET /api/orders?eventId=) for its organizer or an admin" }),
   })
   .openapi("Order");
 
@@ -50,6 +52,17 @@ export const CreateOrderHeaders = z.object({
 export const CreatedOrderSchema = z
   .object({ order: OrderSchema, paymentUrl: z.string().nullable().openapi({ description: "VNPAY payment URL" }) })
   .openapi("CreatedOrder");
+
+export const ListOrdersQuery = paginationQuery.extend({
+  eventId: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .openapi({ description: "That event's orders instead of the caller's own (its organizer or an admin; others 404)" }),
+  status: z.enum(ORDER_STATUSES).optional(),
+  q: z.string().trim().min(1).max(320).optional().openapi({ description: "An order id, or part of the buyer's email (with eventId)" }),
+});
 
 export const OrderIdParams = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
 

@@ -1,7 +1,7 @@
 import { sqliteTable, text, integer, primaryKey, index } from "drizzle-orm/sqlite-core";
 export { outbox, processedEvents, deadLetters } from "@tickets/common";
 
-/** Mirrors migrations/orders/0002_orders.sql, 0003_derived_order_ids.sql and 0004_confirmed_at.sql. Times are ms since the epoch. */
+/** Mirrors migrations/orders/0002_orders.sql, 0003_derived_order_ids.sql, 0004_confirmed_at.sql and 0005_orders_by_event.sql. Times are ms since the epoch. */
 export const orders = sqliteTable(
   "orders",
   {
@@ -26,7 +26,11 @@ export const orders = sqliteTable(
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
-  (t) => [index("orders_by_buyer_created").on(t.buyerId, t.createdAt, t.id), index("orders_by_status_expiry").on(t.status, t.holdExpiresAt)],
+  (t) => [
+    index("orders_by_buyer_created").on(t.buyerId, t.createdAt, t.id),
+    index("orders_by_status_expiry").on(t.status, t.holdExpiresAt),
+    index("orders_by_event_created").on(t.eventId, t.createdAt, t.id),
+  ],
 );
 
 export const orderItems = sqliteTable(

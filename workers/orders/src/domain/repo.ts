@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lt, or } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import { stampedOutboxInsert, type Envelope } from "@tickets/common";
 import type { Db } from "../db/client";
 import { orderItems, orders, type OrderItemRow, type OrderRow } from "../db/schema";
@@ -14,21 +14,28 @@ export async function loadOrder(db: Db, orderId: string): Promise<LoadedOrder | 
   return rows[0] ? { row: rows[0], items } : null;
 }
 
+/** Which orders a list shows: one buyer's, or one event's (its organizer); optionally one status and a search. */
+export type OrderFilter = { buyerId?: string; eventId?: string; status?: OrderStatus; q?: string };
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
 /**
- * One page of a buyer's orders, newest first. Order ids are derived from idempotency keys (not
+ * One page of orders, newest first. Order ids are derived from idempotency keys (not
  * time-ordered), so pages go by creation time with the id as tie-break; the cursor is
- * `<createdAt>.<id>` of the page's last order.
+ * `<createdAt>.<id>` of the page's last order. `q` is an order id or part of the buyer's email.
  */
-export async function listOrders(db: Db, buyerId: string, limit: number, cursor?: string) {
+export async function listOrders(db: Db, filter: OrderFilter, limit: number, cursor?: string) {
   const after = parseListCursor(cursor);
+  const conds: SQL[] = [];
+  if (filter.buyerId !== undefined) conds.push(eq(orders.buyerId, filter.buyerId));
+  if (filter.eventId !== undefined) conds.push(eq(orders.eventId, filter.eventId));
+  if (filter.status) conds.push(eq(orders.status, filter.status));
+  if (filter.q) conds.push(or(eq(orders.id, filter.q), sql`${orders.buyerEmail} like ${`%${escapeLike(filter.q)}%`} escape '\\'`)!);
+  if (after) conds.push(or(lt(orders.createdAt, after.createdAt), and(eq(orders.createdAt, after.createdAt), lt(orders.id, after.id)))!);
   const rows = await db
     .select()
     .from(orders)
-    .where(
-      after
-        ? and(eq(orders.buyerId, buyerId), or(lt(orders.createdAt, after.createdAt), and(eq(orders.createdAt, after.createdAt), lt(orders.id, after.id))))
-        : eq(orders.buyerId, buyerId),
-    )
+    .where(and(...conds))
     .orderBy(desc(orders.createdAt), desc(orders.id))
     .limit(limit + 1);
   const page = rows.slice(0, limit);

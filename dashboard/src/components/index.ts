@@ -1,0 +1,11 @@
+export { Button } from "./Button";
+export { Field, TextArea, Select, Checkbox } from "./Field";
+export { Spinner } from "./Spinner";
+export { ErrorMessage, describeError } from "./ErrorMessage";
+export { EmptyState } from "./EmptyState";
+export { Money } from "./Money";
+export { DateTime } from "./DateTime";
+export { StatusBadge } from "./StatusBadge";
+export { PageTitle } from "./PageTitle";
+export { useApi, usePolling, useAction } from "./useApi";
+export * from "./format";
