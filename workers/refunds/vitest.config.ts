@@ -8,5 +8,14 @@ const standIn = (name: string) => ({
   compatibilityDate: "2026-04-01",
 });
 
+const receiptsStandIn = (name: string) => ({
+  name,
+  modules: true,
+  scriptPath: fileURLToPath(new URL("../../packages/common/test/inbox-receipts-stand-in.mjs", import.meta.url)),
+  compatibilityDate: "2026-04-01",
+});
+
 // Cross-worker bindings need a worker on the other end for workerd to start: stand-ins here.
-export default workerProject("refunds", { workers: [standIn("payments"), standIn("orders"), standIn("events")] });
+export default workerProject("refunds", {
+  workers: [standIn("payments"), standIn("orders"), standIn("events"), receiptsStandIn("tickets"), receiptsStandIn("notifications")],
+});

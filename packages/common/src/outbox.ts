@@ -16,6 +16,11 @@ export const outbox = sqliteTable("outbox", {
   createdAt: integer("created_at").notNull(),
   sentAt: integer("sent_at"),
   attempts: integer("attempts").notNull().default(0),
+  /** Subscriber inboxes that confirmed receipt (comma-separated); see delivery.ts. */
+  deliveredTo: text("delivered_to"),
+  /** When every subscriber confirmed receipt; until then the producer's cron may re-send. */
+  deliveredAt: integer("delivered_at"),
+  resends: integer("resends").notNull().default(0),
 });
 
 export const processedEvents = sqliteTable("processed_events", {
@@ -31,7 +36,7 @@ export const deadLetters = sqliteTable("dead_letters", {
   receivedAt: integer("received_at").notNull(),
 });
 
-export const OUTBOX_SQL = `CREATE TABLE outbox (id TEXT PRIMARY KEY, type TEXT NOT NULL, envelope TEXT NOT NULL, created_at INTEGER NOT NULL, sent_at INTEGER, attempts INTEGER NOT NULL DEFAULT 0);`;
+export const OUTBOX_SQL = `CREATE TABLE outbox (id TEXT PRIMARY KEY, type TEXT NOT NULL, envelope TEXT NOT NULL, created_at INTEGER NOT NULL, sent_at INTEGER, attempts INTEGER NOT NULL DEFAULT 0, delivered_to TEXT, delivered_at INTEGER, resends INTEGER NOT NULL DEFAULT 0);`;
 
 type AnyDb = DrizzleD1Database<Record<string, unknown>>;
 

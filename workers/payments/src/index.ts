@@ -1,5 +1,5 @@
 import { drizzle } from "drizzle-orm/d1";
-import { createLogger, createServiceApp, d1Check, mountHealth, queueCheck, relayOutbox } from "@tickets/common";
+import { createLogger, createServiceApp, d1Check, mountHealth, queueCheck, sweepOutbox } from "@tickets/common";
 import type { Env } from "./env";
 import { mountRoutes } from "./routes";
 
@@ -13,6 +13,7 @@ mountRoutes(app);
 export default {
   fetch: app.fetch,
   async scheduled(_controller, env, ctx) {
-    ctx.waitUntil(relayOutbox(drizzle(env.DB), env, createLogger({ service: "payments", job: "outbox_relay" })));
+    // Send the outbox, and re-send what orders/notifications never received (a lost PaymentSucceeded).
+    ctx.waitUntil(sweepOutbox(drizzle(env.DB), env, { log: createLogger({ service: "payments", job: "outbox_relay" }) }));
   },
 } satisfies ExportedHandler<Env>;
