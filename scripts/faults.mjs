@@ -30,6 +30,7 @@ for (const { name, killPoint } of POINTS) {
       outcome: r.ok ? "recovered" : `STUCK: ${r.final.problems.length} problems`,
       "restart → all done (s)": r.ok ? (r.recoveryMs / 1000).toFixed(1) : `> ${BOUND_MS / 1000}`,
       "boot (s)": (r.bootMs / 1000).toFixed(1),
+      "healthy → all done (s)": r.ok ? ((r.recoveryMs - r.bootMs) / 1000).toFixed(1) : "-",
       "final stock sold/held/avail/qty": `${r.final.stock.sold}/${r.final.stock.held}/${r.final.stock.available}/${r.final.stock.quantity}`,
     });
     if (!r.ok) for (const p of r.final.problems.slice(0, 10)) console.log(`   problem: ${p}`);
