@@ -65,7 +65,9 @@ export type RedeliveryOptions = {
   afterMs?: number;
   /** Redeliveries per row before it is left for an operator (logged as outbox_undelivered). */
   maxResends?: number;
+  /** Rows per page, and pages per run. */
   limit?: number;
+  pages?: number;
   now?: number;
 };
 
@@ -73,21 +75,42 @@ export type RedeliveryResult = { checked: number; delivered: number; resent: num
 
 /**
  * Confirms sent outbox rows against their subscribers' receipts and re-sends what is missing.
- * Runs from the producer's cron, never on a request path. A subscriber whose receipts cannot be
- * read this time is neither confirmed nor re-sent to; the next run asks again.
+ * Runs from the producer's cron, never on a request path, a page of `limit` rows at a time (up
+ * to `pages`). A subscriber whose receipts cannot be read this time is neither confirmed nor
+ * re-sent to; the next run asks again.
  */
 export async function redeliverOutbox(db: AnyDb, env: QueueEnv & ReceiptsEnv, opts: RedeliveryOptions = {}): Promise<RedeliveryResult> {
+  const total = { checked: 0, delivered: 0, resent: 0 };
+  for (let page = 0; page < (opts.pages ?? 10); page++) {
+    const { checked, delivered, resent, complete } = await redeliverPage(db, env, opts);
+    total.checked += checked;
+    total.delivered += delivered;
+    total.resent += resent;
+    // A short page is the last; a page with unanswered receipts would come back unchanged.
+    if (checked < (opts.limit ?? 200) || !complete) break;
+  }
+  return total;
+}
+
+async function redeliverPage(db: AnyDb, env: QueueEnv & ReceiptsEnv, opts: RedeliveryOptions) {
   const now = opts.now ?? Date.now();
   const afterMs = opts.afterMs ?? redeliverAfterMs(env);
   const maxResends = opts.maxResends ?? 8;
-  const rows = await db
+  const due = await db
     .select()
     .from(outbox)
-    .where(and(isNotNull(outbox.sentAt), isNull(outbox.deliveredAt), lt(outbox.sentAt, now - afterMs), lt(outbox.resends, maxResends)))
+    .where(
+      and(
+        isNotNull(outbox.sentAt),
+        isNull(outbox.deliveredAt),
+        lt(outbox.sentAt, now - afterMs), // the partial index outbox_undelivered
+        sql`${outbox.sentAt} <= ${now} - ${afterMs} * (1 << ${outbox.resends})`,
+        lt(outbox.resends, maxResends),
+      ),
+    )
     .orderBy(asc(outbox.sentAt))
     .limit(opts.limit ?? 200);
-  const due = rows.filter((r) => now - r.sentAt! >= afterMs * 2 ** r.resends);
-  if (due.length === 0) return { checked: 0, delivered: 0, resent: 0 };
+  if (due.length === 0) return { checked: 0, delivered: 0, resent: 0, complete: true };
 
   const confirmed = new Map(due.map((r) => [r.id, new Set((r.deliveredTo ?? "").split(",").filter(Boolean))]));
   const missingOf = (r: (typeof due)[number]) => SUBSCRIPTIONS[r.type as EventType].filter((inbox) => !confirmed.get(r.id)!.has(inbox));
@@ -109,20 +132,19 @@ export async function redeliverOutbox(db: AnyDb, env: QueueEnv & ReceiptsEnv, op
   }
 
   const resend = new Map<Inbox, Envelope[]>();
+  const deliveredBy = new Map<string, string[]>(); // delivered_to → row ids (one UPDATE per group)
   const updates = [];
-  let delivered = 0;
   let resent = 0;
   for (const r of due) {
     const missing = missingOf(r);
     const toResend = missing.filter((inbox) => !unknown.has(`${r.id}:${inbox}`));
-    const deliveredTo = [...confirmed.get(r.id)!].join(",") || null;
+    const deliveredTo = [...confirmed.get(r.id)!].join(",");
     if (missing.length === 0) {
-      delivered++;
-      updates.push(db.update(outbox).set({ deliveredAt: now, deliveredTo }).where(sql`${outbox.id} = ${r.id}`));
+      deliveredBy.set(deliveredTo, [...(deliveredBy.get(deliveredTo) ?? []), r.id]);
       continue;
     }
     if (toResend.length === 0) {
-      updates.push(db.update(outbox).set({ deliveredTo }).where(sql`${outbox.id} = ${r.id}`));
+      updates.push(db.update(outbox).set({ deliveredTo: deliveredTo || null }).where(sql`${outbox.id} = ${r.id}`));
       continue;
     }
     const envelope = JSON.parse(r.envelope) as Envelope;
@@ -130,12 +152,17 @@ export async function redeliverOutbox(db: AnyDb, env: QueueEnv & ReceiptsEnv, op
     resent++;
     const level = r.resends + 1 >= maxResends ? "error" : "warn";
     opts.log?.[level](level === "error" ? "outbox_undelivered" : "outbox_redelivered", { eventId: r.id, type: r.type, inboxes: toResend, resends: r.resends + 1 });
-    updates.push(db.update(outbox).set({ sentAt: now, resends: r.resends + 1, deliveredTo }).where(sql`${outbox.id} = ${r.id}`));
+    updates.push(db.update(outbox).set({ sentAt: now, resends: r.resends + 1, deliveredTo: deliveredTo || null }).where(sql`${outbox.id} = ${r.id}`));
+  }
+  let delivered = 0;
+  for (const [deliveredTo, ids] of deliveredBy) {
+    delivered += ids.length;
+    for (const part of chunks(ids)) updates.push(db.update(outbox).set({ deliveredAt: now, deliveredTo: deliveredTo || null }).where(inArray(outbox.id, part)));
   }
   // Send first, then record: a crash in between only means one more (harmless) copy next time.
   for (const [inbox, events] of resend) await publishTo(env, inbox, events);
   if (updates.length) await db.batch(updates as [(typeof updates)[number], ...(typeof updates)[number][]]);
-  return { checked: due.length, delivered, resent };
+  return { checked: due.length, delivered, resent, complete: unknown.size === 0 };
 }
 
 /** A producer's cron: send what is unsent, then confirm (or re-send) what was sent. */
