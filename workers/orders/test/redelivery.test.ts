@@ -144,14 +144,22 @@ describe("orders cron: OrderConfirmed the tickets inbox never received", () => {
     expect(await outboxRow(eventId)).toMatchObject({ resends: 8, delivered_at: null });
   });
 
-  it("marks events nobody subscribes to (OrderCreated) delivered without asking anyone", async () => {
+  it("marks events nobody subscribes to (OrderCreated) delivered as they are relayed, without asking anyone", async () => {
     const created = makeEvent("OrderCreated", { orderId: "o-created", eventId: "ev-created", buyerId: "b", totalVnd: 1, items: [], holdExpiresAt: new Date().toISOString() });
+    const older = makeEvent("OrderCreated", { orderId: "o-older", eventId: "ev-created", buyerId: "b", totalVnd: 1, items: [], holdExpiresAt: new Date().toISOString() });
     await outboxInsert(getDb(testEnv.DB) as never, created);
-    await testEnv.DB.prepare("UPDATE outbox SET sent_at = ?2 WHERE id = ?1").bind(created.id, Date.now() - 31_000).run();
+    await outboxInsert(getDb(testEnv.DB) as never, older);
+    // A row sent before delivery was tracked (no delivered_at): the receipts check settles it.
+    await testEnv.DB.prepare("UPDATE outbox SET sent_at = ?2 WHERE id = ?1").bind(older.id, Date.now() - 31_000).run();
     const { env, sentOf } = cronEnv({}, ["tickets", "notifications", "refunds"]);
     await runCron(env);
     expect(sentOf(created.id)).toEqual([]);
-    expect((await outboxRow(created.id))?.delivered_at).toBeGreaterThan(0);
+    expect(sentOf(older.id)).toEqual([]);
+    for (const id of [created.id, older.id]) {
+      const row = await outboxRow(id);
+      expect(row?.sent_at).toBeGreaterThan(0);
+      expect(row?.delivered_at).toBeGreaterThan(0);
+    }
   });
 });
 
