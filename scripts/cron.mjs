@@ -39,12 +39,19 @@ export function workerCrons(root, workers) {
   return out;
 }
 
-/** Fires due crons at the start of every minute until stopped. */
-export function startCronTicker(baseUrl, crons, log = console.log) {
+/**
+ * Fires due crons at the start of every minute until stopped, and once right away (a platform
+ * that just (re)started sweeps its outboxes at once instead of up to a minute later). Tests and
+ * scripts/faults.mjs may tick faster with `everyMs`; each tick runs the crons due that minute.
+ */
+export function startCronTicker(baseUrl, crons, opts = {}) {
+  const { log = console.log, everyMs } = typeof opts === "function" ? { log: opts } : opts;
   let timer;
+  let stopped = false;
   const tick = async () => {
     const now = new Date();
     for (const { worker, cron } of crons.filter((c) => cronDue(c.cron, now))) {
+      if (stopped) return;
       try {
         const res = await fetch(`${baseUrl}/__dev/cron`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ worker, cron }) });
         if (!res.ok) log(`cron ${worker} "${cron}": ${res.status} ${await res.text()}`);
@@ -55,8 +62,12 @@ export function startCronTicker(baseUrl, crons, log = console.log) {
     schedule();
   };
   const schedule = () => {
-    timer = setTimeout(tick, 60_000 - (Date.now() % 60_000) + 50);
+    if (stopped) return;
+    timer = setTimeout(tick, everyMs ?? 60_000 - (Date.now() % 60_000) + 50);
   };
-  schedule();
-  return () => clearTimeout(timer);
+  timer = setTimeout(tick, 0);
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
 }

@@ -26,7 +26,7 @@ ${stack.notes.map((n) => `  ${n}`).join("\n")}
 `);
 const crons = workerCrons(ROOT, WORKERS);
 const stopCrons = startCronTicker(stack.baseUrl, crons);
-console.log(`  Cron Triggers run locally every minute: ${crons.map((c) => `${c.worker} "${c.cron}"`).join(", ")}\n`);
+console.log(`  Cron Triggers run locally every minute (and once now): ${crons.map((c) => `${c.worker} "${c.cron}"`).join(", ")}\n`);
 const shutdown = async () => { stopCrons(); await Promise.all([dashboard.stop(), stack.stop()]); process.exit(0); };
 process.on("SIGINT", shutdown);
 process.on("SIGTERM", shutdown);

@@ -152,8 +152,8 @@ function configsWithVars(vars, tag) {
 
 /**
  * Starts the stack. `vars` go to every worker (e.g. HOLD_TTL_SECONDS for tests). Resolves
- * once /api/health is 200; `stop()` ends the process group. With `quiet` and a `logFile`, the
- * workers' own log lines (and wrangler's) go to that file instead of being dropped.
+ * once /api/health is 200; `stop()` ends the process group, `kill(signal)` signals it at once.
+ * With `quiet` and a `logFile`, the workers' own log lines (and wrangler's) go to that file instead of being dropped.
  */
 export async function startStack({ port = 8787, persistTo = join(ROOT, ".wrangler", "state"), vars = {}, quiet = false, logFile = null, log = console.log } = {}) {
   ensureDevVars();
@@ -183,6 +183,16 @@ export async function startStack({ port = 8787, persistTo = join(ROOT, ".wrangle
     try { process.kill(-child.pid, "SIGTERM"); } catch {}
     await new Promise((r) => { const t = setTimeout(() => { try { process.kill(-child.pid, "SIGKILL"); } catch {} r(); }, 5000); child.once("exit", () => { clearTimeout(t); r(); }); });
   };
+  // Crash simulation (scripts/faults.mjs): signal the whole process group, workerd included,
+  // and wait until wrangler is gone; nothing gets a chance to flush.
+  const kill = async (signal = "SIGKILL") => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once("exit", r));
+      try { process.kill(-child.pid, signal); } catch {}
+      await exited;
+    }
+    cleanup();
+  };
   try {
     await waitHealthy(baseUrl, child, 120_000);
   } catch (err) {
@@ -190,5 +200,5 @@ export async function startStack({ port = 8787, persistTo = join(ROOT, ".wrangle
     throw new Error(`${err.message}\n--- wrangler output ---\n${output}`);
   }
   const notes = await seedOverHttp(baseUrl);
-  return { baseUrl, port, persistTo, stop, notes, output: () => output };
+  return { baseUrl, port, persistTo, stop, kill, notes, output: () => output };
 }

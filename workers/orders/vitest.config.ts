@@ -5,7 +5,8 @@ import { workerProject } from "../../scripts/worker-project.ts";
 
 // The workers orders binds, as one prebuilt bundle (auxiliary workers cannot be bundled by the
 // plugin): the real EventInventory Durable Object plus contract stand-ins for the RPC of events,
-// payments and tickets (test/fakes/events-worker.ts).
+// payments and tickets, and the InboxReceipts of tickets, notifications and refunds
+// (test/fakes/events-worker.ts).
 const bundle = buildSync({
   entryPoints: [fileURLToPath(new URL("./test/fakes/events-worker.ts", import.meta.url))],
   bundle: true,
@@ -40,6 +41,9 @@ export default workerProject("orders", {
     }),
     auxWorker("payments"),
     auxWorker("tickets"),
+    auxWorker("notifications"),
+    auxWorker("refunds"),
+    auxWorker("reports"),
   ],
   miniflare: { queueProducers: { TEST_ORDERS_INBOX: { queueName: "orders-inbox" } } },
 });

@@ -20,5 +20,12 @@ export default workerProject("payments", {
       compatibilityDate: "2026-04-01",
       bindings: { SECRET: devVars.VNPAY_SECURE_SECRET, TMN_CODE: devVars.VNPAY_TMN_CODE },
     },
+    // Subscribers of our events, for their InboxReceipts entrypoint (delivery confirmed by effect).
+    ...["orders", "notifications"].map((name) => ({
+      name,
+      modules: true,
+      scriptPath: join(here, "..", "..", "packages", "common", "test", "inbox-receipts-stand-in.mjs"),
+      compatibilityDate: "2026-04-01",
+    })),
   ],
 });

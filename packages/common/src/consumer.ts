@@ -25,11 +25,9 @@ export async function consumeInbox(batch: MessageBatch<unknown>, db: AnyDb, hand
       msg.retry({ delaySeconds: 1 });
       continue;
     }
-    const handler = handlers[event.type] as ((e: Envelope) => Promise<void>) | undefined;
-    if (!handler) {
-      msg.ack();
-      continue;
-    }
+    // An event without a handler here is received and deliberately ignored: still recorded, so
+    // its producer's receipts check (delivery.ts) does not send it again.
+    const handler = (handlers[event.type] as ((e: Envelope) => Promise<void>) | undefined) ?? (async () => {});
     try {
       const seen = await db.select().from(processedEvents).where(eq(processedEvents.eventId, event.id)).get();
       if (seen) {

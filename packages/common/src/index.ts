@@ -3,6 +3,7 @@ export * from "./log";
 export * from "./identity";
 export * from "./events";
 export * from "./outbox";
+export * from "./delivery";
 export * from "./consumer";
 export * from "./app";
 export * from "./health";

@@ -1,7 +1,7 @@
 import { sqliteTable, text, integer } from "drizzle-orm/sqlite-core";
-import { and, asc, eq, inArray, isNull, lt } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import { INBOXES, SUBSCRIPTIONS, type Envelope, type EventType } from "./events";
+import { INBOXES, SUBSCRIPTIONS, eventTypes, type Envelope, type EventType } from "./events";
 import type { Logger } from "./log";
 
 /**
@@ -16,6 +16,11 @@ export const outbox = sqliteTable("outbox", {
   createdAt: integer("created_at").notNull(),
   sentAt: integer("sent_at"),
   attempts: integer("attempts").notNull().default(0),
+  /** Subscriber inboxes that confirmed receipt (comma-separated); see delivery.ts. */
+  deliveredTo: text("delivered_to"),
+  /** When every subscriber confirmed receipt; until then the producer's cron may re-send. */
+  deliveredAt: integer("delivered_at"),
+  resends: integer("resends").notNull().default(0),
 });
 
 export const processedEvents = sqliteTable("processed_events", {
@@ -31,7 +36,7 @@ export const deadLetters = sqliteTable("dead_letters", {
   receivedAt: integer("received_at").notNull(),
 });
 
-export const OUTBOX_SQL = `CREATE TABLE outbox (id TEXT PRIMARY KEY, type TEXT NOT NULL, envelope TEXT NOT NULL, created_at INTEGER NOT NULL, sent_at INTEGER, attempts INTEGER NOT NULL DEFAULT 0);`;
+export const OUTBOX_SQL = `CREATE TABLE outbox (id TEXT PRIMARY KEY, type TEXT NOT NULL, envelope TEXT NOT NULL, created_at INTEGER NOT NULL, sent_at INTEGER, attempts INTEGER NOT NULL DEFAULT 0, delivered_to TEXT, delivered_at INTEGER, resends INTEGER NOT NULL DEFAULT 0);`;
 
 type AnyDb = DrizzleD1Database<Record<string, unknown>>;
 
@@ -55,6 +60,8 @@ export function stampedOutboxInsert(d1: D1Database, event: Envelope, table: stri
     )
     .bind(event.id, event.type, JSON.stringify(event), Date.now(), rowId);
 }
+
+const UNSUBSCRIBED_TYPES = eventTypes.filter((t) => SUBSCRIPTIONS[t].length === 0);
 
 export type QueueEnv = Partial<Record<(typeof INBOXES)[keyof typeof INBOXES], Queue>>;
 
@@ -89,7 +96,16 @@ export async function relayOutbox(db: AnyDb, env: QueueEnv, log?: Logger, limit 
   const ids = rows.map((r) => r.id);
   try {
     await publish(env, rows.map((r) => JSON.parse(r.envelope) as Envelope));
-    await db.update(outbox).set({ sentAt: Date.now() }).where(inArray(outbox.id, ids));
+    const now = Date.now();
+    // Events nobody subscribes to (OrderCreated) are delivered once sent: the receipts check
+    // (delivery.ts) never needs to look at them. Chunks keep each UPDATE under D1's 100 parameters.
+    const unsubscribed = sql.raw(UNSUBSCRIBED_TYPES.map((t) => `'${t}'`).join(",") || "''");
+    for (let i = 0; i < ids.length; i += 90) {
+      await db
+        .update(outbox)
+        .set({ sentAt: now, deliveredAt: sql`CASE WHEN ${outbox.type} IN (${unsubscribed}) THEN ${now} END` })
+        .where(inArray(outbox.id, ids.slice(i, i + 90)));
+    }
   } catch (err) {
     log?.error("outbox_relay_failed", { error: (err as Error).message, count: ids.length });
     for (const id of ids) {

@@ -5,6 +5,7 @@ import { pushRoutes } from "./push-routes";
 import { handleQueue, handleScheduled } from "./consumer";
 
 export type { Env };
+export { InboxReceipts } from "@tickets/common/inbox-receipts";
 
 const app = createServiceApp<Env>("notifications");
 mountHealth(app, (env) => ({ db: d1Check(env.DB) }));

@@ -1,7 +1,7 @@
-import type { QueueEnv } from "@tickets/common";
+import type { QueueEnv, ReceiptsEnv } from "@tickets/common";
 import type { EventsApi, InventoryApi, PaymentsApi, TicketsApi } from "./ports";
 
-export type Env = QueueEnv & {
+export type Env = QueueEnv & ReceiptsEnv & {
   DB: D1Database;
   INTERNAL_AUTH_SECRET: string;
   HOLD_TTL_SECONDS?: string;

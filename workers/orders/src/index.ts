@@ -6,6 +6,7 @@ import { runCron } from "./cron";
 
 export type { Env } from "./env";
 export { OrdersRpc } from "./rpc";
+export { InboxReceipts } from "@tickets/common/inbox-receipts";
 
 const app = createServiceApp<Env>("orders");
 mountHealth(app, (env) => ({ db: d1Check(env.DB), ticketsInbox: queueCheck(env.TICKETS_INBOX) }));

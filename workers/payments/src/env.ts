@@ -1,4 +1,6 @@
-export type Env = {
+import type { ReceiptsEnv } from "@tickets/common";
+
+export type Env = ReceiptsEnv & {
   DB: D1Database;
   INTERNAL_AUTH_SECRET: string;
   VNPAY_TMN_CODE: string;

@@ -1,5 +1,5 @@
 import { drizzle } from "drizzle-orm/d1";
-import { createLogger, createServiceApp, d1Check, mountHealth, queueCheck, relayOutbox } from "@tickets/common";
+import { createLogger, createServiceApp, d1Check, mountHealth, queueCheck, sweepOutbox } from "@tickets/common";
 import type { Env } from "./env";
 import { mountRoutes } from "./routes";
 import { pruneCallbacks } from "./domain/callbacks";
@@ -14,7 +14,8 @@ mountRoutes(app);
 export default {
   fetch: app.fetch,
   async scheduled(_controller, env, ctx) {
-    ctx.waitUntil(relayOutbox(drizzle(env.DB), env, createLogger({ service: "payments", job: "outbox_relay" })));
+    // Send the outbox, and re-send what orders/notifications never received (a lost PaymentSucceeded).
+    ctx.waitUntil(sweepOutbox(drizzle(env.DB), env, { log: createLogger({ service: "payments", job: "outbox_relay" }) }));
     ctx.waitUntil(pruneCallbacks(drizzle(env.DB), Date.now()).catch((err) => createLogger({ service: "payments", job: "prune_callbacks" }).error("prune_failed", { error: (err as Error).message })));
   },
 } satisfies ExportedHandler<Env>;

@@ -1,4 +1,4 @@
-import type { QueueEnv } from "@tickets/common";
+import type { QueueEnv, ReceiptsEnv } from "@tickets/common";
 import type { EventsRpc } from "../../events/src/rpc";
 import type { OrdersRpc } from "../../orders/src/rpc";
 import type { PaymentsRpc } from "../../payments/src/rpc";
@@ -14,7 +14,7 @@ export type OrdersApi = Pick<OrdersRpc, "getOrder">;
 export type EventsApi = Pick<EventsRpc, "getEventAccess" | "getEventSummary">;
 export type TicketsOfOrderApi = Pick<TicketsApi, "ticketsForOrder">;
 
-export type Env = QueueEnv & {
+export type Env = QueueEnv & ReceiptsEnv & {
   DB: D1Database;
   INTERNAL_AUTH_SECRET: string;
   PAYMENTS_RPC: PaymentsRefundApi;

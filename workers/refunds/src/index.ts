@@ -1,4 +1,4 @@
-import { createLogger, createServiceApp, d1Check, mountHealth, queueCheck, relayOutbox } from "@tickets/common";
+import { createLogger, createServiceApp, d1Check, mountHealth, queueCheck, sweepOutbox } from "@tickets/common";
 import type { Env } from "./env";
 import { getDb } from "./db/client";
 import { sweepDueRefunds } from "./domain/settle";
@@ -7,16 +7,20 @@ import { mountRoutes } from "./routes";
 
 export type { Env } from "./env";
 export { RefundsRpc } from "./rpc";
+export { InboxReceipts } from "@tickets/common/inbox-receipts";
 
 const app = createServiceApp<Env>("refunds");
 mountHealth(app, (env) => ({ db: d1Check(env.DB), refundsInbox: queueCheck(env.REFUNDS_INBOX) }));
 mountRoutes(app);
 
-/** Every minute: the outbox relay, and refunds whose re-attempt message was lost or whose claimer died. */
+/**
+ * Every minute: refunds whose re-attempt message was lost or whose claimer died; then the outbox
+ * relay, re-sending refund events a subscriber (refunds itself included) never received.
+ */
 async function scheduled(env: Env) {
   const log = createLogger({ service: "refunds", job: "cron" });
   await sweepDueRefunds(settleDeps(env, log));
-  await relayOutbox(getDb(env.DB) as never, env, log);
+  await sweepOutbox(getDb(env.DB) as never, env, { self: "refunds", log });
 }
 
 export default {

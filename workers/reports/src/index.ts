@@ -5,6 +5,7 @@ import { runCron } from "./cron";
 import { mountRoutes } from "./routes";
 
 export type { Env } from "./env";
+export { InboxReceipts } from "@tickets/common/inbox-receipts";
 
 const app = createServiceApp<Env>("reports");
 mountHealth(app, (env) => ({ db: d1Check(env.DB), bucket: r2Check(env.REPORTS_BUCKET) }));

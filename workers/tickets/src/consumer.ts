@@ -1,4 +1,4 @@
-import { consumeInbox, createLogger, parkDeadLetters, relayOutbox } from "@tickets/common";
+import { consumeInbox, createLogger, parkDeadLetters, relayOutbox, sweepOutbox } from "@tickets/common";
 import type { Env } from "./env";
 import { dbOf } from "./db/client";
 import { keyRing } from "./domain/codes";
@@ -33,5 +33,6 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx: E
 }
 
 export async function handleScheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
-  ctx.waitUntil(relayOutbox(dbOf(env), env, createLogger({ service: "tickets", cron: "relay" })));
+  // Send the outbox, and re-send TicketsIssued that notifications never received.
+  ctx.waitUntil(sweepOutbox(dbOf(env), env, { log: createLogger({ service: "tickets", cron: "relay" }) }));
 }

@@ -3,7 +3,9 @@ import type { EventsRpc } from "../../events/src/rpc";
 /** What tickets calls on the events worker's EventsRpc entrypoint. */
 export type EventsApi = Pick<EventsRpc, "getEventAccess" | "getEventSummary">;
 
-export type Env = {
+import type { ReceiptsEnv } from "@tickets/common";
+
+export type Env = ReceiptsEnv & {
   DB: D1Database;
   INTERNAL_AUTH_SECRET: string;
   TICKETS_BUCKET: R2Bucket;

@@ -8,6 +8,7 @@ import { handleQueue, handleScheduled } from "./consumer";
 
 export type { Env };
 export { TicketsRpc } from "./rpc";
+export { InboxReceipts } from "@tickets/common/inbox-receipts";
 
 const app = createServiceApp<Env>("tickets");
 mountHealth(app, (env) => ({

@@ -33,6 +33,13 @@ export class PaymentsRpc extends WorkerEntrypoint {
   }
 }
 
+/** A subscriber (tickets, notifications, refunds) that received none of our events. */
+export class InboxReceipts extends WorkerEntrypoint {
+  received(): string[] {
+    return [];
+  }
+}
+
 export class TicketsRpc extends WorkerEntrypoint {
   ticketsForOrder(): TicketView[] {
     return [];

@@ -11,4 +11,11 @@ export class OrdersRpc extends WorkerEntrypoint {
   }
 }
 
+/** The orders inbox's receipts (delivery confirmed by effect): it received none of our events. */
+export class InboxReceipts extends WorkerEntrypoint {
+  received() {
+    return [];
+  }
+}
+
 export default { fetch: () => new Response("stand-in orders") };

@@ -11,4 +11,11 @@ export class TicketsRpc extends WorkerEntrypoint {
   }
 }
 
+// Tickets' InboxReceipts: a subscriber that received nothing yet.
+export class InboxReceipts extends WorkerEntrypoint {
+  received() {
+    return [];
+  }
+}
+
 export default { fetch: () => new Response("stand-in tickets") };
