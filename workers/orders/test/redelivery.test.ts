@@ -179,7 +179,7 @@ describe("orders InboxReceipts (what payments and refunds ask)", () => {
   });
 
   it("also confirms an event type the orders inbox has no handler for (received, deliberately ignored)", async () => {
-    const ignored = makeEvent("EventReminderDue", { eventId: "ev-x", buyerId: "b", startsAt: new Date().toISOString(), title: "t" });
+    const ignored = makeEvent("EventReminderDue", { eventId: "ev-x", buyerId: "b", startsAt: new Date().toISOString(), title: "t", kind: "24h" });
     const result = await deliver("orders-inbox", [ignored]);
     expect(result.explicitAcks).toHaveLength(1);
     expect(await receipts.received([ignored.id])).toEqual([ignored.id]);
