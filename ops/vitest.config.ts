@@ -12,7 +12,7 @@ export default defineProject({
     root: ROOT,
     include: ["ops/**/*.test.ts"],
     environment: "node",
-    testTimeout: 180_000,
-    hookTimeout: 180_000,
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
   },
 });
