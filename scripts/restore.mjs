@@ -4,7 +4,7 @@
 // stack (or the writers) first. For production prefer D1 Time Travel (docs/runbooks/restore.md).
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { DEFAULT_PERSIST_TO, count, domain, restoreDatabase } from "./ops/d1-backup.ts";
+import { DEFAULT_PERSIST_TO, domain, restoreDatabase, tableCounts } from "./ops/d1-backup.ts";
 import { environmentArg, parseArgs } from "./ops/workers.ts";
 
 const args = parseArgs(process.argv.slice(2), ["remote", "local", "yes"]);
@@ -26,9 +26,5 @@ console.log(`Restoring ${name} (${d.database}, ${target.local ? `local ${target.
 const started = Date.now();
 const t = await restoreDatabase(d, target, resolve(file));
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
-const tables = ["orders", "events", "tickets", "payments", "refunds", "users", "notifications", "support_tickets"];
-let rows = "";
-for (const table of tables) {
-  try { rows = `${table}: ${await count(d, target, table)} rows`; break; } catch {}
-}
-console.log(`Done in ${seconds} s (dropped ${t.droppedObjects} objects in ${(t.dropMs / 1000).toFixed(1)} s, imported in ${(t.importMs / 1000).toFixed(1)} s)${rows ? `; ${rows}` : ""}.`);
+const counts = Object.entries(await tableCounts(d, target)).filter(([name]) => !["d1_migrations", "outbox", "processed_events", "dead_letters"].includes(name));
+console.log(`Done in ${seconds} s (dropped ${t.droppedObjects} objects in ${(t.dropMs / 1000).toFixed(1)} s, imported in ${(t.importMs / 1000).toFixed(1)} s).\nRows: ${counts.map(([name, n]) => `${name} ${n}`).join(", ") || "none"}`);

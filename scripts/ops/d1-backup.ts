@@ -78,6 +78,14 @@ export async function count(d: Domain, t: Target, table: string): Promise<number
   return row.n;
 }
 
+/** Rows per user table (two wrangler runs; D1 caps compound SELECTs, so one statement per table). */
+export async function tableCounts(d: Domain, t: Target): Promise<Record<string, number>> {
+  const tables = (await schemaObjects(d, t)).filter((o) => o.type === "table").map((o) => o.name);
+  if (!tables.length) return {};
+  const rows = await query<{ t: string; n: number }>(d, t, tables.map((name) => `SELECT '${name}' AS t, COUNT(*) AS n FROM "${name}";`).join(" "));
+  return Object.fromEntries(rows.map((r) => [r.t, r.n]));
+}
+
 export { query as d1Query };
 
 /** A folder-safe UTC timestamp, e.g. 2026-11-28T05-21-32Z. */
