@@ -20,7 +20,7 @@ export const DEPLOYABLE = ["auth", "events", "payments", "tickets", "orders", "n
 
 /**
  * Secrets each worker needs in a deployed environment (`wrangler secret put NAME -c <config> --env <env>`).
- * `required`: the worker's Env declares them as plain strings and no [vars] sets them.
+ * `required`: the worker cannot do its job without them (`npm run deploy` checks they are set).
  * `optional`: features that stay off (or fall back) without them.
  */
 export const SECRETS: Record<string, { required: string[]; optional: string[] }> = {
@@ -30,7 +30,8 @@ export const SECRETS: Record<string, { required: string[]; optional: string[] }>
   payments: { required: ["INTERNAL_AUTH_SECRET", "VNPAY_TMN_CODE", "VNPAY_SECURE_SECRET"], optional: [] },
   tickets: { required: ["INTERNAL_AUTH_SECRET", "TICKET_SIGNING_JWK"], optional: ["TICKET_PREVIOUS_PUBLIC_JWKS"] },
   orders: { required: ["INTERNAL_AUTH_SECRET"], optional: [] },
-  notifications: { required: ["INTERNAL_AUTH_SECRET"], optional: ["EMAIL_API_KEY", "SMS_API_KEY", "VAPID_PRIVATE_JWK"] },
+  // NOTIFY_DRIVER = "http" in the environments: without the email key every email fails and retries.
+  notifications: { required: ["INTERNAL_AUTH_SECRET", "EMAIL_API_KEY"], optional: ["SMS_API_KEY", "VAPID_PRIVATE_JWK"] },
   refunds: { required: ["INTERNAL_AUTH_SECRET"], optional: [] },
   reports: { required: ["INTERNAL_AUTH_SECRET"], optional: [] },
   support: { required: ["INTERNAL_AUTH_SECRET"], optional: [] },
