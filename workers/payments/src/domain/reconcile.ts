@@ -11,18 +11,18 @@ type Attempt = typeof paymentAttempts.$inferSelect;
 
 /**
  * Reconciliation: VNPAY's IPN can be lost or late, so every payment attempt without an outcome is
- * checked with querydr on a schedule (times from the attempt's creation and its URL's expiry):
- * from `PAYMENT_CHECK_AFTER_SECONDS` (default 2 min) after the attempt, doubling, once shortly
- * before the hold expires, then 2 min, 10 min, 30 min, 2 h, 6 h and 24 h after it.
+ * checked with querydr on a schedule (times from the attempt's creation and its URL's expiry),
+ * in units of the first delay F (`PAYMENT_CHECK_AFTER_SECONDS`, default 120 s): F after the
+ * attempt, then doubling, once F/2 before the hold expires, then 1, 5, 15, 60, 180 and 720 F
+ * after it (with F = 2 min: 2, 10, 30 min, 2, 6 and 24 h).
  */
 export const DEFAULT_CHECK_AFTER_MS = 120_000;
-const BEFORE_EXPIRY_MS = 60_000;
-const AFTER_EXPIRY_MS = [2, 10, 30, 120, 360, 1440].map((m) => m * 60_000);
+const AFTER_EXPIRY = [1, 5, 15, 60, 180, 720];
 /**
- * No payment can start once the URL expired: past this grace a definitive "not found" or
- * "failed" is final. Only "not completed" (01) and unanswered checks go on until the last time.
+ * No payment can start once the URL expired: 7.5 F (15 min) after it a definitive "not found"
+ * or "failed" is final. Only "not completed" (01) and unanswered checks go on to the last time.
  */
-export const FINAL_AFTER_EXPIRY_MS = 15 * 60_000;
+const FINAL_AFTER_EXPIRY = 7.5;
 /** A claimed check is retried this long later if the run dies before rescheduling it. */
 const CLAIM_LEASE_MS = 5 * 60_000;
 export const CHECKS_PER_RUN = 100;
@@ -36,10 +36,10 @@ export function checkAfterMs(env: Pick<Env, "PAYMENT_CHECK_AFTER_SECONDS">): num
 /** Every time the attempt is checked, ascending. */
 export function checkTimes(a: Pick<Attempt, "createdAt" | "expiresAt">, firstAfterMs: number): number[] {
   const times = new Set<number>();
-  const beforeExpiry = a.expiresAt - BEFORE_EXPIRY_MS;
+  const beforeExpiry = a.expiresAt - firstAfterMs / 2;
   for (let d = Math.max(1000, firstAfterMs); a.createdAt + d < beforeExpiry; d *= 2) times.add(a.createdAt + d);
   times.add(Math.max(a.createdAt + firstAfterMs, beforeExpiry));
-  for (const d of AFTER_EXPIRY_MS) times.add(a.expiresAt + d);
+  for (const k of AFTER_EXPIRY) times.add(a.expiresAt + k * firstAfterMs);
   return [...times].sort((x, y) => x - y);
 }
 
@@ -122,8 +122,9 @@ export async function checkAttempt(db: Db, env: Env, transport: VnpayTransport, 
   } catch (err) {
     verdict = { kind: "unknown", why: `querydr failed: ${(err as Error).message}` };
   }
-  const next = nextCheckAt(a, now, checkAfterMs(env));
-  const final = now >= a.expiresAt + FINAL_AFTER_EXPIRY_MS;
+  const firstAfterMs = checkAfterMs(env);
+  const next = nextCheckAt(a, now, firstAfterMs);
+  const final = now >= a.expiresAt + FINAL_AFTER_EXPIRY * firstAfterMs;
   const mark = (nextCheckAt: number | null, lastCheck: string) =>
     db.update(paymentAttempts).set({ nextCheckAt, lastCheck: lastCheck.slice(0, 300) }).where(eq(paymentAttempts.id, a.id));
 
