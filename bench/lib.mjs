@@ -124,3 +124,24 @@ export function table(rows) {
 }
 
 export const round = (n, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+
+/** An organizer, a published event 20 days ahead and one ticket type on sale (preparation, not measured). */
+export async function publishedSale(client, { title, priceVnd, quantity, maxPerOrder, ip }) {
+  const org = await client.request("POST", "/api/auth/register", {
+    body: { email: `bench-organizer-${Date.now()}-${Math.floor(Math.random() * 1e9)}@example.test`, password: "bench-organizer-pass", name: `${title} Org`, role: "organizer" },
+    headers: { "cf-connecting-ip": ip },
+  });
+  if (org.status !== 201) throw new Error(`organizer register: ${org.status} ${org.text}`);
+  const orgAuth = { authorization: `Bearer ${org.json.accessToken}` };
+  const now = Date.now();
+  const ev = await client.request("POST", "/api/events", {
+    headers: orgAuth,
+    body: { title, venue: "Bench Hall", city: "Ha Noi", startsAt: new Date(now + 20 * 864e5).toISOString(), endsAt: new Date(now + 20 * 864e5 + 36e5).toISOString() },
+  });
+  if (ev.status !== 201) throw new Error(`create event: ${ev.status} ${ev.text}`);
+  const eventId = ev.json.event.id;
+  const tt = await client.request("POST", `/api/events/${eventId}/ticket-types`, { headers: orgAuth, body: { name: "GA", priceVnd, quantity, maxPerOrder } });
+  if (tt.status !== 201) throw new Error(`ticket type: ${tt.status} ${tt.text}`);
+  await client.request("POST", `/api/events/${eventId}/publish`, { headers: orgAuth });
+  return { eventId, ticketTypeId: tt.json.ticketType.id };
+}
