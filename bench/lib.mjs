@@ -11,7 +11,8 @@ import { startStack, freePort, ROOT } from "../scripts/stack.mjs";
 export async function bootStack(vars = {}) {
   const persistTo = mkdtempSync(join(tmpdir(), "tickets-bench-"));
   const port = await freePort();
-  const stack = await startStack({ port, persistTo, quiet: true, vars });
+  // BENCH_STACK_LOG=1 shows the stack's own log (every request with its status and duration).
+  const stack = await startStack({ port, persistTo, quiet: process.env.BENCH_STACK_LOG !== "1", vars });
   return {
     ...stack,
     async stop() {

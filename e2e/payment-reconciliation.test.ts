@@ -77,6 +77,7 @@ describe("payment reconciliation (lost IPN → querydr)", () => {
     expect(audit.status).toBe(200);
     expect(audit.json.payment).toMatchObject({ status: "succeeded", amountVnd: 700_000 });
     expect(audit.json.payment.results.map((r: { outcome: string }) => r.outcome)).toEqual(["succeeded"]);
+    expect(audit.json.payment.attempts[0].reconciliation).toMatchObject({ lastCheck: "querydr: paid, recorded", nextCheckAt: null });
   });
 
   it("a lost IPN of a cancelled payment makes the order fail through querydr, as the IPN would", async () => {
