@@ -146,3 +146,21 @@ export async function publishedSale(client, { title, priceVnd, quantity, maxPerO
   await client.request("POST", `/api/events/${eventId}/publish`, { headers: orgAuth });
   return { eventId, ticketTypeId: tt.json.ticketType.id };
 }
+
+/** One order per new buyer, placed one after another (preparation, not measured). */
+export async function placeOrders(client, sale, count, quantityOf = () => 1) {
+  const mint = await tokenMinter();
+  const run = Date.now();
+  const placed = [];
+  for (let i = 0; i < count; i++) {
+    const buyer = await mint();
+    const auth = { authorization: `Bearer ${buyer.token}` };
+    const res = await client.request("POST", "/api/orders", {
+      headers: { ...auth, "idempotency-key": `bench-${run}-${i}` },
+      body: { eventId: sale.eventId, items: [{ ticketTypeId: sale.ticketTypeId, quantity: quantityOf(i) }] },
+    });
+    if (res.status !== 201) throw new Error(`order ${i}: ${res.status} ${res.text}`);
+    placed.push({ auth, orderId: res.json.order.id, paymentUrl: new URL(res.json.paymentUrl) });
+  }
+  return placed;
+}

@@ -2,7 +2,7 @@
 // default 400): how every payment page answered, how every first IPN was answered, and which
 // orders were still unconfirmed after the IPN retries (what reconciliation must catch).
 // BENCH_STACK_LOG=1 also prints the stack's request log.
-import { bootStack, createClient, tokenMinter, machine, table, publishedSale } from "./lib.mjs";
+import { bootStack, createClient, machine, table, publishedSale, placeOrders } from "./lib.mjs";
 
 const SHOW = 10;
 
@@ -15,20 +15,7 @@ const client = createClient(stack.baseUrl, POOL);
 const count = (xs) => xs.reduce((m, x) => ((m[x] = (m[x] ?? 0) + 1), m), {});
 try {
   const sale = await publishedSale(client, { title: "Burst bench", priceVnd: 100_000, quantity: ORDERS, maxPerOrder: 1, ip: "127.0.0.52" });
-  const now = Date.now();
-
-  const mint = await tokenMinter();
-  const placed = [];
-  for (let i = 0; i < ORDERS; i++) {
-    const buyer = await mint();
-    const auth = { authorization: `Bearer ${buyer.token}` };
-    const res = await client.request("POST", "/api/orders", {
-      headers: { ...auth, "idempotency-key": `burst-${i}-${now}` },
-      body: { eventId: sale.eventId, items: [{ ticketTypeId: sale.ticketTypeId, quantity: 1 }] },
-    });
-    if (res.status !== 201) throw new Error(`order ${i}: ${res.status} ${res.text}`);
-    placed.push({ auth, orderId: res.json.order.id, paymentUrl: new URL(res.json.paymentUrl) });
-  }
+  const placed = await placeOrders(client, sale, ORDERS);
 
   const t0 = performance.now();
   const pays = await Promise.all(

@@ -1,6 +1,6 @@
 // npm run bench:saga — N orders paid at once through the VNPAY sandbox; time from the payment
 // to the order being confirmed and to its tickets being issued (queues, outbox, consumers).
-import { bootStack, createClient, tokenMinter, percentile, machine, writeResult, table, round, publishedSale } from "./lib.mjs";
+import { bootStack, createClient, percentile, machine, writeResult, table, round, publishedSale, placeOrders } from "./lib.mjs";
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 100);
 const POOL = Number(process.env.BENCH_POOL ?? 64);
@@ -10,21 +10,8 @@ const TIMEOUT_MS = 120_000;
 const stack = await bootStack();
 const client = createClient(stack.baseUrl, POOL);
 try {
-  const { eventId, ticketTypeId: typeId } = await publishedSale(client, { title: "Saga bench", priceVnd: 300_000, quantity: ORDERS * 2, maxPerOrder: 2, ip: "127.0.0.51" });
-  const now = Date.now();
-
-  const mint = await tokenMinter();
-  const placed = [];
-  for (let i = 0; i < ORDERS; i++) {
-    const buyer = await mint();
-    const auth = { authorization: `Bearer ${buyer.token}` };
-    const res = await client.request("POST", "/api/orders", {
-      headers: { ...auth, "idempotency-key": `saga-${i}-${now}` },
-      body: { eventId, items: [{ ticketTypeId: typeId, quantity: 1 + (i % 2) }] },
-    });
-    if (res.status !== 201) throw new Error(`order ${i}: ${res.status} ${res.text}`);
-    placed.push({ auth, orderId: res.json.order.id, paymentUrl: new URL(res.json.paymentUrl) });
-  }
+  const sale = await publishedSale(client, { title: "Saga bench", priceVnd: 300_000, quantity: ORDERS * 2, maxPerOrder: 2, ip: "127.0.0.51" });
+  const placed = await placeOrders(client, sale, ORDERS, (i) => 1 + (i % 2));
 
   // Pay every order at once, then watch each order until confirmed and ticketed.
   const toConfirmed = [];
