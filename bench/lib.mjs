@@ -11,7 +11,8 @@ import { startStack, freePort, ROOT } from "../scripts/stack.mjs";
 export async function bootStack(vars = {}) {
   const persistTo = mkdtempSync(join(tmpdir(), "tickets-bench-"));
   const port = await freePort();
-  const stack = await startStack({ port, persistTo, quiet: true, vars });
+  // BENCH_STACK_LOG=1 shows the stack's own log (every request with its status and duration).
+  const stack = await startStack({ port, persistTo, quiet: process.env.BENCH_STACK_LOG !== "1", vars });
   return {
     ...stack,
     async stop() {
@@ -124,3 +125,42 @@ export function table(rows) {
 }
 
 export const round = (n, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+
+/** An organizer, a published event 20 days ahead and one ticket type on sale (preparation, not measured). */
+export async function publishedSale(client, { title, priceVnd, quantity, maxPerOrder, ip }) {
+  const org = await client.request("POST", "/api/auth/register", {
+    body: { email: `bench-organizer-${Date.now()}-${Math.floor(Math.random() * 1e9)}@example.test`, password: "bench-organizer-pass", name: `${title} Org`, role: "organizer" },
+    headers: { "cf-connecting-ip": ip },
+  });
+  if (org.status !== 201) throw new Error(`organizer register: ${org.status} ${org.text}`);
+  const orgAuth = { authorization: `Bearer ${org.json.accessToken}` };
+  const now = Date.now();
+  const ev = await client.request("POST", "/api/events", {
+    headers: orgAuth,
+    body: { title, venue: "Bench Hall", city: "Ha Noi", startsAt: new Date(now + 20 * 864e5).toISOString(), endsAt: new Date(now + 20 * 864e5 + 36e5).toISOString() },
+  });
+  if (ev.status !== 201) throw new Error(`create event: ${ev.status} ${ev.text}`);
+  const eventId = ev.json.event.id;
+  const tt = await client.request("POST", `/api/events/${eventId}/ticket-types`, { headers: orgAuth, body: { name: "GA", priceVnd, quantity, maxPerOrder } });
+  if (tt.status !== 201) throw new Error(`ticket type: ${tt.status} ${tt.text}`);
+  await client.request("POST", `/api/events/${eventId}/publish`, { headers: orgAuth });
+  return { eventId, ticketTypeId: tt.json.ticketType.id };
+}
+
+/** One order per new buyer, placed one after another (preparation, not measured). */
+export async function placeOrders(client, sale, count, quantityOf = () => 1) {
+  const mint = await tokenMinter();
+  const run = Date.now();
+  const placed = [];
+  for (let i = 0; i < count; i++) {
+    const buyer = await mint();
+    const auth = { authorization: `Bearer ${buyer.token}` };
+    const res = await client.request("POST", "/api/orders", {
+      headers: { ...auth, "idempotency-key": `bench-${run}-${i}` },
+      body: { eventId: sale.eventId, items: [{ ticketTypeId: sale.ticketTypeId, quantity: quantityOf(i) }] },
+    });
+    if (res.status !== 201) throw new Error(`order ${i}: ${res.status} ${res.text}`);
+    placed.push({ auth, orderId: res.json.order.id, paymentUrl: new URL(res.json.paymentUrl) });
+  }
+  return placed;
+}

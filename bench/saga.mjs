@@ -1,6 +1,6 @@
 // npm run bench:saga — N orders paid at once through the VNPAY sandbox; time from the payment
 // to the order being confirmed and to its tickets being issued (queues, outbox, consumers).
-import { bootStack, createClient, tokenMinter, percentile, machine, writeResult, table, round } from "./lib.mjs";
+import { bootStack, createClient, percentile, machine, writeResult, table, round, publishedSale, placeOrders } from "./lib.mjs";
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 100);
 const POOL = Number(process.env.BENCH_POOL ?? 64);
@@ -10,34 +10,8 @@ const TIMEOUT_MS = 120_000;
 const stack = await bootStack();
 const client = createClient(stack.baseUrl, POOL);
 try {
-  const org = await client.request("POST", "/api/auth/register", {
-    body: { email: `saga-organizer-${Date.now()}@example.test`, password: "bench-organizer-pass", name: "Saga Org", role: "organizer" },
-    headers: { "cf-connecting-ip": "127.0.0.51" },
-  });
-  if (org.status !== 201) throw new Error(`organizer register: ${org.status} ${org.text}`);
-  const orgAuth = { authorization: `Bearer ${org.json.accessToken}` };
-  const now = Date.now();
-  const ev = await client.request("POST", "/api/events", {
-    headers: orgAuth,
-    body: { title: "Saga bench", venue: "Bench Hall", city: "Ha Noi", startsAt: new Date(now + 20 * 864e5).toISOString(), endsAt: new Date(now + 20 * 864e5 + 36e5).toISOString() },
-  });
-  const eventId = ev.json.event.id;
-  const tt = await client.request("POST", `/api/events/${eventId}/ticket-types`, { headers: orgAuth, body: { name: "GA", priceVnd: 300_000, quantity: ORDERS * 2, maxPerOrder: 2 } });
-  const typeId = tt.json.ticketType.id;
-  await client.request("POST", `/api/events/${eventId}/publish`, { headers: orgAuth });
-
-  const mint = await tokenMinter();
-  const placed = [];
-  for (let i = 0; i < ORDERS; i++) {
-    const buyer = await mint();
-    const auth = { authorization: `Bearer ${buyer.token}` };
-    const res = await client.request("POST", "/api/orders", {
-      headers: { ...auth, "idempotency-key": `saga-${i}-${now}` },
-      body: { eventId, items: [{ ticketTypeId: typeId, quantity: 1 + (i % 2) }] },
-    });
-    if (res.status !== 201) throw new Error(`order ${i}: ${res.status} ${res.text}`);
-    placed.push({ auth, orderId: res.json.order.id, paymentUrl: new URL(res.json.paymentUrl) });
-  }
+  const sale = await publishedSale(client, { title: "Saga bench", priceVnd: 300_000, quantity: ORDERS * 2, maxPerOrder: 2, ip: "127.0.0.51" });
+  const placed = await placeOrders(client, sale, ORDERS, (i) => 1 + (i % 2));
 
   // Pay every order at once, then watch each order until confirmed and ticketed.
   const toConfirmed = [];

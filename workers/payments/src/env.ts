@@ -10,6 +10,8 @@ export type Env = ReceiptsEnv & {
   DASHBOARD_ORIGIN?: string;
   /** Timeout of one VNPAY querydr/refund call in ms (default 15000); past it the refund is retried later. */
   VNPAY_API_TIMEOUT_MS?: string;
+  /** Seconds after a payment attempt before reconciliation first asks VNPAY about it (default 120). */
+  PAYMENT_CHECK_AFTER_SECONDS?: string;
   GATEWAY?: Fetcher;
   ORDERS_INBOX: Queue;
   NOTIFICATIONS_INBOX: Queue;

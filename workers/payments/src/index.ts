@@ -1,8 +1,10 @@
 import { drizzle } from "drizzle-orm/d1";
-import { createLogger, createServiceApp, d1Check, mountHealth, queueCheck, sweepOutbox } from "@tickets/common";
+import { createLogger, createServiceApp, d1Check, mountHealth, queueCheck, relayOutbox, sweepOutbox } from "@tickets/common";
 import type { Env } from "./env";
 import { mountRoutes } from "./routes";
 import { pruneCallbacks } from "./domain/callbacks";
+import { reconcilePayments } from "./domain/reconcile";
+import { vnpayTransport } from "./domain/vnpay-api";
 
 export type { Env };
 export { PaymentsRpc } from "./rpc";
@@ -11,11 +13,22 @@ const app = createServiceApp<Env>("payments");
 mountHealth(app, (env) => ({ db: d1Check(env.DB), ordersInbox: queueCheck(env.ORDERS_INBOX) }));
 mountRoutes(app);
 
+async function reconcileAndRelay(env: Env) {
+  const db = drizzle(env.DB);
+  const log = createLogger({ service: "payments", job: "payment_reconciliation" });
+  const { outcomes } = await reconcilePayments(db, env, vnpayTransport(env), log);
+  // Outcomes found by querydr go out now rather than at the next run.
+  if (outcomes.paid || outcomes.failed) await relayOutbox(db, env, log);
+}
+
 export default {
   fetch: app.fetch,
   async scheduled(_controller, env, ctx) {
+    const log = createLogger({ service: "payments", job: "cron" });
     // Send the outbox, and re-send what orders/notifications never received (a lost PaymentSucceeded).
-    ctx.waitUntil(sweepOutbox(drizzle(env.DB), env, { log: createLogger({ service: "payments", job: "outbox_relay" }) }));
-    ctx.waitUntil(pruneCallbacks(drizzle(env.DB), Date.now()).catch((err) => createLogger({ service: "payments", job: "prune_callbacks" }).error("prune_failed", { error: (err as Error).message })));
+    ctx.waitUntil(sweepOutbox(drizzle(env.DB), env, { log }));
+    ctx.waitUntil(pruneCallbacks(drizzle(env.DB), Date.now()).catch((err) => log.error("prune_failed", { error: (err as Error).message })));
+    // Lost or late IPNs: ask VNPAY (querydr) about attempts without an outcome; see domain/reconcile.ts.
+    ctx.waitUntil(reconcileAndRelay(env));
   },
 } satisfies ExportedHandler<Env>;

@@ -60,6 +60,9 @@ const AttemptSchema = z.object({
   expiresAt: z.string(),
   host: z.string(),
   createdAt: z.string(),
+  reconciliation: z
+    .object({ checks: z.number().int(), lastCheck: z.string().nullable(), nextCheckAt: z.string().nullable() })
+    .openapi({ description: "querydr checks made for this attempt, what VNPAY said last, and the next one (null: no more)" }),
 });
 const ResultSchema = z.object({
   paymentId: z.string(),

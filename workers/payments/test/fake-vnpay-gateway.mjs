@@ -3,7 +3,9 @@
 //   "unsigned-*" answers without vnp_SecureHash, "forged-*" with a wrong one, "dup-*" answers a
 //   refund with 94 and a querydr with TransactionStatus 05, "down-*" with HTTP 503, "slow-*"
 //   stalls its first refund request for 2 s (past the merchant's timeout) and then answers it;
-//   anything else is a normal signed 00. A request with a bad hash gets a signed 97.
+//   querydr of "unpaid-*" shows TransactionStatus 01 (not completed), "failed-*" 02 (failed),
+//   "unknown-*" answers 91 (not found); anything else is a normal signed 00 (a querydr: paid
+//   150,000 VND). A request with a bad hash gets a signed 97.
 //   GET /__requests?txnRef= lists the requests received for a TxnRef (for assertions).
 const enc = new TextEncoder();
 const REQ = {
@@ -41,19 +43,21 @@ export default {
     const good = REQ[command] && (await hmac(env.SECRET, pipe(body, REQ[command]))) === body.vnp_SecureHash;
     let code = good ? "00" : "97";
     if (good && command === "refund" && ref.startsWith("dup-")) code = "94";
+    if (good && command === "querydr" && ref.startsWith("unknown-")) code = "91";
+    const queryStatus = ref.startsWith("unpaid-") ? "01" : ref.startsWith("failed-") ? "02" : ref.startsWith("dup-") ? "05" : "00";
     const out = {
       vnp_ResponseId: crypto.randomUUID().replace(/-/g, ""),
       vnp_Command: command,
       vnp_ResponseCode: code,
-      vnp_Message: code === "00" ? "Success" : code === "94" ? "Duplicate request" : "Invalid checksum",
+      vnp_Message: { "00": "Success", "94": "Duplicate request", "91": "Transaction not found" }[code] ?? "Invalid checksum",
       vnp_TmnCode: env.TMN_CODE,
       vnp_TxnRef: ref,
       vnp_Amount: command === "refund" ? body.vnp_Amount : "15000000",
       vnp_BankCode: "NCB",
       vnp_PayDate: "20260101120000",
-      vnp_TransactionNo: "14000001",
+      vnp_TransactionNo: ref.startsWith("failed-") ? "0" : "14000001",
       vnp_TransactionType: command === "refund" ? body.vnp_TransactionType : "02",
-      vnp_TransactionStatus: command === "refund" || ref.startsWith("dup-") ? "05" : "00",
+      vnp_TransactionStatus: command === "refund" ? "05" : queryStatus,
       vnp_OrderInfo: body.vnp_OrderInfo,
     };
     if (command === "querydr") Object.assign(out, { vnp_PromotionCode: "", vnp_PromotionAmount: "" });

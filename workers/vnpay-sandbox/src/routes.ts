@@ -8,6 +8,7 @@ import { checkPaymentUrl, completePayment, decideOutcome, returnLocation } from 
 import { deliverIpn, retryIpn } from "./domain/ipn";
 import { merchantApi } from "./domain/merchant-api";
 import { controlSchema, setRefundControl } from "./domain/refund-controls";
+import { ipnControlSchema, setIpnControl } from "./domain/ipn-controls";
 import { errorPage, paymentPage } from "./pages";
 
 type App = Hono<{ Bindings: Env }>;
@@ -96,11 +97,13 @@ export function mountRoutes(app: App) {
     return c.json({ error: answer.stall.status === 504 ? "Gateway Timeout" : "Service Unavailable" }, answer.stall.status);
   });
 
-  // Emulator-only: make the next refunds refuse, time out or fail (see domain/refund-controls.ts).
+  // Emulator-only: make the next refunds refuse, time out or fail (see domain/refund-controls.ts),
+  // or lose IPN deliveries (domain/ipn-controls.ts).
   app.post("/merchant_webapi/__control", async (c) => {
-    const parsed = controlSchema.safeParse(await c.req.json().catch(() => null));
+    const parsed = z.union([controlSchema.strict(), ipnControlSchema.strict()]).safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) return c.json({ error: { code: "invalid_request", message: z.prettifyError(parsed.error) } }, 400);
-    return c.json({ control: await setRefundControl(db(c), parsed.data) });
+    const input = parsed.data;
+    return c.json({ control: "ipn" in input ? await setIpnControl(db(c), input) : await setRefundControl(db(c), input) });
   });
 
   // Emulator-only inspection (no such thing at VNPAY): what it processed and the IPN deliveries.

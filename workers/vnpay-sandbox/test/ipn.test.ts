@@ -38,4 +38,46 @@ describe("IPN delivery to the merchant", () => {
       [2, "02"],
     ]);
   });
+
+  describe("emulator IPN control (POST /merchant_webapi/__control {ipn})", () => {
+    const control = (body: unknown) =>
+      sandbox.fetch(`${HOST}/merchant_webapi/__control`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+
+    it("drops every delivery of one TxnRef (the merchant never hears of the payment) until reset", async () => {
+      const { url, txnRef } = paymentUrl();
+      const other = paymentUrl();
+      expect(await (await control({ ipn: "drop", txnRef })).json()).toEqual({ control: { scope: txnRef, ipn: "drop", times: null } });
+      expect((await pay(url, { outcome: "success" })).headers.get("location")).toContain("vnp_ResponseCode=00");
+      await pay(other.url, { outcome: "success" });
+      const tx = await eventually(async () => {
+        const [t] = await transactionsFor(txnRef);
+        return t.ipnStatus === "gave_up" && t;
+      });
+      expect(tx.ipnDeliveries).toHaveLength(4);
+      expect(tx.ipnDeliveries.every((d: any) => d.httpStatus === null && d.message === "dropped (emulator control)")).toBe(true);
+      expect((await transactionsFor(other.txnRef))[0].ipnDeliveries.map((d: any) => d.rspCode)).toEqual(["00"]);
+
+      // Reset: a late delivery reaches the merchant.
+      await control({ ipn: "ok", txnRef });
+      const late = await sandbox.fetch(`${HOST}/paymentv2/emulator/transactions/${tx.id}/ipn`, { method: "POST" });
+      expect(await late.json()).toMatchObject({ RspCode: "00" });
+    });
+
+    it("drops only `times` deliveries: the retry after them is the late IPN", async () => {
+      const { url, txnRef } = paymentUrl();
+      await control({ ipn: "drop", txnRef, times: 1 });
+      await pay(url, { outcome: "success" });
+      const tx = await eventually(async () => {
+        const [t] = await transactionsFor(txnRef);
+        return t.ipnStatus === "confirmed" && t;
+      });
+      expect(tx.ipnDeliveries.map((d: any) => d.rspCode)).toEqual([null, "00"]);
+    });
+
+    it("refuses a malformed control", async () => {
+      expect((await control({ ipn: "lose" })).status).toBe(400);
+      expect((await control({ ipn: "drop", times: 0 })).status).toBe(400);
+      expect((await control({ ipn: "drop", refund: "refuse" })).status).toBe(400);
+    });
+  });
 });

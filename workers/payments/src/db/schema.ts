@@ -1,7 +1,7 @@
 import { sqliteTable, text, integer } from "drizzle-orm/sqlite-core";
 export { outbox, processedEvents, deadLetters } from "@tickets/common";
 
-/** Mirrors migrations/payments/0002_payments.sql and 0003_refund_guards.sql. */
+/** Mirrors migrations/payments/0002_payments.sql, 0003_refund_guards.sql and 0004_payment_checks.sql. */
 export const paymentAttempts = sqliteTable("payment_attempts", {
   id: text("id").primaryKey(),
   orderId: text("order_id").notNull(),
@@ -14,6 +14,11 @@ export const paymentAttempts = sqliteTable("payment_attempts", {
   expiresAt: integer("expires_at").notNull(),
   host: text("host").notNull(),
   createdAt: integer("created_at").notNull(),
+  /** When reconciliation next asks VNPAY (querydr) about this attempt; null: nothing left to ask. */
+  nextCheckAt: integer("next_check_at"),
+  checks: integer("checks").notNull().default(0),
+  /** What the last querydr said (or why it failed), for the audit trail. */
+  lastCheck: text("last_check"),
 });
 
 export const paymentResults = sqliteTable("payment_results", {

@@ -42,6 +42,7 @@ export async function paymentOverview(db: Db, orderId: string) {
       expiresAt: iso(a.expiresAt),
       host: a.host,
       createdAt: iso(a.createdAt),
+      reconciliation: { checks: a.checks, lastCheck: a.lastCheck, nextCheckAt: a.nextCheckAt === null ? null : iso(a.nextCheckAt) },
     })),
     results: results.map((r) => ({
       paymentId: r.id,

@@ -6,6 +6,7 @@ import { paymentAttempts } from "../db/schema";
 import type { Env } from "../env";
 import { vnpayClient } from "./client";
 import { asciiOrderInfo } from "./order-info";
+import { checkAfterMs } from "./reconcile";
 import { toVnpDate } from "./vnpay-date";
 
 export const RETURN_PATH = "/api/payments/vnpay/return";
@@ -63,6 +64,7 @@ export function buildPaymentUrl(env: Env, raw: CreatePaymentUrlInput, now = new 
     expiresAt: expiresAt.getTime(),
     host,
     createdAt: now.getTime(),
+    nextCheckAt: now.getTime() + checkAfterMs(env),
   };
   return { paymentUrl, txnRef: input.orderId, attempt };
 }
@@ -74,8 +76,8 @@ export async function createPaymentUrl(db: DrizzleD1Database<Record<string, unkn
   return { paymentUrl, txnRef };
 }
 
-/** D1 binds at most 100 parameters per statement: 9 attempt rows (11 columns each) per INSERT. */
-const ROWS_PER_INSERT = 9;
+/** D1 binds at most 100 parameters per statement: 7 attempt rows (14 columns each) per INSERT. */
+const ROWS_PER_INSERT = 7;
 
 /** Records many attempts in one D1 round trip (one atomic batch of multi-row INSERTs). */
 export async function insertAttempts(db: DrizzleD1Database<Record<string, unknown>>, rows: PaymentAttemptRow[]): Promise<void> {

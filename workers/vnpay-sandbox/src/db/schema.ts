@@ -1,6 +1,6 @@
 import { sqliteTable, text, integer } from "drizzle-orm/sqlite-core";
 
-/** Mirrors migrations/vnpay-sandbox/0001_init.sql and 0002_partial_refunds_and_controls.sql. */
+/** Mirrors migrations/vnpay-sandbox/0001_init.sql, 0002_partial_refunds_and_controls.sql and 0003_ipn_controls.sql. */
 export const transactions = sqliteTable("transactions", {
   id: integer("id").primaryKey({ autoIncrement: true }),
   tmnCode: text("tmn_code").notNull(),
@@ -57,5 +57,13 @@ export const refundControls = sqliteTable("refund_controls", {
   remaining: integer("remaining"),
   code: text("code").notNull().default("99"),
   delayMs: integer("delay_ms").notNull().default(30_000),
+  createdAt: integer("created_at").notNull(),
+});
+
+/** Emulator-only: IPN deliveries of a TxnRef (or of all, scope "*") that are lost. */
+export const ipnControls = sqliteTable("ipn_controls", {
+  scope: text("scope").primaryKey(),
+  mode: text("mode", { enum: ["drop"] }).notNull(),
+  remaining: integer("remaining"),
   createdAt: integer("created_at").notNull(),
 });

@@ -3,6 +3,7 @@ import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { createLogger } from "@tickets/common";
 import { ipnDeliveries, transactions } from "../db/schema";
 import type { Env } from "../env";
+import { takeIpnDrop } from "./ipn-controls";
 
 type Db = DrizzleD1Database<Record<string, unknown>>;
 const log = createLogger({ service: "vnpay-sandbox" });
@@ -27,6 +28,7 @@ export async function deliverIpn(db: Db, env: Env, transactionId: number, result
   let rspCode: string | null = null;
   let message: string | null = null;
   try {
+    if (await takeIpnDrop(db, new URLSearchParams(resultQuery).get("vnp_TxnRef") ?? "")) throw new Error("dropped (emulator control)");
     if (!env.GATEWAY) throw new Error("no GATEWAY binding to reach the merchant");
     const res = await Promise.race([
       env.GATEWAY.fetch(`http://gateway${path}?${resultQuery}`, { headers: { "user-agent": "VNPAY-Sandbox-Emulator/IPN" } }),
