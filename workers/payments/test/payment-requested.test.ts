@@ -17,7 +17,7 @@ const start = (orderId: string, withBuyer = true) =>
 const requestsOf = async (orderId: string) =>
   (await testEnv.DB.prepare("SELECT envelope FROM outbox WHERE type = 'PaymentRequested'").all<{ envelope: string }>()).results
     .map((r) => parseEnvelope(JSON.parse(r.envelope)))
-    .filter((e) => e.type === "PaymentRequested" && e.payload.orderId === orderId);
+    .filter((e) => (e.payload as { orderId?: string }).orderId === orderId);
 
 describe("PaymentRequested (the buyer's payment link)", () => {
   it("is written with the order's first attempt, carrying that attempt's URL, amount and deadline", async () => {
