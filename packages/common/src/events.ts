@@ -24,6 +24,8 @@ export const eventPayloadSchemas = {
   OrderExpired: z.object({ ...orderRef }),
   /** The inventory object let an unpaid hold run out (its alarm fired). */
   HoldExpired: z.object({ orderId: z.string(), eventId: z.string() }),
+  /** An order's payment started: the buyer is sent the link (payments writes it with the attempt that made the URL, once per order). */
+  PaymentRequested: z.object({ ...orderRef, amountVnd: z.number().int(), paymentUrl: z.string(), holdExpiresAt: z.string() }),
   PaymentSucceeded: z.object({
     orderId: z.string(),
     paymentId: z.string(),
@@ -156,6 +158,7 @@ export const SUBSCRIPTIONS: Record<EventType, Inbox[]> = {
   OrderCancelled: ["notifications"],
   OrderExpired: ["notifications"],
   HoldExpired: ["orders"],
+  PaymentRequested: ["notifications"],
   PaymentSucceeded: ["orders"],
   PaymentFailed: ["orders", "notifications"],
   RefundRequired: ["refunds"],
@@ -167,4 +170,25 @@ export const SUBSCRIPTIONS: Record<EventType, Inbox[]> = {
   SupportReplyPosted: ["notifications"],
   TicketCheckedIn: ["reports"],
   DailyReportReady: ["notifications"],
+};
+
+/** The worker that makes each event (`makeEvent("<type>"` in its src; a test checks it); docs/saga.md is generated from this and SUBSCRIPTIONS. */
+export const PUBLISHERS: Record<EventType, string> = {
+  OrderCreated: "orders",
+  OrderConfirmed: "orders",
+  OrderCancelled: "orders",
+  OrderExpired: "orders",
+  HoldExpired: "events", // its EventInventory Durable Object (durable-objects/), hosted by the events worker
+  PaymentRequested: "payments",
+  PaymentSucceeded: "payments",
+  PaymentFailed: "payments",
+  RefundRequired: "orders",
+  RefundRequested: "refunds",
+  TicketsIssued: "tickets",
+  RefundSucceeded: "refunds",
+  RefundFailed: "refunds",
+  EventReminderDue: "notifications",
+  SupportReplyPosted: "support",
+  TicketCheckedIn: "tickets",
+  DailyReportReady: "reports",
 };

@@ -12,6 +12,8 @@ const bearer = [{ bearer: [] }];
 const registerRoute = createRoute({
   method: "post",
   path: "/api/auth/register",
+  operationId: "register",
+  description: "Anyone may call it. Creates the account (role buyer unless organizer is asked for) and answers its tokens; 409 email_taken when the email is already registered, 400 when the password is shorter than 8 characters, 429 when one client registers too often.",
   tags,
   summary: "Create an account (buyer by default, or organizer) and sign in",
   request: jsonBody(RegisterBody),
@@ -21,6 +23,7 @@ const registerRoute = createRoute({
 const loginRoute = createRoute({
   method: "post",
   path: "/api/auth/login",
+  operationId: "login",
   tags,
   summary: "Sign in with email and password",
   description:
@@ -34,6 +37,7 @@ const loginRoute = createRoute({
 const refreshRoute = createRoute({
   method: "post",
   path: "/api/auth/refresh",
+  operationId: "refreshTokens",
   tags,
   summary: "Swap a refresh token for a new access token and refresh token",
   description: "Each refresh token works once. Using a spent one again is treated as theft: 401 and the whole session is revoked.",
@@ -44,6 +48,8 @@ const refreshRoute = createRoute({
 const logoutRoute = createRoute({
   method: "post",
   path: "/api/auth/logout",
+  operationId: "logout",
+  description: "Signed-in callers only (401 otherwise). The access token stops working at once everywhere, and so do the session's refresh tokens.",
   tags,
   security: bearer,
   summary: "Sign out: revokes the session (its access token and refresh tokens) at once",
@@ -53,6 +59,8 @@ const logoutRoute = createRoute({
 const meRoute = createRoute({
   method: "get",
   path: "/api/auth/me",
+  operationId: "getMe",
+  description: "Signed-in callers only: answers the caller's id, email, name and role; 401 without a valid access token.",
   tags,
   security: bearer,
   summary: "The signed-in user",
@@ -62,6 +70,8 @@ const meRoute = createRoute({
 const jwksRoute = createRoute({
   method: "get",
   path: "/api/auth/jwks.json",
+  operationId: "getAuthJwks",
+  description: "Public and cacheable: the ES256 public keys (current and not yet expired previous ones) that verify the platform's access tokens.",
   tags,
   summary: "Public keys that verify access tokens (JWKS)",
   responses: { 200: jsonResponse(Jwks) },

@@ -30,6 +30,8 @@ const TicketTypeEnvelope = z.object({ ticketType: TicketTypeSchema });
 const listRoute = createRoute({
   method: "get",
   path: "/api/events",
+  operationId: "listEvents",
+  description: "Public. Pages through published events by start time with an opaque cursor; an organizer passing mine=true sees their own events, drafts included (401 without a token).",
   tags,
   summary: "Published events (cursor pagination; filters q, city, from, to; mine=true for an organizer's own)",
   request: { query: ListEventsQuery },
@@ -39,6 +41,8 @@ const listRoute = createRoute({
 const createEventRoute = createRoute({
   method: "post",
   path: "/api/events",
+  operationId: "createEvent",
+  description: "Organizers and admins only (403 for buyers). The event starts as a draft that only its organizer sees until it is published; 400 on invalid dates or fields.",
   tags,
   security,
   summary: "Create an event (draft); organizers only",
@@ -49,6 +53,8 @@ const createEventRoute = createRoute({
 const detailRoute = createRoute({
   method: "get",
   path: "/api/events/{id}",
+  operationId: "getEvent",
+  description: "Public for published events; a draft is visible to its organizer and admins only, anyone else gets 404. Each ticket type carries how many are still available.",
   tags,
   summary: "An event with its ticket types and what is left of each (drafts: their organizer only)",
   request: { params: EventIdParam },
@@ -58,6 +64,8 @@ const detailRoute = createRoute({
 const updateEventRoute = createRoute({
   method: "patch",
   path: "/api/events/{id}",
+  operationId: "updateEvent",
+  description: "Its organizer or an admin; any other organizer gets 404. Only the fields sent change; 400 on invalid values.",
   tags,
   security,
   summary: "Edit an event (its organizer or an admin)",
@@ -68,6 +76,8 @@ const updateEventRoute = createRoute({
 const publishRoute = createRoute({
   method: "post",
   path: "/api/events/{id}/publish",
+  operationId: "publishEvent",
+  description: "Its organizer or an admin. Makes a draft visible and on sale; 409 invalid_state when it has no ticket type or is already published.",
   tags,
   security,
   summary: "Publish an event; 409 invalid_state without ticket types",
@@ -78,6 +88,8 @@ const publishRoute = createRoute({
 const addTicketTypeRoute = createRoute({
   method: "post",
   path: "/api/events/{id}/ticket-types",
+  operationId: "addTicketType",
+  description: "Its organizer or an admin. Adds a ticket type with its price, quantity, per-order limit and optional sales window; 400 on invalid values.",
   tags,
   security,
   summary: "Add a ticket type (price in integer VND, quantity, maxPerOrder default 10, optional sales window)",
@@ -88,6 +100,8 @@ const addTicketTypeRoute = createRoute({
 const updateTicketTypeRoute = createRoute({
   method: "patch",
   path: "/api/events/{id}/ticket-types/{ttId}",
+  operationId: "updateTicketType",
+  description: "Its organizer or an admin. Only the fields sent change; the quantity cannot go below what is already sold or held (409 quantity_below_sold_or_held).",
   tags,
   security,
   summary: "Edit a ticket type; 409 quantity_below_sold_or_held when lowering quantity under what is sold or held",
@@ -98,6 +112,8 @@ const updateTicketTypeRoute = createRoute({
 const grantStaffRoute = createRoute({
   method: "post",
   path: "/api/events/{id}/staff",
+  operationId: "grantEventStaff",
+  description: "Its organizer or an admin. Staff may check tickets in and see the event's support tickets; 404 user_not_found when no account has that email. Idempotent.",
   tags,
   security,
   summary: "Grant a registered user staff (check-in) rights on this event; 404 user_not_found",
@@ -108,6 +124,8 @@ const grantStaffRoute = createRoute({
 const listStaffRoute = createRoute({
   method: "get",
   path: "/api/events/{id}/staff",
+  operationId: "listEventStaff",
+  description: "Its organizer or an admin; others get 404. Lists the users with check-in rights on the event.",
   tags,
   security,
   summary: "Staff of this event (its organizer or an admin)",

@@ -22,6 +22,9 @@ export type HandlerDeps = {
 /** One daily report message per organizer and Vietnam day, however often the report is re-run. */
 export const dailyReportSourceId = (organizerId: string, date: string) => `daily-report:${organizerId}:${date}`;
 
+/** One payment link message per order. */
+export const paymentLinkSourceId = (orderId: string) => `payment-link:${orderId}`;
+
 /** Saga event → message. A failed send throws, so the queue retries that event with backoff. */
 export function notificationHandlers(deps: HandlerDeps): EventHandlers {
   const { auth, events, orders, log } = deps;
@@ -43,6 +46,30 @@ export function notificationHandlers(deps: HandlerDeps): EventHandlers {
   };
 
   return {
+    // The link only while the order can still be paid: one already paid, cancelled or expired when
+    // this runs gets none. One message per order (sourceId), however often the event arrives.
+    PaymentRequested: async (e) => {
+      const p = e.payload;
+      const order = await orders.getOrder(p.orderId); // orders unreachable: throw, the queue retries
+      if (order?.status !== "pending_payment" || Date.parse(p.holdExpiresAt) <= Date.now()) {
+        log.info("payment_link_skipped", { orderId: p.orderId, status: order?.status ?? null });
+        return;
+      }
+      await send(
+        {
+          sourceId: paymentLinkSourceId(p.orderId),
+          template: "payment_link",
+          data: {
+            orderId: p.orderId,
+            amountVnd: p.amountVnd,
+            event: await eventDetails(events, p.eventId, log),
+            payment: { url: p.paymentUrl, expiresAt: p.holdExpiresAt },
+          },
+        },
+        { userId: p.buyerId, email: p.buyerEmail, locale: p.locale },
+      );
+    },
+
     TicketsIssued: async (e) => {
       const p = e.payload;
       const [event, order] = await Promise.all([eventDetails(events, p.eventId, log), orderOf(p.orderId)]);

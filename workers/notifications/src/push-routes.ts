@@ -34,6 +34,8 @@ const SubscriptionView = z.object({ subscription: z.object({ endpoint: z.string(
 const publicKeyRoute = createRoute({
   method: "get",
   path: "/api/notifications/push/public-key",
+  operationId: "getPushPublicKey",
+  description: "Public. The VAPID public key a browser passes as applicationServerKey when it subscribes to push notifications.",
   tags: ["notifications"],
   summary: "The VAPID public key browsers subscribe with (applicationServerKey, base64url)",
   responses: { 200: jsonResponse(z.object({ publicKey: z.string() })), ...errorResponses(503) },
@@ -42,6 +44,8 @@ const publicKeyRoute = createRoute({
 const subscribeRoute = createRoute({
   method: "post",
   path: "/api/notifications/push/subscriptions",
+  operationId: "subscribeToPush",
+  description: "Signed-in callers only. Stores the browser's push subscription for the caller; sending the same endpoint again updates it instead of adding a second one.",
   tags: ["notifications"],
   summary: "Receive push notifications in this browser (idempotent by endpoint)",
   security: [{ bearer: [] }],
@@ -52,6 +56,8 @@ const subscribeRoute = createRoute({
 const unsubscribeRoute = createRoute({
   method: "delete",
   path: "/api/notifications/push/subscriptions",
+  operationId: "unsubscribeFromPush",
+  description: "Signed-in callers only. Removes the caller's subscription with that endpoint; removing one that does not exist is not an error.",
   tags: ["notifications"],
   summary: "Stop push notifications to this browser",
   security: [{ bearer: [] }],

@@ -23,6 +23,8 @@ const NotificationSchema = z
 const listRoute = createRoute({
   method: "get",
   path: "/api/notifications",
+  operationId: "listMyNotifications",
+  description: "Signed-in callers only. Every email, SMS and push message addressed to the caller (order confirmations, payment links, refunds, support replies…), newest first, with cursor pagination.",
   tags: ["notifications"],
   summary: "Messages sent (or being sent) to the caller, newest first",
   security: [{ bearer: [] }],

@@ -135,6 +135,32 @@ describe("notifications from saga events", () => {
     expect(row.subject).toBe(`Payment failed for order ord.${buyer}`);
   });
 
+  it("PaymentRequested → one payment_link while the order is unpaid, none once it is paid", async () => {
+    const buyer = `user-en-${ulid()}`;
+    const request = (orderId: string) =>
+      makeEvent("PaymentRequested", {
+        orderId,
+        eventId: "evt-1",
+        buyerId: buyer,
+        amountVnd: 1_200_000,
+        paymentUrl: `https://pay.example/vpcpay.html?vnp_TxnRef=${orderId}`,
+        holdExpiresAt: new Date(Date.now() + 10 * 60_000).toISOString(),
+      });
+    const pending = request(`pending.${buyer}`);
+    // Delivered twice (and a second event for the same order): still one message.
+    await deliver([pending]);
+    await deliver([pending, request(`pending.${buyer}`)]);
+    const rows = await rowsFor("template = 'payment_link' AND user_id = ?", buyer);
+    expect(rows.map((r) => [r.channel, r.status])).toEqual([["email", "sent"]]);
+    expect(rows[0].body_text).toContain("Amount to pay: 1,200,000 VND");
+    expect(rows[0].body_text).toContain(`Pay now: https://pay.example/vpcpay.html?vnp_TxnRef=pending.${buyer}`);
+    expect(rows[0].body_html).toContain(`href="https://pay.example/vpcpay.html?vnp_TxnRef=pending.${buyer}"`);
+
+    const paid = request(`ord.${buyer}`); // the stub answers this order as confirmed
+    await deliver([paid]);
+    expect(await rowsFor("template = 'payment_link' AND user_id = ?", buyer)).toHaveLength(1); // still only the pending one
+  });
+
   it("OrderExpired → order_expired; OrderCancelled → order_cancelled unless a failed payment caused it", async () => {
     const buyer = `user-vi-${ulid()}`;
     const ref = { orderId: `ord.${buyer}`, eventId: "evt-1", buyerId: buyer };

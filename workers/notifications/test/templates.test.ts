@@ -72,8 +72,24 @@ describe("templates", () => {
         expect(m.sms).toMatch(/^[\x20-\x7e]+$/);
       }
     }
-    expect(TEMPLATES).toHaveLength(8);
+    expect(TEMPLATES).toHaveLength(9);
     expect(TEMPLATES).toContain("daily_report");
+  });
+
+  it("renders payment_link with the amount, the deadline in Vietnam time and a pay button", () => {
+    const payment = { url: "https://pay.example/vpcpay.html?vnp_TxnRef=ORD123&vnp_Amount=120000000", expiresAt: "2026-12-01T03:15:00.000Z" };
+    const vi = render("payment_link", "vi", { ...data, amountVnd: 1_200_000, payment });
+    expect(vi.subject).toBe("Thanh toán đơn hàng ORD123");
+    expect(vi.text).toContain("Số tiền cần thanh toán: 1.200.000 ₫");
+    expect(vi.text).toContain("Vui lòng thanh toán trước 10:15 ngày 01/12/2026 (GMT+7)");
+    expect(vi.text).toContain(`Thanh toán ngay: ${payment.url}`);
+    expect(vi.html).toMatch(/<a href="https:\/\/pay\.example\/vpcpay\.html\?vnp_TxnRef=ORD123&amp;vnp_Amount=120000000" style="[^"]*">Thanh toán ngay<\/a>/);
+    expect(vi.sms).toContain(payment.url);
+    expect(vi.sms).toMatch(/^[\x20-\x7e]+$/);
+    const en = render("payment_link", "en", { ...data, amountVnd: 1_200_000, payment });
+    expect(en.text).toContain("Amount to pay: 1,200,000 VND");
+    expect(en.text).toContain("Please pay before 1 Dec 2026, 10:15 (GMT+7)");
+    expect(en.html).toContain(">Pay now</a>");
   });
 
   it("escapes every value in HTML", () => {

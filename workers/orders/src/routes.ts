@@ -47,6 +47,8 @@ const tags = ["orders"];
 const createOrder = createRoute({
   method: "post",
   path: "/api/orders",
+  operationId: "createOrder",
+  description: "Buyers (signed in). Holds the tickets for 15 minutes and answers the order with its VNPAY payment URL; the buyer also gets the link by email or SMS. 409 sold_out (nothing held) or limit_exceeded (over maxPerOrder or the per-buyer limit), 400 without an Idempotency-Key; the same Idempotency-Key answers the same order again.",
   tags,
   security,
   summary: "Hold tickets and start paying (idempotent per Idempotency-Key)",
@@ -62,6 +64,8 @@ const createOrder = createRoute({
 const getOrder = createRoute({
   method: "get",
   path: "/api/orders/{id}",
+  operationId: "getOrder",
+  description: "The buyer who owns it, the organizer of its event or an admin; anyone else gets 404. Includes its items, status and, once paid, its tickets.",
   tags,
   security,
   summary: "One order with its tickets (owner, organizer of the event, admin)",
@@ -73,6 +77,8 @@ const getOrder = createRoute({
 const listMyOrders = createRoute({
   method: "get",
   path: "/api/orders",
+  operationId: "listMyOrders",
+  description: "Signed-in callers only: the caller's own orders, newest first, with cursor pagination.",
   tags,
   security,
   summary: "The caller's own orders, newest first; with eventId, that event's orders (its organizer or an admin), filtered by status and q",
@@ -84,6 +90,8 @@ const listMyOrders = createRoute({
 const cancelOrder = createRoute({
   method: "post",
   path: "/api/orders/{id}/cancel",
+  operationId: "cancelOrder",
+  description: "The buyer who owns it. Only a pending (unpaid) order can be cancelled (else 409 invalid_state); its held tickets return to sale at once.",
   tags,
   security,
   summary: "Cancel an unpaid order and release its tickets (owner)",
@@ -95,6 +103,8 @@ const cancelOrder = createRoute({
 const listDeadLetters = createRoute({
   method: "get",
   path: "/api/orders/admin/dead-letters",
+  operationId: "listOrderDeadLetters",
+  description: "Admins only (403 otherwise). Saga messages the orders consumer could not process after its retries, with the error, for investigation.",
   tags,
   security,
   summary: "Messages the orders saga consumer gave up on (admin)",

@@ -31,6 +31,7 @@ const IpnAnswerSchema = z
 const ipnRoute = createRoute({
   method: "get",
   path: "/api/payments/vnpay/ipn",
+  operationId: "handleVnpayIpn",
   tags: ["payments"],
   summary: "VNPAY IPN (server to server)",
   description:
@@ -42,6 +43,7 @@ const ipnRoute = createRoute({
 const returnRoute = createRoute({
   method: "get",
   path: "/api/payments/vnpay/return",
+  operationId: "handleVnpayReturn",
   tags: ["payments"],
   summary: "VNPAY return (the payer's browser)",
   description: "Verifies the signature and redirects to the dashboard's order page with ?payment=success|failed.",
@@ -120,6 +122,7 @@ const OverviewSchema = z
 const overviewRoute = createRoute({
   method: "get",
   path: "/api/payments/orders/{orderId}",
+  operationId: "getOrderPayments",
   tags: ["payments"],
   summary: "Payment audit trail of an order (admin)",
   description: "Every payment URL built, every VNPAY callback received (with the answer given), the outcomes and refunds.",

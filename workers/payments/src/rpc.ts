@@ -1,8 +1,8 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
-import { createLogger, groupCommit } from "@tickets/common";
+import { createLogger, groupCommit, relayOutbox } from "@tickets/common";
 import type { Env } from "./env";
-import { buildPaymentUrl, insertAttempts, type CreatePaymentUrlInput, type PaymentAttemptRow } from "./domain/payment-url";
+import { buildPaymentUrl, insertAttemptsWithRequests, type CreatePaymentUrlInput, type RecordedAttempt } from "./domain/payment-url";
 import { refundPayment, type RefundInput, type RefundOutcome } from "./domain/refund";
 import { vnpayTransport } from "./domain/vnpay-api";
 
@@ -15,11 +15,14 @@ export type CreatePaymentUrlResult = { paymentUrl: string; txnRef: string };
  */
 const ATTEMPTS_WINDOW_MS = 10;
 const ATTEMPTS_PER_BATCH = 45;
-const attemptWriters = new WeakMap<D1Database, (row: PaymentAttemptRow, waitUntil: (p: Promise<unknown>) => void) => Promise<void>>();
+const attemptWriters = new WeakMap<D1Database, (item: RecordedAttempt, waitUntil: (p: Promise<unknown>) => void) => Promise<void>>();
 function recordAttempt(db: D1Database) {
   let add = attemptWriters.get(db);
   if (!add) {
-    add = groupCommit<PaymentAttemptRow>((rows) => insertAttempts(drizzle(db), rows), { windowMs: ATTEMPTS_WINDOW_MS, maxItems: ATTEMPTS_PER_BATCH });
+    add = groupCommit<RecordedAttempt>((items) => insertAttemptsWithRequests(db, drizzle(db), items), {
+      windowMs: ATTEMPTS_WINDOW_MS,
+      maxItems: ATTEMPTS_PER_BATCH,
+    });
     attemptWriters.set(db, add);
   }
   return add;
@@ -29,8 +32,10 @@ function recordAttempt(db: D1Database) {
 export class PaymentsRpc extends WorkerEntrypoint<Env> {
   /** Signed VNPAY payment URL for an order (vnp_TxnRef = orderId); records the attempt. No outbound calls. */
   async createPaymentUrl(input: CreatePaymentUrlInput): Promise<CreatePaymentUrlResult> {
-    const { paymentUrl, txnRef, attempt } = buildPaymentUrl(this.env, input);
-    await recordAttempt(this.env.DB)(attempt, (p) => this.ctx.waitUntil(p));
+    const { paymentUrl, txnRef, attempt, requested } = buildPaymentUrl(this.env, input);
+    await recordAttempt(this.env.DB)({ attempt, requested }, (p) => this.ctx.waitUntil(p));
+    // The payment link goes out after the answer (the cron relays it if this relay fails).
+    if (requested) this.ctx.waitUntil(relayOutbox(drizzle(this.env.DB), this.env, createLogger({ service: "payments", job: "outbox_relay" })).catch(() => 0));
     return { paymentUrl, txnRef };
   }
 

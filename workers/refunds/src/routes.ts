@@ -25,6 +25,7 @@ const refundResponse = z.object({ refund: RefundSchema });
 const requestRoute = createRoute({
   method: "post",
   path: "/api/orders/{id}/refund",
+  operationId: "requestRefund",
   tags: ["refunds"],
   summary: "Ask for a refund of a paid order (owner by policy; organizer of the event or admin, any amount); processed asynchronously",
   description:
@@ -41,6 +42,8 @@ const requestRoute = createRoute({
 const getRoute = createRoute({
   method: "get",
   path: "/api/refunds/{id}",
+  operationId: "getRefund",
+  description: "The buyer of its order, the organizer of its event or an admin; anyone else gets 404. Shows the amount, its status and, when it failed, why.",
   tags: ["refunds"],
   summary: "One refund (the buyer, the organizer of its event, admin); a failed one carries failureReason",
   security: [{ bearer: [] }],
@@ -51,6 +54,7 @@ const getRoute = createRoute({
 const retryRoute = createRoute({
   method: "post",
   path: "/api/refunds/{id}/retry",
+  operationId: "retryRefund",
   tags: ["refunds"],
   summary: "Try a failed refund again (organizer of its event, admin)",
   description: "From failed only (else 409 invalid_state); 409 not_refundable when its amount no longer fits in what is left of the payment. The buyer gets 403, anyone else 404.",

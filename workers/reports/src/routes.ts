@@ -59,6 +59,7 @@ const csvContent = { "text/csv": { schema: z.string().openapi({ description: "RF
 const salesRoute = createRoute({
   method: "get",
   path: "/api/reports/events/{id}/sales",
+  operationId: "getSalesReport",
   tags: ["reports"],
   summary: "Sales of one event: totals, per ticket type, per Vietnam day (organizer of the event, admin)",
   description: "`?format=csv` answers the same figures as a CSV attachment. Figures show within seconds of a confirmation, refund or check-in.",
@@ -73,6 +74,8 @@ const salesRoute = createRoute({
 const seriesRoute = createRoute({
   method: "get",
   path: "/api/reports/events/{id}/sales/series",
+  operationId: "getSalesSeries",
+  description: "The organizer of the event or an admin; others get 404. One point per minute over the requested window (gaps filled with zero) for the dashboard's live chart.",
   tags: ["reports"],
   summary: "Confirmed sales per minute for the live chart, oldest first, every minute present (organizer of the event, admin)",
   security: [{ bearer: [] }],
@@ -86,6 +89,8 @@ const seriesRoute = createRoute({
 const summaryRoute = createRoute({
   method: "get",
   path: "/api/reports/organizer/summary",
+  operationId: "getOrganizerSummary",
+  description: "Organizers see totals (tickets, revenue, refunds, check-ins) for each of their events; admins see every event that has sales; buyers get 403.",
   tags: ["reports"],
   summary: "Totals per event across the caller's events (organizer; admin: every event with sales)",
   security: [{ bearer: [] }],
@@ -95,6 +100,8 @@ const summaryRoute = createRoute({
 const reconciliationRoute = createRoute({
   method: "get",
   path: "/api/reports/admin/reconciliation",
+  operationId: "listReconciliationRuns",
+  description: "Admins only (403 otherwise). The nightly job compares the sales read model with the orders and refunds services; each run lists the drifts it found and corrected.",
   tags: ["reports"],
   summary: "Latest nightly reconciliation runs of the read model against orders and refunds, with their drifts (admin)",
   security: [{ bearer: [] }],
@@ -105,6 +112,8 @@ const reconciliationRoute = createRoute({
 const dailyFileRoute = createRoute({
   method: "get",
   path: "/api/reports/files/daily/{date}",
+  operationId: "getDailyReportFile",
+  description: "The organizer the report was written for (others get 404). The CSV of the day's sales per event and ticket type; 404 when no report exists for that day.",
   tags: ["reports"],
   summary: "The caller's daily sales report CSV of one Vietnam day (the link in the daily_report email; organizer)",
   security: [{ bearer: [] }],

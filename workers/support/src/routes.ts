@@ -35,6 +35,8 @@ const ticketBody = z.object({ ticket: TicketSchema });
 const createTicket = supportRoute({
   method: "post",
   path: "/api/support/tickets",
+  operationId: "createSupportTicket",
+  description: "Signed-in callers. Opens a ticket with its first message; an order or event it refers to must be the caller's own or visible (else 404). 429 rate_limited when too many are opened.",
   summary: "Open a support ticket, optionally about one of your orders or an event (by default at most 5 per user per 10 minutes)",
   request: jsonBody(CreateTicketBody),
   responses: {
@@ -46,6 +48,8 @@ const createTicket = supportRoute({
 const listMine = supportRoute({
   method: "get",
   path: "/api/support/tickets",
+  operationId: "listSupportTickets",
+  description: "Signed-in callers. What each sees depends on their role: buyers their own tickets, organizers and staff those about their events, admins all; cursor pagination.",
   summary: "Tickets you may see, newest activity first: your own, those about events you organize or staff, all for admins",
   request: { query: ListTicketsQuery },
   responses: { 200: jsonResponse(listOf(TicketSummarySchema)), ...errorResponses(400, 401) },
@@ -54,6 +58,8 @@ const listMine = supportRoute({
 const getTicket = supportRoute({
   method: "get",
   path: "/api/support/tickets/{id}",
+  operationId: "getSupportTicket",
+  description: "Its author, the organizer or staff of its event, or an admin; anyone else gets 404. Answers the ticket with its whole conversation.",
   summary: "One ticket with its messages (author, organizer and staff of its event, admin; others 404)",
   request: { params: TicketIdParams },
   responses: { 200: jsonResponse(ticketBody), ...errorResponses(401, 404) },
@@ -62,6 +68,8 @@ const getTicket = supportRoute({
 const postMessage = supportRoute({
   method: "post",
   path: "/api/support/tickets/{id}/messages",
+  operationId: "replyToSupportTicket",
+  description: "Anyone who may see the ticket. Adds a message and notifies the other side; replying on a closed ticket reopens it when the author writes.",
   summary: "Reply on a ticket; the other side is notified (the author's reply reopens it, others' set it pending)",
   request: { params: TicketIdParams, ...jsonBody(PostMessageBody) },
   responses: { 201: jsonResponse(z.object({ message: MessageSchema }), "Reply added"), ...errorResponses(400, 401, 403, 404) },
@@ -70,6 +78,8 @@ const postMessage = supportRoute({
 const patchTicket = supportRoute({
   method: "patch",
   path: "/api/support/tickets/{id}",
+  operationId: "updateSupportTicketStatus",
+  description: "The organizer of its event or an admin (the author gets 403, others 404). Moves the ticket between open, pending and closed.",
   summary: "Set a ticket's status: open, pending or closed (organizer of its event, admin)",
   request: { params: TicketIdParams, ...jsonBody(PatchTicketBody) },
   responses: { 200: jsonResponse(ticketBody), ...errorResponses(400, 401, 403, 404) },

@@ -15,6 +15,8 @@ const MAX_SYNC_SCANS = 200;
 const checkinRoute = createRoute({
   method: "post",
   path: "/api/checkin",
+  operationId: "checkInTicket",
+  description: "Staff or the organizer of the ticket's event, or an admin. Verifies the signed ticket code and admits it once: a second scan gets 409 already_checked_in, a refunded ticket 409 ticket_void, a forged code 400.",
   tags: ["check-in"],
   summary: "Admit a ticket (staff or organizer of its event, admin); each ticket is admitted once",
   security: [{ bearer: [] }],
@@ -28,6 +30,8 @@ const checkinRoute = createRoute({
 const statsRoute = createRoute({
   method: "get",
   path: "/api/checkin/events/{eventId}/stats",
+  operationId: "getCheckinStats",
+  description: "Staff or the organizer of the event, or an admin; others get 404. Counts of issued, checked-in and voided tickets per ticket type.",
   tags: ["check-in"],
   summary: "Issued / checked-in / void counts per ticket type (staff or organizer)",
   security: [{ bearer: [] }],
@@ -56,6 +60,8 @@ const statsRoute = createRoute({
 const bundleRoute = createRoute({
   method: "get",
   path: "/api/checkin/events/{eventId}/bundle",
+  operationId: "getCheckinBundle",
+  description: "Staff or the organizer of the event, or an admin. Everything a scanner needs to keep admitting tickets without a network: the verification keys and each ticket's status.",
   tags: ["check-in"],
   summary: "Offline scanner bundle: public keys and every ticket's status (staff or organizer)",
   security: [{ bearer: [] }],
@@ -78,6 +84,8 @@ const bundleRoute = createRoute({
 const syncRoute = createRoute({
   method: "post",
   path: "/api/checkin/events/{eventId}/sync",
+  operationId: "syncOfflineCheckins",
+  description: "Staff or the organizer of the event, or an admin. Replays scans made offline; each gets the result a live check-in would have given at that moment (admitted, already checked in, void or unknown).",
   tags: ["check-in"],
   summary: "Upload scans made offline; each gets the result live check-in would have given",
   security: [{ bearer: [] }],

@@ -36,6 +36,8 @@ const ticketNotFound = () => new ApiError(404, "not_found", "Ticket not found");
 const jwksRoute = createRoute({
   method: "get",
   path: "/api/tickets/jwks.json",
+  operationId: "getTicketJwks",
+  description: "Public and cacheable: the keys that verify the signed code in each ticket's QR, so scanners can check tickets offline.",
   tags: ["tickets"],
   summary: "Public keys that verify ticket codes (current and not-yet-expired previous keys)",
   responses: { 200: jsonResponse(JwksSchema) },
@@ -44,6 +46,8 @@ const jwksRoute = createRoute({
 const myTicketsRoute = createRoute({
   method: "get",
   path: "/api/tickets",
+  operationId: "listMyTickets",
+  description: "Signed-in callers only: the caller's own issued tickets across events, newest first, with cursor pagination.",
   tags: ["tickets"],
   summary: "The caller's tickets, newest first",
   security: [{ bearer: [] }],
@@ -54,6 +58,8 @@ const myTicketsRoute = createRoute({
 const ticketRoute = createRoute({
   method: "get",
   path: "/api/tickets/{id}",
+  operationId: "getTicket",
+  description: "The ticket's owner, the organizer of its event or an admin; anyone else gets 404. Includes its signed code and status.",
   tags: ["tickets"],
   summary: "One ticket (owner, organizer of its event, admin)",
   security: [{ bearer: [] }],
@@ -64,6 +70,8 @@ const ticketRoute = createRoute({
 const qrRoute = createRoute({
   method: "get",
   path: "/api/tickets/{id}/qr.png",
+  operationId: "getTicketQr",
+  description: "The ticket's owner, the organizer of its event or an admin; anyone else gets 404. A PNG image of the signed ticket code for the entrance scanner.",
   tags: ["tickets"],
   summary: "The ticket's QR code as PNG (owner, organizer of its event, admin)",
   security: [{ bearer: [] }],

@@ -16,11 +16,13 @@ export function render(template: TemplateName, locale: Locale, data: TemplateDat
   const parts = copy[template](data);
   const paragraphs = parts.paragraphs.filter((p): p is string => typeof p === "string" && p.length > 0);
   const links = parts.links ?? [];
+  const button = parts.button;
   const greeting = copy.greeting(data.name);
 
   const text = [
     greeting,
     ...paragraphs,
+    ...(button ? [`${button.label}: ${button.url}`] : []),
     ...(links.length ? [links.map((l) => `- ${l.label}: ${l.url}`).join("\n")] : []),
     copy.signoff.join("\n"),
   ].join("\n\n");
@@ -31,6 +33,9 @@ export function render(template: TemplateName, locale: Locale, data: TemplateDat
     `<body style="font-family:Arial,Helvetica,sans-serif;color:#1f2933;line-height:1.5">`,
     `<p>${e(greeting)}</p>`,
     ...paragraphs.map((p) => `<p>${e(p)}</p>`),
+    button
+      ? `<p><a href="${e(button.url)}" style="display:inline-block;padding:12px 24px;background:#0b5fff;color:#ffffff;text-decoration:none;border-radius:6px;font-weight:bold">${e(button.label)}</a></p>`
+      : "",
     links.length ? `<ul>${links.map((l) => `<li><a href="${e(l.url)}">${e(l.label)}</a></li>`).join("")}</ul>` : "",
     `<p>${copy.signoff.map(e).join("<br>")}</p>`,
     `</body></html>`,

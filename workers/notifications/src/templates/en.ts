@@ -37,6 +37,17 @@ export const en: Copy = {
     sms: `Edge Tickets: payment for order ${d.orderId} failed; the order was cancelled.`,
   }),
 
+  payment_link: (d) => ({
+    subject: `Pay for order ${d.orderId}`,
+    paragraphs: [
+      `Your tickets for order ${d.orderId} are held for you. Amount to pay: ${formatVnd(d.amountVnd ?? 0, "en")}.`,
+      eventLine(d),
+      d.payment && `Please pay before ${formatDateTime(d.payment.expiresAt, "en")}; after that the tickets are released.`,
+    ],
+    button: d.payment ? { label: "Pay now", url: d.payment.url } : undefined,
+    sms: `Edge Tickets: pay ${formatVnd(d.amountVnd ?? 0, "en")} for order ${d.orderId}${d.payment ? ` before ${formatDateTime(d.payment.expiresAt, "en")}: ${d.payment.url}` : ""}`,
+  }),
+
   order_expired: (d) => ({
     subject: `Order ${d.orderId} expired`,
     paragraphs: [`Order ${d.orderId} was not paid in time, so the tickets held for it were released.`, eventLine(d), again],

@@ -1,4 +1,4 @@
-export const TEMPLATES = ["order_confirmed", "payment_failed", "order_expired", "order_cancelled", "refund_succeeded", "event_reminder", "support_reply", "daily_report"] as const;
+export const TEMPLATES = ["order_confirmed", "payment_failed", "order_expired", "order_cancelled", "refund_succeeded", "event_reminder", "support_reply", "daily_report", "payment_link"] as const;
 export type TemplateName = (typeof TEMPLATES)[number];
 
 export type TemplateData = {
@@ -11,6 +11,8 @@ export type TemplateData = {
   amountVnd?: number | null;
   responseCode?: string | null;
   tickets?: Array<{ url: string; label?: string | null }>;
+  /** payment_link: where to pay and until when (the hold's end). */
+  payment?: { url: string; expiresAt: string } | null;
   /** support_reply: who it is for ("author" of the ticket or the event's "organizer"), the ticket and a preview. */
   support?: { side: "author" | "organizer"; subject: string; excerpt: string; url: string };
   /** daily_report: an organizer's figures of one Vietnam day and the link to the CSV. */
@@ -22,6 +24,8 @@ export type MessageParts = {
   subject: string;
   paragraphs: Array<string | null | false | undefined>;
   links?: Array<{ label: string; url: string }>;
+  /** One call to action, shown as a button in HTML (a labelled line in text). */
+  button?: { label: string; url: string };
   sms: string;
 };
 

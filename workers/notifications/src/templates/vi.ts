@@ -37,6 +37,17 @@ export const vi: Copy = {
     sms: `Edge Tickets: thanh toán cho đơn hàng ${d.orderId} không thành công; đơn hàng đã bị huỷ.`,
   }),
 
+  payment_link: (d) => ({
+    subject: `Thanh toán đơn hàng ${d.orderId}`,
+    paragraphs: [
+      `Vé của đơn hàng ${d.orderId} đang được giữ cho bạn. Số tiền cần thanh toán: ${formatVnd(d.amountVnd ?? 0, "vi")}.`,
+      eventLine(d),
+      d.payment && `Vui lòng thanh toán trước ${formatDateTime(d.payment.expiresAt, "vi")}; sau thời điểm đó vé sẽ được trả lại.`,
+    ],
+    button: d.payment ? { label: "Thanh toán ngay", url: d.payment.url } : undefined,
+    sms: `Edge Tickets: thanh toan ${formatVnd(d.amountVnd ?? 0, "vi")} cho don hang ${d.orderId}${d.payment ? ` truoc ${formatDateTime(d.payment.expiresAt, "vi")}: ${d.payment.url}` : ""}`,
+  }),
+
   order_expired: (d) => ({
     subject: `Đơn hàng ${d.orderId} đã hết hạn`,
     paragraphs: [`Đơn hàng ${d.orderId} chưa được thanh toán kịp thời hạn nên vé đang giữ đã được trả lại.`, eventLine(d), again],

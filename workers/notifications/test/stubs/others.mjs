@@ -42,15 +42,17 @@ export class EventsRpc extends WorkerEntrypoint {
 }
 
 export class OrdersRpc extends WorkerEntrypoint {
+  /** "ord.<buyer>": a confirmed order; "pending.<buyer>": one still awaiting payment. */
   async getOrder(orderId) {
-    if (!orderId.startsWith("ord.")) return null;
-    const buyerId = orderId.slice(4);
+    const pending = orderId.startsWith("pending.");
+    if (!orderId.startsWith("ord.") && !pending) return null;
+    const buyerId = orderId.slice(orderId.indexOf(".") + 1);
     return {
       id: orderId,
       eventId: "evt-1",
       buyerId,
       buyerEmail: `${buyerId}@example.test`,
-      status: "confirmed",
+      status: pending ? "pending_payment" : "confirmed",
       totalVnd: 1_200_000,
       items: [{ ticketTypeId: "tt-vip", quantity: 2, name: "VIP", unitPriceVnd: 600_000 }],
       holdExpiresAt: "2026-12-01T00:00:00.000Z",

@@ -179,6 +179,8 @@ async function paymentUrlFor(env: Env, order: OrderRow, req: CheckoutRequest): P
     publicOrigin: req.publicOrigin,
     clientIp: req.clientIp,
     locale: "vn",
+    // payments writes PaymentRequested (the buyer's payment link) with the order's first attempt.
+    buyer: { eventId: order.eventId, buyerId: order.buyerId, buyerEmail: order.buyerEmail },
   });
   return paymentUrl;
 }

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { ulid } from "ulid";
+import { makeEvent, type Envelope } from "@tickets/common";
+import { getTableConfig } from "drizzle-orm/sqlite-core";
 import { ProductCode, VnpLocale } from "vnpay";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { paymentAttempts } from "../db/schema";
@@ -19,6 +21,10 @@ export const createPaymentUrlInput = z.object({
   publicOrigin: z.url(),
   clientIp: z.string().max(100),
   locale: z.enum(["vn", "en"]),
+  /** Who to send the payment link to: given, the first attempt of the order also writes PaymentRequested. */
+  buyer: z
+    .object({ eventId: z.string(), buyerId: z.string(), buyerEmail: z.string().optional(), locale: z.enum(["vi", "en"]).optional() })
+    .optional(),
 });
 export type CreatePaymentUrlInput = z.infer<typeof createPaymentUrlInput>;
 
@@ -66,7 +72,14 @@ export function buildPaymentUrl(env: Env, raw: CreatePaymentUrlInput, now = new 
     createdAt: now.getTime(),
     nextCheckAt: now.getTime() + checkAfterMs(env),
   };
-  return { paymentUrl, txnRef: input.orderId, attempt };
+  const requested = input.buyer
+    ? makeEvent(
+        "PaymentRequested",
+        { orderId: input.orderId, ...input.buyer, amountVnd: input.amountVnd, paymentUrl, holdExpiresAt: expiresAt.toISOString() },
+        { correlationId: input.orderId },
+      )
+    : null;
+  return { paymentUrl, txnRef: input.orderId, attempt, requested };
 }
 
 /** Builds the payment URL and records the attempt (one D1 write). */
@@ -84,4 +97,34 @@ export async function insertAttempts(db: DrizzleD1Database<Record<string, unknow
   const inserts = [];
   for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) inserts.push(db.insert(paymentAttempts).values(rows.slice(i, i + ROWS_PER_INSERT)));
   if (inserts.length) await db.batch(inserts as [(typeof inserts)[0], ...typeof inserts]);
+}
+
+export type RecordedAttempt = { attempt: PaymentAttemptRow; requested: Envelope<"PaymentRequested"> | null };
+
+/**
+ * Records many attempts in one atomic D1 batch, each order's PaymentRequested in the same batch:
+ * written only when the order had no attempt before (checked ahead of this batch's attempt
+ * inserts, one event per order in the batch), so a replay that makes another URL sends no
+ * second link.
+ */
+export async function insertAttemptsWithRequests(d1: D1Database, db: DrizzleD1Database<Record<string, unknown>>, items: RecordedAttempt[]): Promise<void> {
+  const attemptsTable = getTableConfig(paymentAttempts).name;
+  const firstPerOrder = new Map<string, Envelope<"PaymentRequested">>();
+  for (const { requested } of items) {
+    if (requested && !firstPerOrder.has(requested.payload.orderId)) firstPerOrder.set(requested.payload.orderId, requested);
+  }
+  const stmts: D1PreparedStatement[] = [...firstPerOrder].map(([orderId, event]) =>
+    d1
+      .prepare(
+        `INSERT INTO outbox (id, type, envelope, created_at)
+         SELECT ?1, ?2, ?3, ?4 WHERE NOT EXISTS (SELECT 1 FROM "${attemptsTable}" WHERE order_id = ?5)`,
+      )
+      .bind(event.id, event.type, JSON.stringify(event), Date.now(), orderId),
+  );
+  const rows = items.map((i) => i.attempt);
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+    const insert = db.insert(paymentAttempts).values(rows.slice(i, i + ROWS_PER_INSERT)).toSQL();
+    stmts.push(d1.prepare(insert.sql).bind(...insert.params));
+  }
+  if (stmts.length) await d1.batch(stmts);
 }
