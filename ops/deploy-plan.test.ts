@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { experimental_readRawConfig } from "wrangler";
 import { deployPlan, HOT_WORKERS, RefusedError, UNPROVISIONED_ID } from "../scripts/ops/deploy-plan.ts";
 import { parseDatabaseId, provisionPlan, withDatabaseId } from "../scripts/ops/provision.ts";
-import { DEPLOYABLE, ENVIRONMENTS, ROOT, deployOrder, readSection, resources } from "../scripts/ops/workers.ts";
+import { DEPLOYABLE, ENVIRONMENTS, ORDERLESS_ENTRYPOINTS, ROOT, deployOrder, readSection, resources } from "../scripts/ops/workers.ts";
 
 const node = (script: string, args: string[]) => spawnSync(process.execPath, [join(ROOT, script), ...args], { cwd: ROOT, encoding: "utf8" });
 
@@ -17,7 +17,10 @@ describe("deploy plan", () => {
     const workerOf = new Map(DEPLOYABLE.map((w) => [readSection(w, env).name, w]));
     for (const w of order) {
       const s = readSection(w, env);
-      const bound = [...(s.services ?? []).map((x) => x.service), ...(s.durable_objects?.bindings ?? []).flatMap((d) => (d.script_name ? [d.script_name] : []))];
+      const services = s.services ?? [];
+      for (const { service } of services) expect(workerOf.has(service), `${w} binds ${service}, which is not a worker of ${env}`).toBe(true);
+      const ordering = services.filter((x) => !ORDERLESS_ENTRYPOINTS.includes(x.entrypoint ?? "")).map((x) => x.service);
+      const bound = [...ordering, ...(s.durable_objects?.bindings ?? []).flatMap((d) => (d.script_name ? [d.script_name] : []))];
       for (const target of bound) {
         expect(workerOf.has(target), `${w} binds ${target}, which is not a worker of ${env}`).toBe(true);
         expect(order.indexOf(workerOf.get(target)!), `${w} binds ${target}`).toBeLessThan(order.indexOf(w));

@@ -36,8 +36,9 @@ export function ensureDevVars() {
   }
 }
 
+/** The top level's D1 databases (the [env.*] sections below it name the deployed ones). */
 function d1Databases(config) {
-  const text = readFileSync(join(ROOT, config), "utf8");
+  const text = readFileSync(join(ROOT, config), "utf8").split(/^\[\[?env\./m)[0];
   return [...text.matchAll(/database_name\s*=\s*"([^"]+)"/g)].map((m) => m[1]);
 }
 

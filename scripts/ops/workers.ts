@@ -106,16 +106,27 @@ export function resources(env: Environment) {
 }
 
 /**
- * Deploy order: a worker after every worker it binds (service bindings, Durable Objects hosted
- * elsewhere), so a first deploy never points at a script that does not exist yet. Ties keep
- * DEPLOYABLE's order.
+ * Receipt bindings (`entrypoint = "InboxReceipts"`, packages/common/src/delivery.ts) point from an
+ * event's producer back at its consumer, which often calls the producer itself: they form cycles,
+ * so they do not order deploys. On a first deploy the target script exists anyway: the procedure
+ * (docs/operations.md) puts INTERNAL_AUTH_SECRET into every worker first, and `wrangler secret put`
+ * creates the script; a receipt check fails, and is retried, only until the target's code is
+ * deployed a few steps later.
+ */
+export const ORDERLESS_ENTRYPOINTS = ["InboxReceipts"];
+
+/**
+ * Deploy order: a worker after every worker it binds (service bindings except receipt ones,
+ * Durable Objects hosted elsewhere), so a first deploy never calls code that is not there yet.
+ * Ties keep DEPLOYABLE's order.
  */
 export function deployOrder(env: Environment): string[] {
   const nameToWorker = new Map(DEPLOYABLE.map((w) => [readSection(w, env).name ?? w, w]));
   const deps = new Map(
     DEPLOYABLE.map((w) => {
       const s = readSection(w, env);
-      const targets = [...(s.services ?? []).map((x) => x.service), ...(s.durable_objects?.bindings ?? []).flatMap((d) => (d.script_name ? [d.script_name] : []))];
+      const services = (s.services ?? []).filter((x) => !ORDERLESS_ENTRYPOINTS.includes(x.entrypoint ?? ""));
+      const targets = [...services.map((x) => x.service), ...(s.durable_objects?.bindings ?? []).flatMap((d) => (d.script_name ? [d.script_name] : []))];
       return [w, new Set(targets.map((t) => nameToWorker.get(t)).filter((t): t is string => !!t && t !== w))];
     }),
   );
