@@ -77,9 +77,12 @@ describe("each worker binds only what its code uses", () => {
       const declared = declaredBindings(rawConfig as Raw);
       const { code, envBlock } = codeOf(src);
       const fed = inboxesFed(code);
-      // Used: named in the code, fed through the outbox, or picked by its lower-case name at run time
-      // (dev-cron's env[worker.toUpperCase()]).
-      const used = (name: string) => new RegExp(`\\b${name}\\b`).test(code) || fed.has(name) || code.includes(`"${name.toLowerCase()}"`);
+      // A worker that sweeps its outbox asks each inbox it feeds for receipts (`<INBOX>_RECEIPTS`).
+      const receipts = /\b(sweepOutbox|redeliverOutbox)\(/.test(code) ? new Set([...fed].map((q) => q.replace(/_INBOX$/, "_RECEIPTS"))) : new Set<string>();
+      // Used: named in the code, fed through the outbox (or asked for its receipts), or picked by its
+      // lower-case name at run time (dev-cron's env[worker.toUpperCase()]).
+      const used = (name: string) =>
+        new RegExp(`\\b${name}\\b`).test(code) || fed.has(name) || receipts.has(name) || code.includes(`"${name.toLowerCase()}"`);
       const unused = [...declared].filter((name) => !used(name));
       expect(unused, `${worker} declares bindings its code never uses`).toEqual([]);
 
