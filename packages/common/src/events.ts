@@ -43,6 +43,12 @@ export const eventPayloadSchemas = {
   RefundSucceeded: z.object({ ...orderRef, refundId: z.string(), amountVnd: z.number().int() }),
   RefundFailed: z.object({ ...orderRef, refundId: z.string(), reason: z.string() }),
   EventReminderDue: z.object({ eventId: z.string(), buyerId: z.string(), buyerEmail: z.string().optional(), startsAt: z.string(), title: z.string() }),
+  /** An organizer or admin cancelled the event: sales are frozen; orders refunds every paid order. */
+  EventCancelled: z.object({ eventId: z.string(), reason: z.string(), cancelledBy: z.string(), cancelledAt: z.string() }),
+  /** The orders worker's cancellation job moves on by one chunk (its cursor lives in its D1, not here). */
+  EventCancellationStep: z.object({ eventId: z.string() }),
+  /** A paid order of a cancelled event: its full refund was requested; the buyer is told. */
+  OrderEventCancelled: z.object({ ...orderRef, refundId: z.string().nullable(), amountVnd: z.number().int(), reason: z.string() }),
 } as const;
 
 export type EventType = keyof typeof eventPayloadSchemas;
@@ -112,4 +118,7 @@ export const SUBSCRIPTIONS: Record<EventType, Inbox[]> = {
   RefundSucceeded: ["orders", "tickets", "notifications"],
   RefundFailed: ["orders", "notifications"],
   EventReminderDue: ["notifications"],
+  EventCancelled: ["orders"],
+  EventCancellationStep: ["orders"],
+  OrderEventCancelled: ["notifications"],
 };
