@@ -5,7 +5,7 @@ import { workerProject } from "../../scripts/worker-project.ts";
 
 // The workers orders binds, as one prebuilt bundle (auxiliary workers cannot be bundled by the
 // plugin): the real EventInventory Durable Object plus contract stand-ins for the RPC of events,
-// payments and tickets (test/fakes/events-worker.ts).
+// payments, tickets and refunds (test/fakes/events-worker.ts).
 const bundle = buildSync({
   entryPoints: [fileURLToPath(new URL("./test/fakes/events-worker.ts", import.meta.url))],
   bundle: true,
@@ -40,6 +40,7 @@ export default workerProject("orders", {
     }),
     auxWorker("payments"),
     auxWorker("tickets"),
+    auxWorker("refunds"),
   ],
   miniflare: { queueProducers: { TEST_ORDERS_INBOX: { queueName: "orders-inbox" } } },
 });

@@ -75,6 +75,8 @@ export async function publish(env: QueueEnv, events: Envelope[]): Promise<void> 
   await Promise.all([...perQueue].map(([q, msgs]) => q.sendBatch(msgs)));
 }
 
+const MARK_SENT_SLICE = 90;
+
 /**
  * Sends unsent outbox rows and marks them sent. Runs right after a write (waitUntil) and from
  * a cron; two relays racing may both send a row, which idempotent consumers absorb.
@@ -90,7 +92,11 @@ export async function relayOutbox(db: AnyDb, env: QueueEnv, log?: Logger, limit 
   const ids = rows.map((r) => r.id);
   try {
     await publish(env, rows.map((r) => JSON.parse(r.envelope) as Envelope));
-    await db.update(outbox).set({ sentAt: Date.now() }).where(inArray(outbox.id, ids));
+    // D1 binds at most 100 parameters per statement: mark them sent in slices.
+    const sentAt = Date.now();
+    for (let i = 0; i < ids.length; i += MARK_SENT_SLICE) {
+      await db.update(outbox).set({ sentAt }).where(inArray(outbox.id, ids.slice(i, i + MARK_SENT_SLICE)));
+    }
   } catch (err) {
     log?.error("outbox_relay_failed", { error: (err as Error).message, count: ids.length });
     for (const id of ids) {

@@ -1,6 +1,6 @@
 import type { EventHandlers, Logger } from "@tickets/common";
 import type { Db } from "./db/client";
-import type { AuthApi, EventsApi, OrdersApi } from "./env";
+import type { AuthApi, EventsApi, Locale, OrdersApi } from "./env";
 import type { Drivers } from "./domain/drivers";
 import { dispatch, settle, type Intent } from "./domain/dispatch";
 import { eventDetails, resolveRecipient } from "./domain/recipients";
@@ -15,6 +15,9 @@ export type HandlerDeps = {
   /** Absolute origin for links ("" keeps them relative). */
   baseUrl: string;
 };
+
+/** One event_cancelled message per buyer of the event, however many orders they had. */
+export const cancellationSourceId = (eventId: string) => `event_cancelled:${eventId}`;
 
 /** Reminders for one event start are one message per holder, however many times the cron finds them. */
 export const reminderSourceId = (eventId: string, startsAt: string) => `reminder:${eventId}:${new Date(startsAt).toISOString()}`;
@@ -37,6 +40,20 @@ export function notificationHandlers(deps: HandlerDeps): EventHandlers {
       log.warn("orders_get_order_failed", { orderId, error: (err as Error).message });
       return null;
     }
+  };
+
+  /** Paid orders (OrderEventCancelled) and unpaid ones (OrderCancelled) of a cancelled event: one message per buyer. */
+  const eventCancelled = async (p: { eventId: string; buyerId: string; buyerEmail?: string; locale?: Locale; reason: string }) => {
+    const summary = await events.getEventSummary(p.eventId).catch((err: Error) => {
+      log.warn("events_get_summary_failed", { eventId: p.eventId, error: err.message });
+      return null;
+    });
+    const event = summary ? { title: summary.title, venue: [summary.venue, summary.city].filter(Boolean).join(", "), startsAt: summary.startsAt } : null;
+    const reason = summary?.cancellationReason ?? (p.reason === "event_cancelled" ? null : p.reason);
+    await send(
+      { sourceId: cancellationSourceId(p.eventId), template: "event_cancelled", data: { event, reason } },
+      { userId: p.buyerId, email: p.buyerEmail, locale: p.locale },
+    );
   };
 
   return {
@@ -88,11 +105,14 @@ export function notificationHandlers(deps: HandlerDeps): EventHandlers {
       const p = e.payload;
       // A failed payment cancels the order too; its payment_failed message already says so.
       if (p.reason === "payment_failed") return;
+      if (p.reason === "event_cancelled") return eventCancelled(p);
       await send(
         { sourceId: e.id, template: "order_cancelled", data: { orderId: p.orderId, event: await eventDetails(events, p.eventId, log) } },
         { userId: p.buyerId, email: p.buyerEmail, locale: p.locale },
       );
     },
+
+    OrderEventCancelled: async (e) => eventCancelled(e.payload),
 
     RefundSucceeded: async (e) => {
       const p = e.payload;

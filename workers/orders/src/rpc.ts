@@ -5,9 +5,11 @@ import { loadOrder } from "./domain/repo";
 import type { OrderStatus } from "./domain/status";
 import type { PricedItem } from "./ports";
 import { orderView } from "./domain/view";
+import { cancellationProgress, type CancellationProgress } from "./domain/event-cancellation";
 
 export type { OrderStatus } from "./domain/status";
 export type { PricedItem } from "./ports";
+export type { CancellationProgress } from "./domain/event-cancellation";
 
 export type OrderSummary = {
   id: string;
@@ -21,12 +23,16 @@ export type OrderSummary = {
   createdAt: string;
 };
 
-/** Internal RPC for other workers (payments checks orders and amounts against it). */
+/** Internal RPC for other workers (payments checks orders and amounts against it; events asks how a cancellation goes). */
 export class OrdersRpc extends WorkerEntrypoint<Env> {
   async getOrder(orderId: string): Promise<OrderSummary | null> {
     const found = await loadOrder(getDb(this.env.DB), orderId);
     if (!found) return null;
     const { row, items } = found;
     return { ...orderView(row, items), buyerId: row.buyerId, buyerEmail: row.buyerEmail };
+  }
+
+  async cancellationProgress(eventId: string): Promise<CancellationProgress> {
+    return cancellationProgress(getDb(this.env.DB), this.env.REFUNDS_RPC, eventId);
   }
 }

@@ -5,6 +5,7 @@ import { handleQueue } from "./queue";
 import { mountRoutes } from "./routes";
 
 export type { Env } from "./env";
+export { RefundsRpc } from "./rpc";
 
 const app = createServiceApp<Env>("refunds");
 mountHealth(app, (env) => ({ db: d1Check(env.DB), refundsInbox: queueCheck(env.REFUNDS_INBOX) }));

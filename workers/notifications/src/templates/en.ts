@@ -64,4 +64,15 @@ export const en: Copy = {
     ],
     sms: `Edge Tickets: ${d.event?.title ?? "your event"} starts ${when(d) ?? "soon"}${d.event?.venue ? ` at ${d.event.venue}` : ""}. Bring your QR tickets.`,
   }),
+
+  event_cancelled: (d) => ({
+    subject: `Cancelled: ${d.event?.title ?? "your event"}`,
+    paragraphs: [
+      `We are sorry: ${d.event?.title ?? "an event you bought tickets for"} has been cancelled by its organizer.`,
+      eventLine(d),
+      d.reason && `Reason given: ${d.reason}`,
+      "Every paid order is refunded in full automatically, with no action needed from you; you will get a separate message when each refund completes. Unpaid orders were cancelled and nothing was charged.",
+    ],
+    sms: `Edge Tickets: ${d.event?.title ?? "your event"} was cancelled. Paid orders are refunded in full automatically.`,
+  }),
 };

@@ -64,4 +64,15 @@ export const vi: Copy = {
     ],
     sms: `Edge Tickets: ${d.event?.title ?? "sự kiện của bạn"} bắt đầu lúc ${when(d) ?? "sắp tới"}${d.event?.venue ? ` tại ${d.event.venue}` : ""}. Nhớ mang theo vé QR.`,
   }),
+
+  event_cancelled: (d) => ({
+    subject: `Đã huỷ: ${d.event?.title ?? "sự kiện của bạn"}`,
+    paragraphs: [
+      `Rất tiếc: ${d.event?.title ?? "sự kiện bạn đã mua vé"} đã bị ban tổ chức huỷ.`,
+      eventLine(d),
+      d.reason && `Lý do: ${d.reason}`,
+      "Mọi đơn hàng đã thanh toán sẽ được hoàn tiền toàn bộ tự động, bạn không cần làm gì thêm; bạn sẽ nhận được thông báo riêng khi từng khoản hoàn tiền hoàn tất. Các đơn hàng chưa thanh toán đã bị huỷ và bạn không bị tính tiền.",
+    ],
+    sms: `Edge Tickets: ${d.event?.title ?? "sự kiện của bạn"} đã bị huỷ. Đơn hàng đã thanh toán được hoàn tiền toàn bộ tự động.`,
+  }),
 };

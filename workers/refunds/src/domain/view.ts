@@ -9,7 +9,9 @@ export const RefundSchema = z
     orderId: z.string(),
     eventId: z.string(),
     reason: z.string(),
-    source: z.enum(["buyer", "automatic"]).openapi({ description: "buyer: asked for by the buyer; automatic: a late payment the checkout saga gave back" }),
+    source: z
+      .enum(["buyer", "automatic", "event_cancelled"])
+      .openapi({ description: "buyer: asked for by the buyer; automatic: a late payment the checkout saga gave back; event_cancelled: the event was cancelled" }),
     failure: z.object({ code: z.string(), message: z.string() }).nullable().openapi({ description: "VNPAY's answer when status is failed" }),
     createdAt: z.string(),
     updatedAt: z.string(),
