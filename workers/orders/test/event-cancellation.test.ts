@@ -137,4 +137,22 @@ describe("event cancellation batch", () => {
     expect(await orderStatus(orderId)).toBe("confirmed"); // refunded once RefundSucceeded arrives
     expect((await outboxOf("OrderEventCancelled", sale.eventId)).map((n) => n.payload.orderId)).toEqual([orderId]);
   }, 60_000);
+
+  it("gives back a payment landing after the cancellation: refund_pending and RefundRequired, never confirmed", async () => {
+    const sale = await saleOf(10);
+    const buyer = user();
+    const res = await placeOrder(buyer, key(), { eventId: sale.eventId, items: [{ ticketTypeId: sale.ticketTypeId, quantity: 1 }] });
+    const orderId = res.json.order.id as string;
+    await (testEnv.INVENTORY.get(testEnv.INVENTORY.idFromName(sale.eventId)) as unknown as { cancel(id: string): Promise<unknown> }).cancel(sale.eventId);
+    await testEnv.ORDERS_INBOX.send(cancelled(sale.eventId));
+    await eventually(async () => (await orderStatus(orderId)) === "cancelled", 30_000);
+    await testEnv.ORDERS_INBOX.send(
+      makeEvent("PaymentSucceeded", { orderId, paymentId: `pay-${orderId}`, amountVnd: res.json.order.totalVnd, transactionNo: "14000010", paidAt: new Date().toISOString() }),
+    );
+    await eventually(async () => (await orderStatus(orderId)) === "refund_pending", 30_000);
+    const [required] = (await testEnv.DB.prepare("SELECT envelope FROM outbox WHERE type = 'RefundRequired'").all<{ envelope: string }>()).results
+      .map((r) => JSON.parse(r.envelope))
+      .filter((e) => e.payload.orderId === orderId);
+    expect(required.payload).toMatchObject({ orderId, amountVnd: res.json.order.totalVnd, reason: "late_payment_not_on_sale" });
+  }, 60_000);
 });
