@@ -17,6 +17,8 @@ const ORDERS = Number(process.env.BENCH_ORDERS ?? 1000);
 const BASELINE_ORDERS = Number(process.env.BENCH_BASELINE_ORDERS ?? 10);
 const PRICE_VND = 300_000;
 const POLL_MS = 1_000;
+/** D1 refuses statements over 100 KB. */
+const ROWS_PER_INSERT = 100;
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MS ?? 30 * 60_000);
 const run = promisify(execFile);
 
@@ -40,8 +42,8 @@ function paidEvent(organizerId, n, label) {
     `INSERT INTO ticket_types (id, event_id, name, price_vnd, quantity, max_per_order, created_at, updated_at)
      VALUES (${[ttId, eventId, "GA", PRICE_VND, n + 10, 1, now, now].map(q).join(", ")});`,
   );
-  for (let i = 0; i < n; i += 500) {
-    const chunk = Array.from({ length: Math.min(500, n - i) }, (_, k) => {
+  for (let i = 0; i < n; i += ROWS_PER_INSERT) {
+    const chunk = Array.from({ length: Math.min(ROWS_PER_INSERT, n - i) }, (_, k) => {
       const orderId = `bench-${label}-${String(i + k).padStart(6, "0")}-${ulid()}`;
       const paymentId = ulid();
       const transactionNo = String(20_000_000 + i + k) + label.length;

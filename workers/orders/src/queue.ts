@@ -4,7 +4,7 @@ import { getDb } from "./db/client";
 import { sagaHandlers } from "./domain/saga";
 import { cancellationHandlers } from "./domain/event-cancellation";
 
-const RELAY_ROUNDS = 5;
+const RELAY_ROUNDS = 50;
 
 /**
  * orders-inbox: saga events and the event-cancellation batch (idempotent through
@@ -20,11 +20,14 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, wrap: 
     log.warn("dead_letters_parked", { count: batch.messages.length });
     return;
   }
+  // A cancellation chunk writes up to CHUNK_SIZE notices at once: send the outbox until it is empty.
+  const relay = async () => {
+    for (let round = 0; round < RELAY_ROUNDS && (await relayOutbox(db as never, env, log)) > 0; round++);
+  };
   const handlers = wrap({
     ...sagaHandlers({ db, inventory: (eventId) => inventory(env, eventId), log, refunds: env.REFUNDS_RPC }),
-    ...cancellationHandlers({ db, refunds: env.REFUNDS_RPC, log }),
+    ...cancellationHandlers({ db, refunds: env.REFUNDS_RPC, log, relay }),
   });
   await consumeInbox(batch, db as never, handlers, "orders");
-  // A cancellation chunk writes up to CHUNK_SIZE notices before its next step: send them all now.
-  for (let round = 0; round < RELAY_ROUNDS && (await relayOutbox(db as never, env, log)) > 0; round++);
+  await relay();
 }

@@ -96,7 +96,7 @@ describe("event cancellation batch", () => {
 
     expect(await job(eventId)).toEqual(before);
     expect((await refunds().requestsFor(eventId)).flat()).toHaveLength(5);
-    expect(await outboxOf("EventCancellationStep", eventId)).toHaveLength(2); // the first chunk and the last (empty) one
+    expect(await outboxOf("EventCancellationStep", eventId)).toHaveLength(1); // one step did it all
   }, 60_000);
 
   it("resumes from its stored cursor: a step redelivered after a crash repeats at most its own chunk", async () => {

@@ -9,20 +9,25 @@ import type { OrderStatus } from "./status";
 /**
  * Event cancellation, the orders side: a resumable batch driven by the orders inbox.
  * EventCancelled starts it (one event_cancellations row, counting the paid orders); each
- * EventCancellationStep does one chunk and enqueues the next through the outbox, in the same
- * D1 batch that moves the cursor. First every pending order becomes cancelled (the inventory
+ * EventCancellationStep does chunks (moving the stored cursor after each) for up to
+ * STEP_BUDGET_MS, then enqueues the next step through the outbox, in the same D1 batch that
+ * moves the cursor. First every pending order becomes cancelled (the inventory
  * object already released its hold), then every paid order (confirmed, partially_refunded:
  * checked-in ones too) is refunded in full through RefundsRpc, idempotent per (order, cause),
  * and its buyer told (OrderEventCancelled, one per order: its id is derived from the order).
  * A crash anywhere repeats at most the current chunk; a duplicate or stale step does nothing.
  */
 
+/** Orders per chunk (a RefundsRpc call names them all: D1 binds at most 100 parameters). */
 export const CHUNK_SIZE = 100;
+/** How long one step delivery keeps taking chunks before handing over to the next step message. */
+export const STEP_BUDGET_MS = 20_000;
 export const CANCELLATION_REASON = "event_cancelled";
 /** Paid and not given back yet: what a cancellation refunds. */
 export const REFUNDABLE: OrderStatus[] = ["confirmed", "partially_refunded"];
 
-export type CancellationDeps = { db: Db; refunds: RefundsApi; log: Logger };
+/** `relay`: sends the outbox (the buyers' notices go out chunk by chunk, not after the whole step). */
+export type CancellationDeps = { db: Db; refunds: RefundsApi; log: Logger; relay?: () => Promise<void> };
 
 const causedBy = (event: Envelope) => ({ correlationId: event.correlationId, causationId: event.id });
 const orderRef = (o: OrderRow) => ({ orderId: o.id, eventId: o.eventId, buyerId: o.buyerId, buyerEmail: o.buyerEmail });
@@ -60,6 +65,16 @@ export function cancellationHandlers(deps: CancellationDeps): EventHandlers {
     await d1.batch([d1.prepare(update.sql).bind(...update.params), ...(next ? [stampedOutboxInsert(d1, next, "event_cancellations", job.id)] : [])]);
   }
 
+  /** Within one step: the cursor moves on (only from where this delivery found it). */
+  async function moveCursor(job: EventCancellationRow, step: Envelope, cursor: string, requested: number): Promise<boolean> {
+    const res = await db
+      .update(eventCancellations)
+      .set({ cursor, requested: sql`${eventCancellations.requested} + ${requested}`, updatedAt: Date.now() })
+      .where(and(eq(eventCancellations.id, job.id), eq(eventCancellations.lastEventId, step.id), eq(eventCancellations.cursor, job.cursor)))
+      .run();
+    return res.meta.changes > 0;
+  }
+
   return {
     async EventCancelled(event) {
       const { eventId, reason } = event.payload;
@@ -77,41 +92,51 @@ export function cancellationHandlers(deps: CancellationDeps): EventHandlers {
     },
 
     async EventCancellationStep(event) {
-      const job = await loadCancellation(db, event.payload.eventId);
-      if (!job || job.status === "completed" || job.lastEventId !== event.id) return; // stale or duplicate step
+      const found = await loadCancellation(db, event.payload.eventId);
+      if (!found || found.status === "completed" || found.lastEventId !== event.id) return; // stale or duplicate step
+      let job: EventCancellationRow = found;
       const next = makeEvent("EventCancellationStep", { eventId: job.id }, causedBy(event));
+      // Chunks follow each other within one delivery while the budget lasts (each moving the
+      // stored cursor), then the next step goes through the queue.
+      const deadline = Date.now() + STEP_BUDGET_MS;
+      for (;;) {
+        const pending = await db
+          .select()
+          .from(orders)
+          .where(and(eq(orders.eventId, job.id), eq(orders.status, "pending_payment")))
+          .limit(CHUNK_SIZE);
+        if (pending.length) {
+          await Promise.all(
+            pending.map((o) =>
+              transition(db, o.id, "cancelled", {
+                from: ["pending_payment"],
+                event: makeEvent("OrderCancelled", { ...orderRef(o), reason: CANCELLATION_REASON }, causedBy(event)),
+                patch: { note: `Event cancelled: ${found.reason}` },
+              }),
+            ),
+          );
+          log.info("cancellation_pending_cancelled", { eventId: job.id, count: pending.length });
+          if (Date.now() < deadline) continue;
+          return advance(job, event, next, {});
+        }
 
-      const pending = await db
-        .select()
-        .from(orders)
-        .where(and(eq(orders.eventId, job.id), eq(orders.status, "pending_payment")))
-        .limit(CHUNK_SIZE);
-      if (pending.length) {
-        await Promise.all(
-          pending.map((o) =>
-            transition(db, o.id, "cancelled", {
-              from: ["pending_payment"],
-              event: makeEvent("OrderCancelled", { ...orderRef(o), reason: CANCELLATION_REASON }, causedBy(event)),
-              patch: { note: `Event cancelled: ${job.reason}` },
-            }),
-          ),
-        );
-        log.info("cancellation_pending_cancelled", { eventId: job.id, count: pending.length });
-        return advance(job, event, next, {});
+        const paid: OrderRow[] = await db
+          .select()
+          .from(orders)
+          .where(and(eq(orders.eventId, job.id), inArray(orders.status, REFUNDABLE), gt(orders.id, job.cursor)))
+          .orderBy(asc(orders.id))
+          .limit(CHUNK_SIZE);
+        if (paid.length === 0) {
+          log.info("cancellation_completed", { eventId: job.id, requested: job.requested });
+          return advance(job, event, null, {});
+        }
+        await refundCancelledOrders(deps, job, paid, event);
+        await deps.relay?.();
+        const cursor: string = paid[paid.length - 1].id;
+        if (Date.now() >= deadline) return advance(job, event, next, { cursor, requested: paid.length });
+        if (!(await moveCursor(job, event, cursor, paid.length))) return; // another delivery of this step moved it
+        job = { ...job, cursor, requested: job.requested + paid.length };
       }
-
-      const paid = await db
-        .select()
-        .from(orders)
-        .where(and(eq(orders.eventId, job.id), inArray(orders.status, REFUNDABLE), gt(orders.id, job.cursor)))
-        .orderBy(asc(orders.id))
-        .limit(CHUNK_SIZE);
-      if (paid.length === 0) {
-        log.info("cancellation_completed", { eventId: job.id, requested: job.requested });
-        return advance(job, event, null, {});
-      }
-      await refundCancelledOrders(deps, job, paid, event);
-      return advance(job, event, next, { cursor: paid[paid.length - 1].id, requested: paid.length });
     },
   };
 }
