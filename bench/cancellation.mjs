@@ -130,7 +130,10 @@ try {
     ]),
   );
   console.log(`written ${file}`);
-  if (main.progress?.succeeded !== ORDERS) process.exitCode = 1;
+  if (main.progress?.succeeded !== ORDERS) {
+    console.log(`--- stack output (last lines) ---\n${stack.output().slice(-6000)}`);
+    process.exitCode = 1;
+  }
 } finally {
   client.close();
   await stack.stop();
