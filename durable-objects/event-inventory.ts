@@ -5,6 +5,7 @@ import { loadInventoryConfig, writeAvailability } from "./inventory/events-db";
 import type {
   AuditRow,
   Availability,
+  CancelResult,
   CommitResult,
   ConfigureResult,
   HoldItem,
@@ -100,11 +101,28 @@ export class EventInventory extends DurableObject<InventoryEnv> {
 
   async release(orderId: string): Promise<{ released: boolean }> {
     return this.mutate<{ released: boolean }>((now) => {
-      const hold = this.store.hold(orderId);
-      if (hold?.status !== "active") return { result: { released: false }, changed: false };
-      for (const it of this.store.holdItems(orderId)) this.store.addHeld(it.ticket_type_id, -it.quantity);
-      this.store.setHoldStatus(orderId, "released", now);
-      return { result: { released: true }, changed: true };
+      const released = this.releaseStep(orderId, now);
+      return { result: { released }, changed: released };
+    });
+  }
+
+  /**
+   * The event is cancelled: from now on every hold is refused (not_on_sale) and every active
+   * hold is released, in one transaction. Idempotent: a second call releases nothing. Sold
+   * stock stays sold (the orders worker refunds it). An object that never learnt its event
+   * has nothing to freeze.
+   */
+  async cancel(eventId: string): Promise<CancelResult> {
+    await this.ensureConfigured(eventId);
+    return this.mutate<CancelResult>((now) => {
+      const ev = this.store.event();
+      if (!ev) return { result: { cancelled: false, releasedOrderIds: [] }, changed: false };
+      if (ev.event_id !== eventId) throw new Error(`inventory object of ${ev.event_id} got a cancel for ${eventId}`);
+      const releasedOrderIds = this.store.activeHolds().filter((orderId) => this.releaseStep(orderId, now));
+      const changed = ev.status !== "cancelled" || releasedOrderIds.length > 0;
+      this.store.markCancelled();
+      if (releasedOrderIds.length) this.log.info("inventory_cancel_released", { eventId, released: releasedOrderIds.length });
+      return { result: { cancelled: true, releasedOrderIds }, changed };
     });
   }
 
@@ -231,6 +249,14 @@ export class EventInventory extends DurableObject<InventoryEnv> {
     });
     if (changed) this.scheduleFlush(now);
     return result;
+  }
+
+  private releaseStep(orderId: string, now: number): boolean {
+    const hold = this.store.hold(orderId);
+    if (hold?.status !== "active") return false;
+    for (const it of this.store.holdItems(orderId)) this.store.addHeld(it.ticket_type_id, -it.quantity);
+    this.store.setHoldStatus(orderId, "released", now);
+    return true;
   }
 
   private expireDue(now: number): number {
@@ -369,7 +395,7 @@ function normaliseItems(req: HoldRequest): HoldItem[] {
 }
 
 function assertConfig(cfg: InventoryConfig) {
-  if (!cfg?.eventId || !Number.isSafeInteger(cfg.revision) || !["draft", "published"].includes(cfg.status)) {
+  if (!cfg?.eventId || !Number.isSafeInteger(cfg.revision) || !["draft", "published", "cancelled"].includes(cfg.status)) {
     throw new TypeError("configure needs eventId, revision and status");
   }
   for (const tt of cfg.ticketTypes) {

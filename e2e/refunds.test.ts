@@ -1,24 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { Client, eventually } from "./client";
-import { available, getOrder, payAtSandbox, placeOrder, publishedSale, signUp, statusBecomes, type Sale } from "./saga-helpers";
+import { available, buyAndPay, getOrder, publishedSale, signUp, statusBecomes, type Sale, type Ticket } from "./saga-helpers";
 
 // Buyer refunds on the booted stack: a paid order refunded through the VNPAY sandbox, its
 // tickets voided, its stock back on sale, the buyer told; and the policy's no-refund window.
-
-type Ticket = { id: string; code: string; status: string };
-
-/** Orders, pays at the sandbox and waits for the confirmed order's tickets. */
-async function buyAndPay(buyer: Client, sale: Sale, quantity: number) {
-  const res = await placeOrder(buyer, sale, quantity);
-  expect(res.status).toBe(201);
-  await payAtSandbox(res.json.paymentUrl, "success");
-  await statusBecomes(buyer, res.json.order.id, "confirmed");
-  const order = await eventually(async () => {
-    const o = await getOrder(buyer, res.json.order.id);
-    return o.tickets?.length === quantity ? o : null;
-  }, 20_000);
-  return { orderId: order.id, totalVnd: order.totalVnd, tickets: order.tickets as Ticket[] };
-}
 
 const askRefund = (client: Client, orderId: string, reason = "Khong the tham du") => client.post(`/api/orders/${orderId}/refund`, { reason });
 

@@ -136,3 +136,18 @@ export function lateWindowPaymentUrl(orderId: string, amountVnd: number) {
 }
 export const sendIpn = (query: Record<string, string>) => new Client().get(`/api/payments/vnpay/ipn?${new URLSearchParams(query)}`);
 
+
+export type Ticket = { id: string; code: string; status: string };
+
+/** Orders, pays at the sandbox and waits for the confirmed order's tickets. */
+export async function buyAndPay(buyer: Client, sale: Sale, quantity: number) {
+  const res = await placeOrder(buyer, sale, quantity);
+  expect(res.status).toBe(201);
+  await payAtSandbox(res.json.paymentUrl, "success");
+  await statusBecomes(buyer, res.json.order.id, "confirmed");
+  const order = await eventually(async () => {
+    const o = await getOrder(buyer, res.json.order.id);
+    return o.tickets?.length === quantity ? o : null;
+  }, 20_000);
+  return { orderId: order.id, totalVnd: order.totalVnd, tickets: order.tickets as Ticket[] };
+}

@@ -5,7 +5,7 @@ import type { Availability, InventoryConfig } from "./types";
  * bootstrapping its configuration when it has none, and publishing availability for listings.
  */
 
-type EventRow = { id: string; status: "draft" | "published"; starts_at: number; ends_at: number; revision: number };
+type EventRow = { id: string; status: "draft" | "published"; starts_at: number; ends_at: number; revision: number; cancelled_at: number | null };
 type TicketTypeRow = {
   id: string;
   name: string;
@@ -18,7 +18,7 @@ type TicketTypeRow = {
 
 export async function loadInventoryConfig(db: D1Database, eventId: string): Promise<InventoryConfig | null> {
   const [events, types] = await db.batch([
-    db.prepare("SELECT id, status, starts_at, ends_at, revision FROM events WHERE id = ?").bind(eventId),
+    db.prepare("SELECT id, status, starts_at, ends_at, revision, cancelled_at FROM events WHERE id = ?").bind(eventId),
     db
       .prepare(
         "SELECT id, name, price_vnd, quantity, max_per_order, sales_start_at, sales_end_at FROM ticket_types WHERE event_id = ? ORDER BY created_at, id",
@@ -30,7 +30,7 @@ export async function loadInventoryConfig(db: D1Database, eventId: string): Prom
   return {
     eventId: event.id,
     revision: event.revision,
-    status: event.status,
+    status: event.cancelled_at === null ? event.status : "cancelled",
     startsAt: event.starts_at,
     endsAt: event.ends_at,
     ticketTypes: (types.results as TicketTypeRow[]).map((t) => ({

@@ -122,7 +122,8 @@ export class InventoryStore {
   applyConfig(cfg: InventoryConfig, now: number) {
     this.run(
       `INSERT INTO event (id, event_id, status, starts_at, ends_at, revision, configured_at) VALUES (1, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(id) DO UPDATE SET status = excluded.status, starts_at = excluded.starts_at, ends_at = excluded.ends_at,
+       ON CONFLICT(id) DO UPDATE SET status = CASE WHEN event.status = 'cancelled' THEN 'cancelled' ELSE excluded.status END,
+         starts_at = excluded.starts_at, ends_at = excluded.ends_at,
          revision = excluded.revision, configured_at = excluded.configured_at`,
       cfg.eventId, cfg.status, cfg.startsAt, cfg.endsAt, cfg.revision, now,
     );
@@ -134,6 +135,14 @@ export class InventoryStore {
         tt.id, position, tt.name, tt.priceVnd, tt.quantity, tt.maxPerOrder, tt.salesStartAt, tt.salesEndAt,
       ),
     );
+  }
+
+  /** Final: applyConfig never moves a cancelled event back on sale. */
+  markCancelled() {
+    this.run("UPDATE event SET status = 'cancelled' WHERE id = 1");
+  }
+  activeHolds(): string[] {
+    return this.all<{ order_id: string }>("SELECT order_id FROM holds WHERE status = 'active'").map((r) => r.order_id);
   }
 
   ticketType(id: string): TicketTypeRow | null {

@@ -42,7 +42,8 @@ export type InventoryConfig = {
   eventId: string;
   /** The event's revision in the events D1 once this change is written there. */
   revision: number;
-  status: "draft" | "published";
+  /** "cancelled" is final: the object keeps it whatever a later configuration says. */
+  status: "draft" | "published" | "cancelled";
   startsAt: number;
   endsAt: number;
   ticketTypes: InventoryTicketType[];
@@ -58,3 +59,6 @@ export type ConfigureResult =
 
 /** Counters next to what the hold rows say they should be (tests and operators). */
 export type AuditRow = Availability & { heldFromHolds: number; soldFromHolds: number };
+
+/** What cancel() did: the orders whose active holds it released (empty when called again). */
+export type CancelResult = { cancelled: boolean; releasedOrderIds: string[] };

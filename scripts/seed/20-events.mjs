@@ -3,6 +3,7 @@
 // Fails soft: a problem becomes a printed note, never a failed boot.
 
 const TITLE = "Demo Flash Sale";
+const CATEGORY = "music";
 const ORGANIZER = { email: "organizer@example.com", password: "organizer-demo-pass" };
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -20,9 +21,13 @@ export async function http(baseUrl) {
   try {
     const { accessToken: token } = await api(baseUrl, "POST", "/api/auth/login", { body: ORGANIZER });
     const mine = await api(baseUrl, "GET", `/api/events?mine=true&limit=100&q=${encodeURIComponent(TITLE)}`, { token });
-    const existing = mine.items.filter((e) => e.title === TITLE);
+    const existing = mine.items.filter((e) => e.title === TITLE && e.status !== "cancelled");
     const published = existing.find((e) => e.status === "published");
-    if (published) return [`Demo event     ${baseUrl}/api/events/${published.id}`];
+    if (published) {
+      // Seeded before categories existed: give it its category.
+      if (!published.categoryId) await api(baseUrl, "PATCH", `/api/events/${published.id}`, { token, body: { categoryId: CATEGORY } });
+      return [`Demo event     ${baseUrl}/api/events/${published.id}`];
+    }
 
     // A draft left by an interrupted earlier run is finished rather than duplicated.
     let id = existing[0]?.id;
@@ -36,6 +41,7 @@ export async function http(baseUrl) {
           description: "A demo concert whose tickets go on sale at once: try buying them with the VNPAY sandbox.",
           venue: "Nhà hát Thành phố Hồ Chí Minh, 7 Công Trường Lam Sơn, Quận 1",
           city: "Ho Chi Minh City",
+          categoryId: CATEGORY,
           startsAt: start.toISOString(),
           endsAt: new Date(start.getTime() + 4 * 60 * 60 * 1000).toISOString(),
           refundPolicy: { fullRefundUntilHours: 72, partialRefundUntilHours: 24, partialRefundPercent: 50 },

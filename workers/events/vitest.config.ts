@@ -1,14 +1,12 @@
 import { fileURLToPath } from "node:url";
 import { workerProject } from "../../scripts/worker-project.ts";
 
-// The AUTH_RPC service binding needs a worker on the other end for workerd to start.
-export default workerProject("events", {
-  workers: [
-    {
-      name: "auth",
-      modules: true,
-      scriptPath: fileURLToPath(new URL("./test/stubs/auth.mjs", import.meta.url)),
-      compatibilityDate: "2026-04-01",
-    },
-  ],
+const stub = (name: string) => ({
+  name,
+  modules: true,
+  scriptPath: fileURLToPath(new URL(`./test/stubs/${name}.mjs`, import.meta.url)),
+  compatibilityDate: "2026-04-01",
 });
+
+// The AUTH_RPC and ORDERS_RPC service bindings need a worker on the other end for workerd to start.
+export default workerProject("events", { workers: [stub("auth"), stub("orders")] });

@@ -5,8 +5,8 @@ import { workerProject } from "../../scripts/worker-project.ts";
 
 // The workers orders binds, as one prebuilt bundle (auxiliary workers cannot be bundled by the
 // plugin): the real EventInventory Durable Object plus contract stand-ins for the RPC of events,
-// payments and tickets, and the InboxReceipts of tickets, notifications and refunds
-// (test/fakes/events-worker.ts).
+// payments, tickets and refunds, and the InboxReceipts of tickets, notifications, refunds and
+// reports (test/fakes/events-worker.ts).
 const bundle = buildSync({
   entryPoints: [fileURLToPath(new URL("./test/fakes/events-worker.ts", import.meta.url))],
   bundle: true,

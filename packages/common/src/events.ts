@@ -98,6 +98,12 @@ export const eventPayloadSchemas = {
     /** Path of the CSV behind the gateway (GET, the organizer's own bearer token). */
     path: z.string(),
   }),
+  /** An organizer or admin cancelled the event: sales are frozen; orders refunds every paid order. */
+  EventCancelled: z.object({ eventId: z.string(), reason: z.string(), cancelledBy: z.string(), cancelledAt: z.string() }),
+  /** The orders worker's cancellation job moves on by one chunk (its cursor lives in its D1, not here). */
+  EventCancellationStep: z.object({ eventId: z.string() }),
+  /** A paid order of a cancelled event: its full refund was requested; the buyer is told. */
+  OrderEventCancelled: z.object({ ...orderRef, refundId: z.string().nullable(), amountVnd: z.number().int(), reason: z.string() }),
 } as const;
 
 export type EventType = keyof typeof eventPayloadSchemas;
@@ -170,6 +176,9 @@ export const SUBSCRIPTIONS: Record<EventType, Inbox[]> = {
   SupportReplyPosted: ["notifications"],
   TicketCheckedIn: ["reports"],
   DailyReportReady: ["notifications"],
+  EventCancelled: ["orders"],
+  EventCancellationStep: ["orders"],
+  OrderEventCancelled: ["notifications"],
 };
 
 /** The worker that makes each event (`makeEvent("<type>"` in its src; a test checks it); docs/saga.md is generated from this and SUBSCRIPTIONS. */
@@ -191,4 +200,7 @@ export const PUBLISHERS: Record<EventType, string> = {
   SupportReplyPosted: "support",
   TicketCheckedIn: "tickets",
   DailyReportReady: "reports",
+  EventCancelled: "events",
+  EventCancellationStep: "orders",
+  OrderEventCancelled: "orders",
 };

@@ -50,15 +50,16 @@ export function outboxInsert(db: AnyDb, event: Envelope) {
  * WHERE id = ? AND status IN (…)` first, then this insert, which writes the event only if that
  * update stamped the row (the event id is fresh, so only the update that really changed the row
  * can match). A redelivered message whose update finds the row already moved writes nothing.
- * `table` must be a trusted identifier with `id` and `last_event_id` columns.
+ * `table` must be a trusted identifier with `id` and `last_event_id` columns. `stamp`: more
+ * events written by the same transition name its stamp (the first event's id).
  */
-export function stampedOutboxInsert(d1: D1Database, event: Envelope, table: string, rowId: string): D1PreparedStatement {
+export function stampedOutboxInsert(d1: D1Database, event: Envelope, table: string, rowId: string, stamp: string = event.id): D1PreparedStatement {
   return d1
     .prepare(
       `INSERT INTO outbox (id, type, envelope, created_at)
-       SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM "${table}" WHERE id = ?5 AND last_event_id = ?1)`,
+       SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM "${table}" WHERE id = ?5 AND last_event_id = ?6)`,
     )
-    .bind(event.id, event.type, JSON.stringify(event), Date.now(), rowId);
+    .bind(event.id, event.type, JSON.stringify(event), Date.now(), rowId, stamp);
 }
 
 const UNSUBSCRIBED_TYPES = eventTypes.filter((t) => SUBSCRIPTIONS[t].length === 0);
@@ -80,6 +81,7 @@ export async function publish(env: QueueEnv, events: Envelope[]): Promise<void> 
   }
   await Promise.all([...perQueue].map(([q, msgs]) => q.sendBatch(msgs)));
 }
+
 
 /**
  * Sends unsent outbox rows and marks them sent. Runs right after a write (waitUntil) and from

@@ -1,8 +1,12 @@
 import type { EventInventory } from "../../../durable-objects/event-inventory";
 import type { AuthRpc } from "../../auth/src/rpc";
+import type { OrdersRpc } from "../../orders/src/rpc";
 
 /** What the events worker calls on the auth worker's AuthRpc entrypoint. */
 export type AuthLookup = Pick<AuthRpc, "findUserByEmail">;
+
+/** What the events worker asks the orders worker (the cancellation batch it runs). */
+export type OrdersLookup = Pick<OrdersRpc, "cancellationProgress">;
 
 export type Env = {
   DB: D1Database;
@@ -10,4 +14,5 @@ export type Env = {
   INVENTORY: DurableObjectNamespace<EventInventory>;
   ORDERS_INBOX: Queue;
   AUTH_RPC: AuthLookup;
+  ORDERS_RPC: OrdersLookup;
 };

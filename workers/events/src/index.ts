@@ -1,4 +1,5 @@
-import { createServiceApp, d1Check, mountHealth, queueCheck } from "@tickets/common";
+import { drizzle } from "drizzle-orm/d1";
+import { createLogger, createServiceApp, d1Check, mountHealth, queueCheck, relayOutbox } from "@tickets/common";
 import { mountRoutes } from "./routes";
 import type { Env } from "./env";
 
@@ -11,4 +12,7 @@ const app = createServiceApp<Env>("events");
 mountHealth(app, (env) => ({ db: d1Check(env.DB), ordersInbox: queueCheck(env.ORDERS_INBOX) }));
 mountRoutes(app);
 
-export default { fetch: app.fetch } satisfies ExportedHandler<Env>;
+export default {
+  fetch: app.fetch,
+  scheduled: (_controller, env, ctx) => ctx.waitUntil(relayOutbox(drizzle(env.DB), env, createLogger({ service: "events", job: "cron" }))),
+} satisfies ExportedHandler<Env>;

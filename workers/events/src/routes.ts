@@ -3,6 +3,9 @@ import { drizzle } from "drizzle-orm/d1";
 import { errorResponses, jsonBody, jsonResponse, listOf, paginationQuery, requireRole, type ServiceApp } from "@tickets/common";
 import type { Env } from "./env";
 import {
+  CancelEventBody,
+  CancellationProgressSchema,
+  CategorySchema,
   CreateEventBody,
   CreateTicketTypeBody,
   EventDetailSchema,
@@ -21,11 +24,44 @@ import { createEvent, eventDetail, publishEvent, updateEvent } from "./domain/ev
 import { listEvents } from "./domain/listing";
 import { addTicketType, updateTicketType } from "./domain/ticket-types";
 import { grantStaff, listStaff } from "./domain/staff";
+import { cancelEvent, cancellationProgress } from "./domain/cancellation";
+import { CATEGORIES } from "./domain/categories";
 
 const tags = ["events"];
 const security = [{ bearer: [] }];
 const EventEnvelope = z.object({ event: EventSchema });
 const TicketTypeEnvelope = z.object({ ticketType: TicketTypeSchema });
+
+const categoriesRoute = createRoute({
+  method: "get",
+  path: "/api/categories",
+  tags,
+  summary: "The fixed taxonomy of event categories (id is a slug; names in Vietnamese and English)",
+  responses: { 200: jsonResponse(z.object({ items: z.array(CategorySchema) })) },
+});
+
+const cancelRoute = createRoute({
+  method: "post",
+  path: "/api/events/{id}/cancel",
+  tags,
+  security,
+  summary: "Cancel an event (its organizer or an admin): sales stop at once, pending orders are cancelled, every paid order is refunded in full",
+  description:
+    "202: the refunds run as a resumable batch; follow them with GET /api/events/{id}/cancellation. Calling it again changes nothing (the same 202). " +
+    "A cancelled event leaves the public listing; its page shows status cancelled.",
+  request: { params: EventIdParam, ...jsonBody(CancelEventBody) },
+  responses: { 202: jsonResponse(EventEnvelope, "Cancelled; refunds under way"), ...errorResponses(400, 401, 403, 404) },
+});
+
+const cancellationRoute = createRoute({
+  method: "get",
+  path: "/api/events/{id}/cancellation",
+  tags,
+  security,
+  summary: "Progress of a cancelled event's refunds (its organizer or an admin); 404 if the event is not cancelled",
+  request: { params: EventIdParam },
+  responses: { 200: jsonResponse(CancellationProgressSchema), ...errorResponses(401, 403, 404) },
+});
 
 const listRoute = createRoute({
   method: "get",
@@ -33,7 +69,7 @@ const listRoute = createRoute({
   operationId: "listEvents",
   description: "Public. Pages through published events by start time with an opaque cursor; an organizer passing mine=true sees their own events, drafts included (401 without a token).",
   tags,
-  summary: "Published events (cursor pagination; filters q, city, from, to; mine=true for an organizer's own)",
+  summary: "Published events, cancelled ones left out (cursor pagination; filters q, category, city, from, to; mine=true for an organizer's own)",
   request: { query: ListEventsQuery },
   responses: { 200: jsonResponse(listOf(EventListItemSchema)), ...errorResponses(400, 401, 403) },
 });
@@ -136,13 +172,25 @@ const listStaffRoute = createRoute({
 export function mountRoutes(app: ServiceApp<Env>) {
   // Who may call comes before what they sent: 401/403 before a 400 for changes and staff lists.
   app.use("/api/events/*", async (c, next) => {
-    if (c.req.method !== "GET" || c.req.path.endsWith("/staff")) requireRole(c.get("identity"), "organizer", "admin");
+    if (c.req.method !== "GET" || c.req.path.endsWith("/staff") || c.req.path.endsWith("/cancellation")) requireRole(c.get("identity"), "organizer", "admin");
     await next();
   });
   app.use("/api/events", async (c, next) => {
     if (c.req.method !== "GET") requireRole(c.get("identity"), "organizer", "admin");
     await next();
   });
+
+  app.openapi(categoriesRoute, (c) => c.json({ items: CATEGORIES.map((cat) => ({ id: cat.id, name: { ...cat.name } })) }, 200));
+
+  app.openapi(cancelRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const event = await cancelEvent(c.env, drizzle(c.env.DB), c.get("identity"), id, c.req.valid("json").reason, c.get("log"));
+    return c.json({ event }, 202);
+  });
+
+  app.openapi(cancellationRoute, async (c) =>
+    c.json(await cancellationProgress(c.env, drizzle(c.env.DB), c.get("identity"), c.req.valid("param").id), 200),
+  );
 
   app.openapi(listRoute, async (c) => c.json(await listEvents(drizzle(c.env.DB), c.get("identity"), c.req.valid("query")), 200));
 

@@ -4,6 +4,7 @@ import { asc, eq } from "drizzle-orm";
 import { eventStaff, events, ticketTypes } from "./db/schema";
 import { isStaff } from "./domain/staff";
 import { toIso } from "./domain/validate";
+import { eventStatus } from "./domain/present";
 import type { Env } from "./env";
 
 export type EventAccess = { exists: boolean; organizerId: string | null; isOrganizer: boolean; isStaff: boolean };
@@ -15,9 +16,12 @@ export type EventSummary = {
   city: string | null;
   startsAt: string;
   endsAt: string;
-  status: "draft" | "published";
+  status: "draft" | "published" | "cancelled";
   organizerId: string;
   refundPolicy: RefundPolicy;
+  categoryId: string | null;
+  /** Why its organizer cancelled it (status cancelled), else null. */
+  cancellationReason: string | null;
 };
 
 /** What other workers ask the events worker (bound as `services = [{ ..., entrypoint = "EventsRpc" }]`). */
@@ -54,13 +58,15 @@ export class EventsRpc extends WorkerEntrypoint<Env> {
       city: e.city,
       startsAt: toIso(e.startsAt),
       endsAt: toIso(e.endsAt),
-      status: e.status,
+      status: eventStatus(e),
       organizerId: e.organizerId,
       refundPolicy: {
         fullRefundUntilHours: e.refundFullHours,
         partialRefundUntilHours: e.refundPartialHours,
         partialRefundPercent: e.refundPartialPercent,
       },
+      categoryId: e.categoryId,
+      cancellationReason: e.cancelledAt === null ? null : (e.cancellationReason ?? ""),
     };
   }
 

@@ -1,10 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import { paginationQuery } from "@tickets/common";
+import { CATEGORIES, CATEGORY_IDS } from "./domain/categories";
 
 /** Request and response schemas of the events routes (validation and the OpenAPI document). */
 
 const isoTime = z.iso.datetime({ offset: true }).openapi({ example: "2030-06-01T12:00:00Z" });
 const trimmed = (max: number) => z.string().trim().min(1).max(max);
+const categoryId = z.enum(CATEGORY_IDS).openapi({ description: "A category id from GET /api/categories", example: "music" });
 
 export const RefundPolicySchema = z
   .object({
@@ -29,6 +31,7 @@ const eventFields = {
   startsAt: isoTime,
   endsAt: isoTime,
   refundPolicy: RefundPolicySchema,
+  categoryId: categoryId.nullable(),
 };
 
 export const CreateEventBody = z
@@ -37,6 +40,7 @@ export const CreateEventBody = z
     description: eventFields.description.optional(),
     city: eventFields.city.optional(),
     refundPolicy: eventFields.refundPolicy.optional(),
+    categoryId: eventFields.categoryId.optional(),
   })
   .openapi("CreateEvent");
 
@@ -84,6 +88,7 @@ export const ListEventsQuery = paginationQuery.extend({
   city: z.string().trim().min(1).max(100).optional(),
   from: isoTime.optional().openapi({ description: "Events starting at or after this time" }),
   to: isoTime.optional().openapi({ description: "Events starting at or before this time" }),
+  category: categoryId.optional().openapi({ description: "Only events of this category (an id from GET /api/categories)" }),
   mine: z
     .enum(["true", "false"])
     .optional()
@@ -108,17 +113,22 @@ export const EventSchema = z
   .object({
     id: z.string(),
     organizerId: z.string(),
-    status: z.enum(["draft", "published"]),
+    status: z.enum(["draft", "published", "cancelled"]),
     title: z.string(),
     description: z.string(),
     venue: z.string(),
     city: z.string().nullable(),
+    categoryId: z.enum(CATEGORY_IDS).nullable(),
     startsAt: z.string(),
     endsAt: z.string(),
     refundPolicy: z.object({ fullRefundUntilHours: z.number(), partialRefundUntilHours: z.number(), partialRefundPercent: z.number() }),
     createdAt: z.string(),
     updatedAt: z.string(),
     publishedAt: z.string().nullable(),
+    cancellation: z
+      .object({ cancelledAt: z.string(), reason: z.string() })
+      .nullable()
+      .openapi({ description: "Set once the event is cancelled (status cancelled)" }),
   })
   .openapi("Event");
 
@@ -132,3 +142,24 @@ export const EventDetailSchema = EventSchema.extend({ ticketTypes: z.array(Ticke
 export const StaffSchema = z
   .object({ eventId: z.string(), userId: z.string(), email: z.string(), name: z.string(), grantedAt: z.string() })
   .openapi("StaffGrant");
+
+export const CategorySchema = z
+  .object({ id: z.enum(CATEGORY_IDS), name: z.object({ vi: z.string(), en: z.string() }) })
+  .openapi("Category", { example: CATEGORIES[0] });
+
+export const CancelEventBody = z
+  .object({ reason: z.string().trim().min(1).max(1000).openapi({ example: "The venue is closed by the authorities" }) })
+  .openapi("CancelEvent");
+
+export const CancellationProgressSchema = z
+  .object({
+    total: z.number().int().openapi({ description: "Paid orders the cancellation refunds" }),
+    succeeded: z.number().int(),
+    failed: z.number().int(),
+    pending: z.number().int().openapi({ description: "Not refunded yet (requested, processing, or not reached by the batch yet)" }),
+    status: z.enum(["starting", "running", "completed"]).openapi({ description: "completed: every paid order has its refund requested" }),
+    startedAt: z.string(),
+    completedAt: z.string().nullable(),
+    reason: z.string(),
+  })
+  .openapi("CancellationProgress");

@@ -383,6 +383,8 @@ describe("EventsRpc", () => {
       status: "draft",
       organizerId: org!.userId,
       refundPolicy: { fullRefundUntilHours: 48, partialRefundUntilHours: 24, partialRefundPercent: 50 },
+      categoryId: null,
+      cancellationReason: null,
     });
     expect(await rpc().getEventSummary(ulid())).toBeNull();
   });

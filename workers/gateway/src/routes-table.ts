@@ -16,6 +16,7 @@ const ROUTES: Array<[RegExp, ServiceName]> = [
   [/^\/api\/auth(\/|$)/, "auth"],
   [/^\/api\/events\/[^/]+\/staff$/, "events"],
   [/^\/api\/events(\/|$)/, "events"],
+  [/^\/api\/categories$/, "events"],
   [/^\/api\/orders\/[^/]+\/refund$/, "refunds"],
   [/^\/api\/orders(\/|$)/, "orders"],
   [/^\/api\/payments(\/|$)/, "payments"],

@@ -1,6 +1,6 @@
 import type { EventHandlers, Logger } from "@tickets/common";
 import type { Db } from "./db/client";
-import type { AuthApi, EventsApi, OrdersApi } from "./env";
+import type { AuthApi, EventsApi, Locale, OrdersApi } from "./env";
 import type { Drivers } from "./domain/drivers";
 import { dispatch, settle, type Intent } from "./domain/dispatch";
 import { eventDetails, resolveRecipient } from "./domain/recipients";
@@ -25,6 +25,9 @@ export const dailyReportSourceId = (organizerId: string, date: string) => `daily
 /** One payment link message per order. */
 export const paymentLinkSourceId = (orderId: string) => `payment-link:${orderId}`;
 
+/** One event_cancelled message per buyer of the event, however many orders they had. */
+export const cancellationSourceId = (eventId: string) => `event_cancelled:${eventId}`;
+
 /** Saga event → message. A failed send throws, so the queue retries that event with backoff. */
 export function notificationHandlers(deps: HandlerDeps): EventHandlers {
   const { auth, events, orders, log } = deps;
@@ -43,6 +46,20 @@ export function notificationHandlers(deps: HandlerDeps): EventHandlers {
       log.warn("orders_get_order_failed", { orderId, error: (err as Error).message });
       return null;
     }
+  };
+
+  /** Paid orders (OrderEventCancelled) and unpaid ones (OrderCancelled) of a cancelled event: one message per buyer. */
+  const eventCancelled = async (p: { eventId: string; buyerId: string; buyerEmail?: string; locale?: Locale; reason: string }) => {
+    const summary = await events.getEventSummary(p.eventId).catch((err: Error) => {
+      log.warn("events_get_summary_failed", { eventId: p.eventId, error: err.message });
+      return null;
+    });
+    const event = summary ? { title: summary.title, venue: [summary.venue, summary.city].filter(Boolean).join(", "), startsAt: summary.startsAt } : null;
+    const reason = summary?.cancellationReason ?? (p.reason === "event_cancelled" ? null : p.reason);
+    await send(
+      { sourceId: cancellationSourceId(p.eventId), template: "event_cancelled", data: { event, reason } },
+      { userId: p.buyerId, email: p.buyerEmail, locale: p.locale },
+    );
   };
 
   return {
@@ -118,6 +135,7 @@ export function notificationHandlers(deps: HandlerDeps): EventHandlers {
       const p = e.payload;
       // A failed payment cancels the order too; its payment_failed message already says so.
       if (p.reason === "payment_failed") return;
+      if (p.reason === "event_cancelled") return eventCancelled(p);
       await send(
         { sourceId: e.id, template: "order_cancelled", data: { orderId: p.orderId, event: await eventDetails(events, p.eventId, log) } },
         { userId: p.buyerId, email: p.buyerEmail, locale: p.locale },
@@ -140,6 +158,7 @@ export function notificationHandlers(deps: HandlerDeps): EventHandlers {
         { userId: p.recipientId, email: p.recipientEmail },
       );
     },
+    OrderEventCancelled: async (e) => eventCancelled(e.payload),
 
     RefundSucceeded: async (e) => {
       const p = e.payload;

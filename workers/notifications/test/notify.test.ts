@@ -174,6 +174,21 @@ describe("notifications from saga events", () => {
     expect(await rowsFor("source_id = ?", byPayment.id)).toEqual([]);
   });
 
+  it("a cancelled event: one event_cancelled per buyer, whether their orders were paid (OrderEventCancelled) or not", async () => {
+    const buyer = `user-en-${ulid()}`;
+    const eventId = `evt-cancel-${ulid()}`;
+    const ref = (n: number) => ({ orderId: `ord.${n}.${buyer}`, eventId, buyerId: buyer });
+    const paid = [1, 2].map((n) => makeEvent("OrderEventCancelled", { ...ref(n), refundId: `rf-${n}`, amountVnd: 500_000, reason: "Storm warning" }));
+    const unpaid = makeEvent("OrderCancelled", { ...ref(3), reason: "event_cancelled" });
+    const result = await deliver([...paid, unpaid]);
+    expect(result.explicitAcks).toHaveLength(3);
+    const rows = await rowsFor("user_id = ? AND template = 'event_cancelled'", buyer);
+    expect(rows.map((r) => r.channel)).toEqual(["email"]);
+    expect(rows[0].body_text).toContain("Storm warning");
+    expect(rows[0].body_text).toContain("refunded in full automatically");
+    expect(await rowsFor("user_id = ? AND template = 'order_cancelled'", buyer)).toEqual([]);
+  });
+
   it("parks dead letters from notifications-dlq", async () => {
     const event = ticketsIssued(`user-vi-${ulid()}`);
     const result = await deliver([event], { queue: "notifications-dlq" });

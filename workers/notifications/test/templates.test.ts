@@ -52,6 +52,7 @@ describe("templates", () => {
         order_cancelled: ["Đơn hàng ORD123 đã bị huỷ", "không bị tính tiền"],
         refund_succeeded: ["Hoàn tiền thành công cho đơn hàng ORD123", "Chúng tôi đã hoàn 600.000 ₫"],
         event_reminder: ["Nhắc lịch: Đêm nhạc Trịnh bắt đầu lúc 20:00 ngày 12/12/2026 (GMT+7)", "tại Nhà hát Lớn, Hà Nội"],
+        event_cancelled: ["Đã huỷ: Đêm nhạc Trịnh", "được hoàn tiền toàn bộ tự động"],
       },
       en: {
         payment_failed: ["Payment failed for order ORD123", "(code 24)"],
@@ -59,6 +60,7 @@ describe("templates", () => {
         order_cancelled: ["Order ORD123 cancelled", "You have not been charged"],
         refund_succeeded: ["Refund for order ORD123 completed", "We refunded 600,000 VND"],
         event_reminder: ["Reminder: Đêm nhạc Trịnh starts 12 Dec 2026, 20:00 (GMT+7)", "at Nhà hát Lớn, Hà Nội"],
+        event_cancelled: ["Cancelled: Đêm nhạc Trịnh", "refunded in full automatically"],
       },
     } as const;
     for (const locale of ["vi", "en"] as const) {
@@ -72,7 +74,7 @@ describe("templates", () => {
         expect(m.sms).toMatch(/^[\x20-\x7e]+$/);
       }
     }
-    expect(TEMPLATES).toHaveLength(9);
+    expect(TEMPLATES).toHaveLength(10);
     expect(TEMPLATES).toContain("daily_report");
   });
 

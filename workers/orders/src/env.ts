@@ -1,5 +1,5 @@
 import type { QueueEnv, ReceiptsEnv } from "@tickets/common";
-import type { EventsApi, InventoryApi, PaymentsApi, TicketsApi } from "./ports";
+import type { EventsApi, InventoryApi, PaymentsApi, RefundsApi, TicketsApi } from "./ports";
 
 export type Env = QueueEnv & ReceiptsEnv & {
   DB: D1Database;
@@ -9,9 +9,12 @@ export type Env = QueueEnv & ReceiptsEnv & {
   EVENTS_RPC: Fetcher & EventsApi;
   PAYMENTS_RPC: Fetcher & PaymentsApi;
   TICKETS_RPC: Fetcher & TicketsApi;
+  /** An event cancellation's refunds (the batch in domain/event-cancellation.ts). */
+  REFUNDS_RPC: Fetcher & RefundsApi;
   TICKETS_INBOX: Queue;
   NOTIFICATIONS_INBOX: Queue;
   REFUNDS_INBOX: Queue;
+  ORDERS_INBOX: Queue;
 };
 
 /** The event's inventory object (one per event, hosted by the events worker). */

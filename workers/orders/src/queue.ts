@@ -2,9 +2,13 @@ import { consumeInbox, createLogger, parkDeadLetters, relayOutbox, type EventHan
 import { inventory, type Env } from "./env";
 import { getDb } from "./db/client";
 import { sagaHandlers } from "./domain/saga";
+import { cancellationHandlers } from "./domain/event-cancellation";
+
+const RELAY_ROUNDS = 50;
 
 /**
- * orders-inbox: saga events (idempotent through processed_events plus guarded transitions);
+ * orders-inbox: saga events and the event-cancellation batch (idempotent through
+ * processed_events plus guarded transitions);
  * orders-dlq: whatever exhausted its retries, parked for GET /api/orders/admin/dead-letters.
  * `wrap` lets tests put a fault around the real handlers.
  */
@@ -16,7 +20,14 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, wrap: 
     log.warn("dead_letters_parked", { count: batch.messages.length });
     return;
   }
-  const handlers = wrap(sagaHandlers({ db, inventory: (eventId) => inventory(env, eventId), log }));
+  // A cancellation chunk writes up to CHUNK_SIZE notices at once: send the outbox until it is empty.
+  const relay = async () => {
+    for (let round = 0; round < RELAY_ROUNDS && (await relayOutbox(db as never, env, log)) > 0; round++);
+  };
+  const handlers = wrap({
+    ...sagaHandlers({ db, inventory: (eventId) => inventory(env, eventId), log, refunds: env.REFUNDS_RPC }),
+    ...cancellationHandlers({ db, refunds: env.REFUNDS_RPC, log, relay }),
+  });
   await consumeInbox(batch, db as never, handlers, "orders");
-  await relayOutbox(db as never, env, log);
+  await relay();
 }

@@ -6,10 +6,12 @@ import type { OrderStatus } from "./domain/status";
 import type { PricedItem } from "./ports";
 import { orderView } from "./domain/view";
 import { salesTotals } from "./domain/sales-totals";
+import { cancellationProgress, type CancellationProgress } from "./domain/event-cancellation";
 
 export type { OrderStatus } from "./domain/status";
 export type { PricedItem } from "./ports";
 export type { TicketTypeSales, EventOrderCount } from "./domain/sales-totals";
+export type { CancellationProgress } from "./domain/event-cancellation";
 
 export type OrderSummary = {
   id: string;
@@ -23,7 +25,7 @@ export type OrderSummary = {
   createdAt: string;
 };
 
-/** Internal RPC for other workers (payments checks orders and amounts against it). */
+/** Internal RPC for other workers (payments checks orders and amounts against it; events asks how a cancellation goes). */
 export class OrdersRpc extends WorkerEntrypoint<Env> {
   async getOrder(orderId: string): Promise<OrderSummary | null> {
     const found = await loadOrder(getDb(this.env.DB), orderId);
@@ -35,5 +37,9 @@ export class OrdersRpc extends WorkerEntrypoint<Env> {
   /** Sold tickets and gross per event and ticket type, and sold orders per event (reports' reconciliation). */
   async salesTotals(eventId?: string) {
     return salesTotals(getDb(this.env.DB), eventId);
+  }
+
+  async cancellationProgress(eventId: string): Promise<CancellationProgress> {
+    return cancellationProgress(getDb(this.env.DB), this.env.REFUNDS_RPC, eventId);
   }
 }

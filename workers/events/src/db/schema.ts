@@ -20,6 +20,11 @@ export const events = sqliteTable("events", {
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
   publishedAt: integer("published_at"),
+  categoryId: text("category_id"),
+  /** Set once the event is cancelled (0004): the API's status is then "cancelled". */
+  cancelledAt: integer("cancelled_at"),
+  cancellationReason: text("cancellation_reason"),
+  cancelledBy: text("cancelled_by"),
 });
 
 export const ticketTypes = sqliteTable("ticket_types", {

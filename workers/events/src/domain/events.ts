@@ -5,7 +5,7 @@ import { errors, requireRole, type Identity } from "@tickets/common";
 import { events, ticketTypes, type EventRow, type TicketTypeRow } from "../db/schema";
 import type { CreateEventBody, UpdateEventBody } from "../schemas";
 import type { Env } from "../env";
-import { loadManagedEvent, loadVisibleEvent, type Db } from "./access";
+import { loadEditableEvent, loadVisibleEvent, type Db } from "./access";
 import { commitChange } from "./inventory-sync";
 import { eventJson, publishedCounts, ticketTypeJson } from "./present";
 import { invalid, toMs } from "./validate";
@@ -35,6 +35,7 @@ export async function createEvent(db: Db, identity: Identity | null, body: z.inf
     description: body.description ?? "",
     venue: body.venue,
     city: body.city ?? null,
+    categoryId: body.categoryId ?? null,
     startsAt,
     endsAt,
     status: "draft",
@@ -45,6 +46,9 @@ export async function createEvent(db: Db, identity: Identity | null, body: z.inf
     createdAt: now,
     updatedAt: now,
     publishedAt: null,
+    cancelledAt: null,
+    cancellationReason: null,
+    cancelledBy: null,
   };
   // No inventory push yet: the object learns the event with its first ticket type.
   await db.insert(events).values(row);
@@ -52,7 +56,7 @@ export async function createEvent(db: Db, identity: Identity | null, body: z.inf
 }
 
 export async function updateEvent(env: Env, db: Db, identity: Identity | null, id: string, body: z.infer<typeof UpdateEventBody>) {
-  const { event } = await loadManagedEvent(db, id, identity);
+  const { event } = await loadEditableEvent(db, id, identity);
   const now = Date.now();
   const startsAt = body.startsAt !== undefined ? toMs(body.startsAt) : event.startsAt;
   const endsAt = body.endsAt !== undefined ? toMs(body.endsAt) : event.endsAt;
@@ -67,6 +71,7 @@ export async function updateEvent(env: Env, db: Db, identity: Identity | null, i
     ...(body.description !== undefined && { description: body.description }),
     ...(body.venue !== undefined && { venue: body.venue }),
     ...(body.city !== undefined && { city: body.city }),
+    ...(body.categoryId !== undefined && { categoryId: body.categoryId }),
     startsAt,
     endsAt,
     ...(body.refundPolicy && {
@@ -81,7 +86,7 @@ export async function updateEvent(env: Env, db: Db, identity: Identity | null, i
 }
 
 export async function publishEvent(env: Env, db: Db, identity: Identity | null, id: string) {
-  const { event } = await loadManagedEvent(db, id, identity);
+  const { event } = await loadEditableEvent(db, id, identity);
   if (event.status === "published") return eventJson(event);
   const now = Date.now();
   if (event.endsAt <= now) throw errors.invalidState("This event has already ended");

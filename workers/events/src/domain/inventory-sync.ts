@@ -18,7 +18,7 @@ export function toInventoryConfig(event: EventRow, types: TicketTypeRow[], revis
   return {
     eventId: event.id,
     revision,
-    status: event.status,
+    status: event.cancelledAt === null ? event.status : "cancelled",
     startsAt: event.startsAt,
     endsAt: event.endsAt,
     ticketTypes: types.map((t) => ({
@@ -45,7 +45,7 @@ export type Change = {
   /** The event and all its ticket types as they will be. */
   next: { event: EventRow; types: TicketTypeRow[] };
   /** Columns to set on the event row besides revision and updatedAt. */
-  eventFields?: Partial<Pick<EventRow, "title" | "description" | "venue" | "city" | "startsAt" | "endsAt" | "status" | "publishedAt" | "refundFullHours" | "refundPartialHours" | "refundPartialPercent">>;
+  eventFields?: Partial<Pick<EventRow, "title" | "description" | "venue" | "city" | "categoryId" | "startsAt" | "endsAt" | "status" | "publishedAt" | "refundFullHours" | "refundPartialHours" | "refundPartialPercent">>;
   /** Ticket type writes, each made conditional on `guard` (the event still at the read revision). */
   writes?: (guard: SQL) => BatchItem<"sqlite">[];
 };

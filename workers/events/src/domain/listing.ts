@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, inArray, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, gte, inArray, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import type { z } from "@hono/zod-openapi";
 import { errors, requireRole, type Identity } from "@tickets/common";
 import { events, ticketTypes } from "../db/schema";
@@ -23,17 +23,19 @@ function decodeCursor(cursor: string): { startsAt: number; id: string } {
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
- * Published events (or, with mine=true, the caller's own, drafts included), soonest first,
- * filtered by words in title/description, city and a startsAt range.
+ * Published events (or, with mine=true, the caller's own, drafts and cancelled ones included),
+ * soonest first, filtered by words in title/description, category, city and a startsAt range.
+ * A cancelled event leaves the public listing (its own page still shows it, status cancelled).
  */
 export async function listEvents(db: Db, identity: Identity | null, query: z.infer<typeof ListEventsQuery>) {
   const conds: SQL[] = [];
   if (query.mine === "true") conds.push(eq(events.organizerId, requireRole(identity, "organizer", "admin").userId));
-  else conds.push(eq(events.status, "published"));
+  else conds.push(eq(events.status, "published"), isNull(events.cancelledAt));
   for (const word of (query.q ?? "").split(/\s+/).filter(Boolean).slice(0, 8)) {
     const like = `%${escapeLike(word)}%`;
     conds.push(or(sql`${events.title} like ${like} escape '\\'`, sql`${events.description} like ${like} escape '\\'`)!);
   }
+  if (query.category) conds.push(eq(events.categoryId, query.category));
   if (query.city) conds.push(sql`${events.city} = ${query.city} collate nocase`);
   if (query.from) conds.push(gte(events.startsAt, toMs(query.from)));
   if (query.to) conds.push(lte(events.startsAt, toMs(query.to)));

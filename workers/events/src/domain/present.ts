@@ -1,19 +1,24 @@
 import { inArray } from "drizzle-orm";
 import { ticketAvailability, type EventRow, type StaffRow, type TicketTypeRow } from "../db/schema";
 import type { Db } from "./access";
+import type { CategoryId } from "./categories";
 import { toIso, toIsoOrNull } from "./validate";
 
 /** Rows → the API's JSON (ISO times, refund policy as one object). */
+
+/** The status the API shows: cancellation (a column of its own, see migration 0004) wins. */
+export const eventStatus = (e: Pick<EventRow, "status" | "cancelledAt">) => (e.cancelledAt === null ? e.status : ("cancelled" as const));
 
 export function eventJson(e: EventRow) {
   return {
     id: e.id,
     organizerId: e.organizerId,
-    status: e.status,
+    status: eventStatus(e),
     title: e.title,
     description: e.description,
     venue: e.venue,
     city: e.city,
+    categoryId: e.categoryId as CategoryId | null,
     startsAt: toIso(e.startsAt),
     endsAt: toIso(e.endsAt),
     refundPolicy: {
@@ -24,6 +29,7 @@ export function eventJson(e: EventRow) {
     createdAt: toIso(e.createdAt),
     updatedAt: toIso(e.updatedAt),
     publishedAt: toIsoOrNull(e.publishedAt),
+    cancellation: e.cancelledAt === null ? null : { cancelledAt: toIso(e.cancelledAt), reason: e.cancellationReason ?? "" },
   };
 }
 

@@ -5,7 +5,7 @@ import { errors, type Identity } from "@tickets/common";
 import { events, ticketTypes, type EventRow, type TicketTypeRow } from "../db/schema";
 import type { CreateTicketTypeBody, UpdateTicketTypeBody } from "../schemas";
 import type { Env } from "../env";
-import { loadManagedEvent, type Db } from "./access";
+import { loadEditableEvent, type Db } from "./access";
 import { ticketTypesOf } from "./events";
 import { commitChange } from "./inventory-sync";
 import { ticketTypeJson } from "./present";
@@ -27,7 +27,7 @@ function countsFrom(availability: Array<{ ticketTypeId: string; held: number; so
 }
 
 export async function addTicketType(env: Env, db: Db, identity: Identity | null, eventId: string, body: z.infer<typeof CreateTicketTypeBody>) {
-  const { event } = await loadManagedEvent(db, eventId, identity);
+  const { event } = await loadEditableEvent(db, eventId, identity);
   const salesStartAt = msOrNull(body.salesStartAt);
   const salesEndAt = msOrNull(body.salesEndAt);
   checkSalesWindow(event, salesStartAt, salesEndAt);
@@ -81,7 +81,7 @@ export async function updateTicketType(
   ttId: string,
   body: z.infer<typeof UpdateTicketTypeBody>,
 ) {
-  const { event } = await loadManagedEvent(db, eventId, identity);
+  const { event } = await loadEditableEvent(db, eventId, identity);
   const types = await ticketTypesOf(db, eventId);
   const current = types.find((t) => t.id === ttId);
   if (!current) throw errors.notFound("Ticket type");

@@ -104,4 +104,15 @@ export const en: Copy = {
     links: d.report ? [{ label: `Sales report ${d.report.date} (CSV)`, url: d.report.url }] : [],
     sms: `Edge Tickets: sales report for ${d.report?.date ?? "yesterday"}: net ${formatVnd(d.report?.netVnd ?? 0, "en")}.`,
   }),
+
+  event_cancelled: (d) => ({
+    subject: `Cancelled: ${d.event?.title ?? "your event"}`,
+    paragraphs: [
+      `We are sorry: ${d.event?.title ?? "an event you bought tickets for"} has been cancelled by its organizer.`,
+      eventLine(d),
+      d.reason && `Reason given: ${d.reason}`,
+      "Every paid order is refunded in full automatically, with no action needed from you; you will get a separate message when each refund completes. Unpaid orders were cancelled and nothing was charged.",
+    ],
+    sms: `Edge Tickets: ${d.event?.title ?? "your event"} was cancelled. Paid orders are refunded in full automatically.`,
+  }),
 };

@@ -1,4 +1,4 @@
-export const TEMPLATES = ["order_confirmed", "payment_failed", "order_expired", "order_cancelled", "refund_succeeded", "event_reminder", "support_reply", "daily_report", "payment_link"] as const;
+export const TEMPLATES = ["order_confirmed", "payment_failed", "order_expired", "order_cancelled", "refund_succeeded", "event_reminder", "support_reply", "daily_report", "payment_link", "event_cancelled"] as const;
 export type TemplateName = (typeof TEMPLATES)[number];
 
 export type TemplateData = {
@@ -10,6 +10,8 @@ export type TemplateData = {
   totalVnd?: number | null;
   amountVnd?: number | null;
   responseCode?: string | null;
+  /** Why the organizer cancelled the event (event_cancelled). */
+  reason?: string | null;
   tickets?: Array<{ url: string; label?: string | null }>;
   /** payment_link: where to pay and until when (the hold's end). */
   payment?: { url: string; expiresAt: string } | null;

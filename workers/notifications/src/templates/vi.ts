@@ -104,4 +104,15 @@ export const vi: Copy = {
     links: d.report ? [{ label: `Báo cáo doanh thu ${d.report.date} (CSV)`, url: d.report.url }] : [],
     sms: `Edge Tickets: báo cáo doanh thu ngày ${d.report?.date ?? "hôm qua"}: thuần ${formatVnd(d.report?.netVnd ?? 0, "vi")}.`,
   }),
+
+  event_cancelled: (d) => ({
+    subject: `Đã huỷ: ${d.event?.title ?? "sự kiện của bạn"}`,
+    paragraphs: [
+      `Rất tiếc: ${d.event?.title ?? "sự kiện bạn đã mua vé"} đã bị ban tổ chức huỷ.`,
+      eventLine(d),
+      d.reason && `Lý do: ${d.reason}`,
+      "Mọi đơn hàng đã thanh toán sẽ được hoàn tiền toàn bộ tự động, bạn không cần làm gì thêm; bạn sẽ nhận được thông báo riêng khi từng khoản hoàn tiền hoàn tất. Các đơn hàng chưa thanh toán đã bị huỷ và bạn không bị tính tiền.",
+    ],
+    sms: `Edge Tickets: ${d.event?.title ?? "sự kiện của bạn"} đã bị huỷ. Đơn hàng đã thanh toán được hoàn tiền toàn bộ tự động.`,
+  }),
 };

@@ -30,6 +30,7 @@ export const orders = sqliteTable(
     index("orders_by_buyer_created").on(t.buyerId, t.createdAt, t.id),
     index("orders_by_status_expiry").on(t.status, t.holdExpiresAt),
     index("orders_by_event_created").on(t.eventId, t.createdAt, t.id),
+    index("orders_by_event_status").on(t.eventId, t.status, t.id),
   ],
 );
 
@@ -45,6 +46,21 @@ export const orderItems = sqliteTable(
   (t) => [primaryKey({ columns: [t.orderId, t.ticketTypeId] })],
 );
 
-export const schema = { orders, orderItems };
+/** Mirrors migrations/orders/0004_event_cancellations.sql: one refund batch per cancelled event. */
+export const eventCancellations = sqliteTable("event_cancellations", {
+  id: text("id").primaryKey(),
+  reason: text("reason").notNull(),
+  status: text("status", { enum: ["running", "completed"] }).notNull(),
+  total: integer("total").notNull(),
+  requested: integer("requested").notNull().default(0),
+  cursor: text("cursor").notNull().default(""),
+  lastEventId: text("last_event_id"),
+  startedAt: integer("started_at").notNull(),
+  completedAt: integer("completed_at"),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+export const schema = { orders, orderItems, eventCancellations };
 export type OrderRow = typeof orders.$inferSelect;
 export type OrderItemRow = typeof orderItems.$inferSelect;
+export type EventCancellationRow = typeof eventCancellations.$inferSelect;

@@ -1,11 +1,13 @@
 import { makeEvent, type Envelope, type EventHandlers, type Logger } from "@tickets/common";
 import type { Db } from "../db/client";
-import type { InventoryApi } from "../ports";
+import type { InventoryApi, RefundsApi } from "../ports";
+import { loadCancellation, refundCancelledOrders } from "./event-cancellation";
 import { loadOrder, transition, type LoadedOrder } from "./repo";
 import { PAID_STATUSES, sourcesOf, type OrderStatus } from "./status";
 import { itemsOf } from "./view";
 
-export type SagaDeps = { db: Db; inventory: (eventId: string) => InventoryApi; log: Logger };
+/** `refunds`: for a payment confirmed after its event's cancellation batch went past the order. */
+export type SagaDeps = { db: Db; inventory: (eventId: string) => InventoryApi; log: Logger; refunds?: RefundsApi };
 
 /** A late payment re-holds just long enough to commit at once. */
 const LATE_HOLD_TTL_SECONDS = 60;
@@ -34,6 +36,21 @@ export function sagaHandlers(deps: SagaDeps): EventHandlers {
     const patch = { ...paymentPatch(event), confirmedAt: Date.parse(confirmed.occurredAt) };
     const changed = await transition(db, row.id, "confirmed", { event: confirmed, patch });
     if (!changed) log.warn("confirm_noop", { orderId: row.id, status: (await loadOrder(db, row.id))?.row.status });
+    await refundIfEventCancelled(row.id, event);
+  }
+
+  /**
+   * A payment whose hold was committed just before the event's sales froze can be confirmed
+   * after the cancellation batch paged past its order: refund it here (idempotent per order).
+   */
+  async function refundIfEventCancelled(orderId: string, event: Envelope) {
+    if (!deps.refunds) return;
+    const found = await loadOrder(db, orderId);
+    if (found?.row.status !== "confirmed") return;
+    const job = await loadCancellation(db, found.row.eventId);
+    if (!job) return;
+    log.warn("confirmed_after_cancellation", { orderId, eventId: job.id });
+    await refundCancelledOrders({ db, refunds: deps.refunds, log }, job, [found.row], event);
   }
 
   /** Paid after the hold was gone: take the stock again if any is left, else give the money back. */
@@ -69,7 +86,7 @@ export function sagaHandlers(deps: SagaDeps): EventHandlers {
     async PaymentSucceeded(event) {
       const order = await mustLoad(db, event.payload.orderId);
       const status = order.row.status as OrderStatus;
-      if (PAID_STATUSES.includes(status)) return; // already settled: a duplicate or a second IPN
+      if (PAID_STATUSES.includes(status)) return refundIfEventCancelled(order.row.id, event); // already settled: a duplicate or a second IPN
       if (status === "pending_payment") {
         const committed = await deps.inventory(order.row.eventId).commit(order.row.id);
         if (committed.ok) return confirm(order, event);

@@ -3,17 +3,24 @@
 // vitest.config.ts bundles this file with esbuild (auxiliary workers must be prebuilt bundles).
 import { EventInventory as RealEventInventory, type InventoryEnv } from "../../../../durable-objects/event-inventory";
 
-export { EventsRpc, PaymentsRpc, TicketsRpc, InboxReceipts, default } from "./other-workers";
+export { EventsRpc, PaymentsRpc, RefundsRpc, TicketsRpc, InboxReceipts, default } from "./other-workers";
 
 type Env = InventoryEnv & { EVENTS_MIGRATIONS: Array<{ name: string; queries: string[] }> };
 
 export class EventInventory extends RealEventInventory {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    // The events schema in this test D1 (every statement is IF NOT EXISTS: each object may apply it).
+    // The events schema in this test D1; each object may apply it: CREATE … IF NOT EXISTS, and
+    // an ALTER TABLE … ADD COLUMN that another object already applied is skipped.
     const queries = env.EVENTS_MIGRATIONS.flatMap((m) => m.queries);
     ctx.blockConcurrencyWhile(async () => {
-      await env.DB.batch(queries.map((q) => env.DB.prepare(q)));
+      for (const q of queries) {
+        await env.DB.prepare(q)
+          .run()
+          .catch((err: Error) => {
+            if (!/duplicate column name/.test(err.message)) throw err;
+          });
+      }
     });
   }
 

@@ -1,9 +1,9 @@
 // Contract stand-ins for the RPC entrypoints of the workers orders binds (EventsRpc, PaymentsRpc,
-// TicketsRpc), as INTERFACES.md describes them, so the orders worker can be tested on its own
+// TicketsRpc, RefundsRpc), as INTERFACES.md describes them, so the orders worker can be tested on its own
 // inside workerd. The inventory object is the real one (events-worker.ts); the real workers are
 // exercised together in e2e/checkout.test.ts.
 import { WorkerEntrypoint } from "cloudflare:workers";
-import type { PaymentsApi, TicketView } from "../../src/ports";
+import type { PaymentsApi, RefundsApi, TicketView } from "../../src/ports";
 
 type PaymentInput = Parameters<PaymentsApi["createPaymentUrl"]>[0];
 
@@ -43,6 +43,34 @@ export class InboxReceipts extends WorkerEntrypoint {
 export class TicketsRpc extends WorkerEntrypoint {
   ticketsForOrder(): TicketView[] {
     return [];
+  }
+}
+
+type CancellationRequest = Parameters<RefundsApi["refundForCancellation"]>[0][number];
+
+/** RefundsRpc as the cancellation batch uses it: one refund per order however often asked; every call recorded. */
+const cancellationRefunds = new Map<string, CancellationRequest & { refundId: string }>();
+const cancellationCalls: string[][] = [];
+export class RefundsRpc extends WorkerEntrypoint {
+  refundForCancellation(requests: CancellationRequest[]) {
+    cancellationCalls.push(requests.map((r) => r.orderId));
+    return requests.map((r) => {
+      const refund = cancellationRefunds.get(r.orderId) ?? { ...r, refundId: `refund-${r.orderId}` };
+      cancellationRefunds.set(r.orderId, refund);
+      return { orderId: r.orderId, refundId: refund.refundId, status: "succeeded" };
+    });
+  }
+  cancellationRefundCounts(eventId: string) {
+    const n = [...cancellationRefunds.values()].filter((r) => r.eventId === eventId).length;
+    return { total: n, requested: 0, processing: 0, succeeded: n, failed: 0 };
+  }
+  /** Test hook: what was asked for this event's orders, call by call. */
+  requestsFor(eventId: string) {
+    const ids = new Set([...cancellationRefunds.values()].filter((r) => r.eventId === eventId).map((r) => r.orderId));
+    return cancellationCalls.map((call) => call.filter((id) => ids.has(id))).filter((call) => call.length > 0);
+  }
+  amountsFor(eventId: string) {
+    return [...cancellationRefunds.values()].filter((r) => r.eventId === eventId).map((r) => ({ orderId: r.orderId, amountVnd: r.amountVnd }));
   }
 }
 
