@@ -35,6 +35,8 @@ const TicketTypeEnvelope = z.object({ ticketType: TicketTypeSchema });
 const categoriesRoute = createRoute({
   method: "get",
   path: "/api/categories",
+  operationId: "listCategories",
+  description: "Public. The category ids an event may carry (categoryId on create/update) and that GET /api/events?category= filters by.",
   tags,
   summary: "The fixed taxonomy of event categories (id is a slug; names in Vietnamese and English)",
   responses: { 200: jsonResponse(z.object({ items: z.array(CategorySchema) })) },
@@ -43,6 +45,7 @@ const categoriesRoute = createRoute({
 const cancelRoute = createRoute({
   method: "post",
   path: "/api/events/{id}/cancel",
+  operationId: "cancelEvent",
   tags,
   security,
   summary: "Cancel an event (its organizer or an admin): sales stop at once, pending orders are cancelled, every paid order is refunded in full",
@@ -56,6 +59,8 @@ const cancelRoute = createRoute({
 const cancellationRoute = createRoute({
   method: "get",
   path: "/api/events/{id}/cancellation",
+  operationId: "getEventCancellation",
+  description: "Counts the refunds the cancellation started: total (paid orders when it began), succeeded, failed, pending; a failed one can be retried with POST /api/refunds/{id}/retry.",
   tags,
   security,
   summary: "Progress of a cancelled event's refunds (its organizer or an admin); 404 if the event is not cancelled",
