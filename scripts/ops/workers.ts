@@ -115,14 +115,10 @@ export function resources(env: Environment) {
  */
 export const ORDERLESS_ENTRYPOINTS = ["InboxReceipts"];
 
-/**
- * Deploy order: a worker after every worker it binds (service bindings except receipt ones,
- * Durable Objects hosted elsewhere), so a first deploy never calls code that is not there yet.
- * Ties keep DEPLOYABLE's order.
- */
-export function deployOrder(env: Environment): string[] {
+/** Which deployable workers each one binds (service bindings except receipt ones, Durable Objects hosted elsewhere). */
+export function bindingGraph(env: Environment): Map<string, Set<string>> {
   const nameToWorker = new Map(DEPLOYABLE.map((w) => [readSection(w, env).name ?? w, w]));
-  const deps = new Map(
+  return new Map(
     DEPLOYABLE.map((w) => {
       const s = readSection(w, env);
       const services = (s.services ?? []).filter((x) => !ORDERLESS_ENTRYPOINTS.includes(x.entrypoint ?? ""));
@@ -130,10 +126,31 @@ export function deployOrder(env: Environment): string[] {
       return [w, new Set(targets.map((t) => nameToWorker.get(t)).filter((t): t is string => !!t && t !== w))];
     }),
   );
+}
+
+/** Whether `from` binds `to`, directly or through other workers. */
+export function reaches(graph: Map<string, Set<string>>, from: string, to: string, seen = new Set<string>()): boolean {
+  if (seen.has(from)) return false;
+  seen.add(from);
+  for (const next of graph.get(from) ?? []) if (next === to || reaches(graph, next, to, seen)) return true;
+  return false;
+}
+
+/**
+ * Deploy order: a worker after every worker it binds, so a first deploy rarely calls code that is
+ * not there yet. Workers that call each other (orders ↔ events for a cancellation's progress,
+ * orders ↔ refunds) form cycles; a cycle is broken at the remaining worker with the fewest
+ * unmet bindings (ties keep DEPLOYABLE's order): as with receipt bindings, its target scripts
+ * already exist on a first deploy (the procedure puts INTERNAL_AUTH_SECRET into every worker
+ * first, which creates them) and run their new code a few steps later.
+ */
+export function deployOrder(env: Environment): string[] {
+  const deps = bindingGraph(env);
   const order: string[] = [];
+  const unmet = (w: string) => [...deps.get(w)!].filter((d) => !order.includes(d)).length;
   while (order.length < DEPLOYABLE.length) {
-    const next = DEPLOYABLE.find((w) => !order.includes(w) && [...deps.get(w)!].every((d) => order.includes(d)));
-    if (!next) throw new Error(`service bindings form a cycle among: ${DEPLOYABLE.filter((w) => !order.includes(w)).join(", ")}`);
+    const remaining = DEPLOYABLE.filter((w) => !order.includes(w));
+    const next = remaining.find((w) => unmet(w) === 0) ?? remaining.reduce((best, w) => (unmet(w) < unmet(best) ? w : best));
     order.push(next);
   }
   return order;

@@ -32,7 +32,7 @@ export const en = {
   "errors.limit_exceeded": "That is more tickets than one buyer may buy for this event.",
   "errors.not_on_sale": "Tickets for this event are not on sale.",
   "errors.queue_required": "This sale has a waiting room. Join the queue first.",
-  "errors.not_refundable": "This order cannot be refunded now (the event's refund policy, or a refund already exists).",
+  "errors.not_refundable": "This order cannot be refunded now (the event's refund policy, a ticket already checked in, or a refund already exists).",
   "errors.invalid_state": "This cannot be done in the current state.",
   "errors.rate_limited": "Too many attempts. Wait {seconds} seconds and try again.",
   "errors.payload_too_large": "That is too much text.",

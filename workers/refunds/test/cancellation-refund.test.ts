@@ -49,17 +49,18 @@ describe("RefundsRpc.refundForCancellation", () => {
     const eventId = `ev-${ulid()}`;
     const r = request(eventId);
     const now = Date.now();
+    // The row of the first call, written just before a crash: requested, never settled.
     await testEnv.DB.prepare(
-      "INSERT INTO refunds (id, order_id, event_id, buyer_id, amount_vnd, reason, source, status, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 'x', 'event_cancelled', 'processing', ?6, ?6)",
+      "INSERT INTO refunds (id, order_id, event_id, buyer_id, amount_vnd, paid_vnd, reason, source, requested_by, request_key, status, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5, 'x', 'event_cancelled', 'system:event_cancelled', ?7, 'requested', ?6, ?6)",
     )
-      .bind(`rf-${ulid()}`, r.orderId, eventId, r.buyerId, r.amountVnd, now)
+      .bind(`rf-${ulid()}`, r.orderId, eventId, r.buyerId, r.amountVnd, now, `cancel:${eventId}:${r.orderId}`)
       .run();
     const [outcome] = await rpc().refundForCancellation([r], cause);
     expect(outcome.status).toBe("succeeded");
     expect(await rpc().cancellationRefundCounts(eventId)).toMatchObject({ total: 1, succeeded: 1 });
   });
 
-  it("takes over a failed buyer refund's row; leaves an order with a succeeded buyer refund alone and says so", async () => {
+  it("refunds an order whose buyer refund failed (a refund of its own); leaves an order with a succeeded buyer refund alone and says so", async () => {
     const failedBuyer = await orderOf({ idPrefix: "declined-" });
     expect((await askRefund(failedBuyer.buyer, failedBuyer.order.id)).status).toBe(202);
     const succeededBuyer = await orderOf();
@@ -75,7 +76,7 @@ describe("RefundsRpc.refundForCancellation", () => {
     const byOrder = new Map(outcomes.map((o) => [o.orderId, o]));
     expect(byOrder.get(failedBuyer.order.id)).toMatchObject({ status: "failed" }); // the stand-in declines "declined-" orders again
     expect(byOrder.get(succeededBuyer.order.id)).toMatchObject({ status: "skipped", refundId: null });
-    const row = await testEnv.DB.prepare("SELECT source, amount_vnd FROM refunds WHERE order_id = ?1").bind(failedBuyer.order.id).first();
+    const row = await testEnv.DB.prepare("SELECT source, amount_vnd FROM refunds WHERE order_id = ?1 AND source = 'event_cancelled'").bind(failedBuyer.order.id).first();
     expect(row).toEqual({ source: "event_cancelled", amount_vnd: 400_000 });
     expect(await payments.refundCalls(failedBuyer.order.id)).toHaveLength(2);
   });
