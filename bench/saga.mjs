@@ -46,14 +46,26 @@ try {
   // Pay every order at once, then watch each order until confirmed and ticketed.
   const toConfirmed = [];
   const toTickets = [];
+  const payFailures = [];
+  let payRetries = 0;
   await Promise.all(
     placed.map(async (o) => {
       const paidAt = performance.now();
-      const pay = await client.request("POST", o.paymentUrl.pathname + o.paymentUrl.search, {
-        body: "outcome=success",
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-      });
-      if (pay.status !== 302) throw new Error(`pay ${o.orderId}: ${pay.status} ${pay.text.slice(0, 200)}`);
+      // Under heavy load wrangler dev sometimes answers 503 "worker restarted mid-request": the
+      // buyer presses pay again (the sandbox and the IPN are idempotent); the clock keeps running.
+      let pay;
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        pay = await client.request("POST", o.paymentUrl.pathname + o.paymentUrl.search, {
+          body: "outcome=success",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+        });
+        if (pay.status !== 503) break;
+        payRetries++;
+      }
+      if (pay.status !== 302) {
+        payFailures.push(`${o.orderId}: ${pay.status} ${pay.text.slice(0, 120)}`);
+        return;
+      }
       let confirmed = false;
       while (performance.now() - paidAt < TIMEOUT_MS) {
         const res = await client.request("GET", `/api/orders/${o.orderId}`, { headers: o.auth });
@@ -76,6 +88,8 @@ try {
     orders: ORDERS,
     confirmed: c.length,
     ticketed: t.length,
+    payRetries,
+    payFailures: payFailures.length,
     ...(LABEL ? { label: LABEL } : {}),
     confirmedP50Ms: round(percentile(c, 50)),
     confirmedP95Ms: round(percentile(c, 95)),
@@ -95,6 +109,7 @@ try {
     ["order confirmed", c.length, result.confirmedP50Ms, result.confirmedP95Ms, result.confirmedP99Ms],
     ["tickets issued", t.length, result.ticketsP50Ms, result.ticketsP95Ms, result.ticketsP99Ms],
   ]));
+  if (payRetries || payFailures.length) console.log(`pay retried ${payRetries}× after 503; failed: ${payFailures.length} ${payFailures.slice(0, 3).join(" | ")}`);
   console.log(`written ${file}`);
   if (t.length !== ORDERS) process.exitCode = 1;
 } finally {
