@@ -225,6 +225,14 @@ describe("ticket reads", () => {
     expect(await testEnv.TICKETS_BUCKET.head(`qr/${tickets[1].id}.png`)).toBeNull();
   });
 
+  it("still serves the QR of a void ticket to its owner (check-in is what refuses it)", async () => {
+    const { order, tickets, buyer } = await issued();
+    await deliver([refundSucceeded(order)]);
+    const res = await call("GET", `/api/tickets/${tickets[0].id}/qr.png`, buyer);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("image/png");
+  });
+
   it("lists the caller's own tickets", async () => {
     const { tickets, buyer } = await issued();
     const page = await callJson("GET", "/api/tickets?limit=2", buyer);
