@@ -17,7 +17,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx: E
     db,
     {
       OrderConfirmed: async (event) => {
-        const result = await issueTickets({ db, bucket: env.TICKETS_BUCKET, ring, log }, event);
+        const result = await issueTickets({ db, ring, log }, event);
         if (result.outcome === "issued") ctx.waitUntil(rememberEvent(db, env.EVENTS_RPC, event.payload.eventId, log));
       },
       RefundSucceeded: async (event) => {

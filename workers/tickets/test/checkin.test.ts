@@ -201,13 +201,36 @@ describe("ticket reads", () => {
     expect((await callJson("GET", `/api/tickets/${ulid()}/qr.png`, buyer)).status).toBe(404);
   });
 
-  it("renders a QR that issuance did not get to store", async () => {
-    const { tickets, buyer } = await issued();
-    await testEnv.TICKETS_BUCKET.delete(`qr/${tickets[0].id}.png`);
+  it("renders the QR PNG on its first request, stores it in R2 and serves the stored one afterwards", async () => {
+    const { tickets, buyer, organizer } = await issued();
+    const key = `qr/${tickets[0].id}.png`;
+    const path = `/api/tickets/${tickets[0].id}/qr.png`;
+    expect(await testEnv.TICKETS_BUCKET.head(key)).toBeNull();
+
+    const first = await call("GET", path, buyer);
+    expect(first.status).toBe(200);
+    const firstPng = new Uint8Array(await first.arrayBuffer());
+    expect([...firstPng.slice(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const stored = await testEnv.TICKETS_BUCKET.head(key);
+    expect(stored?.httpMetadata?.contentType).toBe("image/png");
+    expect(stored?.size).toBe(firstPng.byteLength);
+
+    // The second request (the organizer's) is the stored object, not a new render.
+    const second = await call("GET", path, organizer);
+    expect(second.status).toBe(200);
+    expect(new Uint8Array(await second.arrayBuffer())).toEqual(firstPng);
+    expect((await testEnv.TICKETS_BUCKET.head(key))?.uploaded).toEqual(stored?.uploaded);
+    expect((await testEnv.TICKETS_BUCKET.head(key))?.etag).toBe(stored?.etag);
+    // Other tickets of the order stay unrendered until asked for.
+    expect(await testEnv.TICKETS_BUCKET.head(`qr/${tickets[1].id}.png`)).toBeNull();
+  });
+
+  it("still serves the QR of a void ticket to its owner (check-in is what refuses it)", async () => {
+    const { order, tickets, buyer } = await issued();
+    await deliver([refundSucceeded(order)]);
     const res = await call("GET", `/api/tickets/${tickets[0].id}/qr.png`, buyer);
     expect(res.status).toBe(200);
-    expect([...new Uint8Array(await res.arrayBuffer()).slice(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
-    expect(await testEnv.TICKETS_BUCKET.head(`qr/${tickets[0].id}.png`)).not.toBeNull();
+    expect(res.headers.get("content-type")).toBe("image/png");
   });
 
   it("lists the caller's own tickets", async () => {

@@ -3,10 +3,9 @@ import { ulid } from "ulid";
 import { makeEvent, outboxInsert, type Envelope, type Logger } from "@tickets/common";
 import { tickets, voidedOrders, type TicketRow } from "../db/schema";
 import { signTicketCode, type KeyRing } from "./codes";
-import { ensureQrImages } from "./qr";
 import { ticketsOfOrder, type Db } from "./tickets";
 
-export type IssueDeps = { db: Db; bucket: R2Bucket; ring: KeyRing; log: Logger; now?: () => number };
+export type IssueDeps = { db: Db; ring: KeyRing; log: Logger; now?: () => number };
 
 export type IssueResult = { outcome: "issued" | "already_issued" | "order_refunded"; tickets: TicketRow[] };
 
@@ -22,19 +21,16 @@ const isUniqueViolation = (err: unknown) => {
  * OrderConfirmed → one ticket per seat bought, each with a signed code, plus the TicketsIssued
  * outbox row, all in one atomic batch. The seat key (order, ticket type, seat index) is unique,
  * so a redelivered or concurrent duplicate fails the whole batch (no second tickets, no second
- * event) and just finishes the first one's work (QR images). Images go to R2 after the batch:
- * the QR route renders a missing one on demand, so a crash in between loses nothing.
+ * event). Signatures and rows only: a QR PNG costs ~100–150 ms CPU, so the QR route renders it
+ * on its first request and keeps it in R2 (see ./qr.ts), off the payment → tickets path.
  */
 export async function issueTickets(deps: IssueDeps, event: Envelope<"OrderConfirmed">): Promise<IssueResult> {
-  const { db, bucket, ring, log } = deps;
+  const { db, ring, log } = deps;
   const now = deps.now?.() ?? Date.now();
   const p = event.payload;
 
   const existing = await ticketsOfOrder(db, p.orderId);
-  if (existing.length > 0) {
-    await ensureQrImages(bucket, existing);
-    return { outcome: "already_issued", tickets: existing };
-  }
+  if (existing.length > 0) return { outcome: "already_issued", tickets: existing };
   const refunded = await db.select().from(voidedOrders).where(eq(voidedOrders.orderId, p.orderId)).get();
   if (refunded) {
     log.warn("issue_skipped_refunded_order", { orderId: p.orderId, refundId: refunded.refundId });
@@ -85,11 +81,8 @@ export async function issueTickets(deps: IssueDeps, event: Envelope<"OrderConfir
     await db.batch([outboxInsert(db, issued), ...inserts]);
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
-    const winner = await ticketsOfOrder(db, p.orderId);
-    await ensureQrImages(bucket, winner);
-    return { outcome: "already_issued", tickets: winner };
+    return { outcome: "already_issued", tickets: await ticketsOfOrder(db, p.orderId) };
   }
   log.info("tickets_issued", { orderId: p.orderId, count: rows.length, eventId: p.eventId });
-  await ensureQrImages(bucket, rows);
   return { outcome: "issued", tickets: rows };
 }

@@ -12,22 +12,15 @@ export async function renderQrPng(code: string): Promise<Uint8Array> {
   return new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
 }
 
-async function store(bucket: R2Bucket, ticketId: string, code: string): Promise<Uint8Array> {
-  const png = await renderQrPng(code);
-  await bucket.put(qrKey(ticketId), png, { httpMetadata: { contentType: "image/png" } });
-  return png;
-}
-
-/** Renders and stores the PNGs that are not in R2 yet (safe to repeat). */
-export async function ensureQrImages(bucket: R2Bucket, tickets: Array<{ id: string; code: string }>): Promise<void> {
-  for (const t of tickets) {
-    if (!(await bucket.head(qrKey(t.id)))) await store(bucket, t.id, t.code);
-  }
-}
-
-/** The stored PNG; rendered on the spot (and stored) if issuance had not got that far yet. */
+/**
+ * The ticket's PNG from R2; on the first request it is rendered and stored, so issuance never
+ * pays for it. Two concurrent first requests may both render: the image is the same, the second
+ * put just overwrites it.
+ */
 export async function readQrImage(bucket: R2Bucket, ticket: { id: string; code: string }): Promise<ReadableStream | Uint8Array> {
-  const obj = await bucket.get(qrKey(ticket.id));
-  if (obj) return obj.body;
-  return store(bucket, ticket.id, ticket.code);
+  const stored = await bucket.get(qrKey(ticket.id));
+  if (stored) return stored.body;
+  const png = await renderQrPng(ticket.code);
+  await bucket.put(qrKey(ticket.id), png, { httpMetadata: { contentType: "image/png" } });
+  return png;
 }
