@@ -64,7 +64,7 @@ function cronEnv(receivedBy: Partial<Record<"tickets" | "notifications" | "refun
     NOTIFICATIONS_RECEIPTS: receipts("notifications"),
     REFUNDS_RECEIPTS: receipts("refunds"),
     // Reports also subscribes to OrderConfirmed: here it always received it, so the tests follow tickets.
-    REPORTS_INBOX: spy("reports", testEnv.REPORTS_INBOX),
+    REPORTS_INBOX: spy("reports", testEnv.REPORTS_INBOX!),
     REPORTS_RECEIPTS: { received: async (ids: string[]) => ids },
   };
   return { env, sentOf: (id: string) => sent.filter((s) => s.id === id).map((s) => s.queue) };
