@@ -66,6 +66,7 @@ describe("dashboard in Chromium", () => {
   it("works by keyboard alone: skip link, then signing in with Tab and Enter", async () => {
     const page = await newPage();
     await page.goto(`${web}/login`);
+    await page.getByLabel("Email", { exact: true }).waitFor(); // the app has rendered: Tab starts at the top of the page
     await page.keyboard.press("Tab");
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
     await page.getByLabel("Email", { exact: true }).focus();
