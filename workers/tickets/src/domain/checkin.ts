@@ -51,12 +51,16 @@ function checkedInEvent(row: TicketRow, at: number): Envelope<"TicketCheckedIn">
   });
 }
 
-/** The outbox insert that follows the admitting update: it matches only the row that update stamped (time and scanner). */
+/**
+ * The outbox insert that follows the admitting update in the same batch: it fires only if that
+ * very update changed the row (`changes()` is the previous statement's count; two scans by one
+ * scanner in the same millisecond would otherwise both match the stamp of time and scanner).
+ */
 function checkedInOutboxInsert(d1: D1Database, event: Envelope<"TicketCheckedIn">, opts: { at: number; by: string }): D1PreparedStatement {
   return d1
     .prepare(
       `INSERT INTO outbox (id, type, envelope, created_at)
-       SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM tickets WHERE id = ?5 AND status = 'checked_in' AND checked_in_at = ?6 AND checked_in_by = ?7)`,
+       SELECT ?1, ?2, ?3, ?4 WHERE changes() = 1 AND EXISTS (SELECT 1 FROM tickets WHERE id = ?5 AND status = 'checked_in' AND checked_in_at = ?6 AND checked_in_by = ?7)`,
     )
     .bind(event.id, event.type, JSON.stringify(event), Date.now(), event.payload.ticketId, opts.at, opts.by);
 }
