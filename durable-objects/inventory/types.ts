@@ -1,4 +1,4 @@
-/** The EventInventory RPC contract (see /work/brief INTERFACES.md); other workers `import type` these. */
+/** The EventInventory RPC contract (methods and answers documented in durable-objects/README.md); other workers `import type` these. */
 
 export type HoldItem = { ticketTypeId: string; quantity: number };
 export type PricedItem = HoldItem & { name: string; unitPriceVnd: number };

@@ -28,7 +28,7 @@ function recordAttempt(db: D1Database) {
   return add;
 }
 
-/** Internal RPC for the orders and refunds workers (see /work/shared INTERFACES: PaymentsRpc). */
+/** Internal RPC for the orders and refunds workers. */
 export class PaymentsRpc extends WorkerEntrypoint<Env> {
   /** Signed VNPAY payment URL for an order (vnp_TxnRef = orderId); records the attempt. No outbound calls. */
   async createPaymentUrl(input: CreatePaymentUrlInput): Promise<CreatePaymentUrlResult> {
