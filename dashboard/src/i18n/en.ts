@@ -131,7 +131,7 @@ export const en = {
   "status.failed": "Failed",
   "status.open": "Open",
   "status.closed": "Closed",
-  "status.answered": "Answered",
+  "status.pending": "Answered",
   "status.draft": "Draft",
   "status.published": "Published",
 

@@ -133,7 +133,7 @@ export const vi: Record<MessageKey, string> = {
   "status.failed": "Thất bại",
   "status.open": "Đang mở",
   "status.closed": "Đã đóng",
-  "status.answered": "Đã trả lời",
+  "status.pending": "Đã trả lời",
   "status.draft": "Bản nháp",
   "status.published": "Đã công bố",
 

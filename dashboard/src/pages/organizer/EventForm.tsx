@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from "react";
 import { api, ApiProblem, call } from "../../api/client";
-import type { EventDetail } from "../../api/types";
+import type { Category, EventDetail } from "../../api/types";
 import { useI18n } from "../../i18n";
 import { Button, DEFAULT_TIME_ZONE, ErrorMessage, Field, fromLocalInput, Select, TextArea, toLocalInput, useAction, useApi } from "../../components";
 import type { EventFields } from "./orgApi";
@@ -100,7 +100,7 @@ export function EventForm({ event, submitLabel, onSubmit }: { event?: EventDetai
         partialRefundUntilHours: Number(values.partialRefundUntilHours),
         partialRefundPercent: Number(values.partialRefundPercent),
       },
-      ...(values.categoryId ? { categoryId: values.categoryId } : {}),
+      ...(values.categoryId ? { categoryId: values.categoryId as Category["id"] } : {}),
     };
     await save.run(body);
   }
