@@ -209,7 +209,7 @@ export const en = {
   "org.form.city": "City",
   "org.form.category": "Category",
   "org.form.noCategory": "No category",
-  "org.form.categoriesUnavailable": "Categories cannot be chosen yet.",
+  "org.form.categoriesFailed": "The list of categories could not be loaded; you can save the event without a category and add one later.",
   "org.form.startsAt": "Starts at",
   "org.form.endsAt": "Ends at",
   "org.form.zone": "Local time in {zone}",

@@ -210,7 +210,7 @@ export const vi: Record<MessageKey, string> = {
   "org.form.city": "Thành phố",
   "org.form.category": "Danh mục",
   "org.form.noCategory": "Không có danh mục",
-  "org.form.categoriesUnavailable": "Chưa thể chọn danh mục.",
+  "org.form.categoriesFailed": "Không tải được danh sách danh mục; bạn có thể lưu sự kiện khi chưa có danh mục và thêm sau.",
   "org.form.startsAt": "Bắt đầu lúc",
   "org.form.endsAt": "Kết thúc lúc",
   "org.form.zone": "Giờ địa phương theo {zone}",
