@@ -121,6 +121,7 @@ export const en = {
   "push.unsupported": "This browser cannot receive push notifications from Edge Tickets. Every message still reaches you by email.",
   "push.denied": "Your browser blocks notifications from this site. To get them, allow notifications for this site in the browser's site settings (the icon beside the address), then press the button again.",
   "push.dismissed": "Notifications were not allowed. Press the button again when you want them.",
+  "push.unreachable": "Your browser's push service did not answer, so push notifications are not on yet. It needs an internet connection to your browser maker's push servers; try again later.",
   "push.failed": "Push notifications could not be turned on in this browser ({reason}). Try again later.",
   "orders.timeline": "History",
   "orders.event": "Event",

@@ -122,6 +122,7 @@ export const vi: Record<MessageKey, string> = {
   "push.unsupported": "Trình duyệt này không nhận được thông báo đẩy từ Edge Tickets. Mọi tin nhắn vẫn được gửi tới bạn qua email.",
   "push.denied": "Trình duyệt đang chặn thông báo từ trang này. Để nhận thông báo, hãy cho phép thông báo cho trang này trong phần cài đặt trang của trình duyệt (biểu tượng cạnh thanh địa chỉ), rồi bấm lại nút.",
   "push.dismissed": "Bạn chưa cho phép thông báo. Bấm lại nút khi bạn muốn nhận.",
+  "push.unreachable": "Dịch vụ thông báo đẩy của trình duyệt không phản hồi nên thông báo đẩy chưa được bật. Dịch vụ này cần kết nối Internet tới máy chủ thông báo của hãng trình duyệt; vui lòng thử lại sau.",
   "push.failed": "Không bật được thông báo đẩy trên trình duyệt này ({reason}). Vui lòng thử lại sau.",
   "orders.contactSupport": "Liên hệ hỗ trợ",
   "orders.timeline": "Lịch sử",

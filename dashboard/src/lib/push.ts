@@ -11,8 +11,14 @@ import { activeServiceWorker, currentServiceWorker, serviceWorkerAvailable } fro
  * denied: the browser blocks notifications for this site; on: this browser is subscribed.
  */
 export type PushState = "unsupported" | "denied" | "off" | "on";
-/** What turning push on ended in; "dismissed": the permission prompt was closed without an answer. */
-export type EnableResult = PushState | "dismissed";
+/**
+ * What turning push on ended in. "dismissed": the permission prompt was closed without an answer;
+ * "unreachable": the browser's push service (Google's, Mozilla's, Apple's) did not answer in time.
+ */
+export type EnableResult = PushState | "dismissed" | "unreachable";
+
+/** A browser cut off from its push service never settles subscribe() (seen in Chromium offline). */
+const SUBSCRIBE_TIMEOUT_MS = 15_000;
 
 /** applicationServerKey: a base64url string (padding optional) as bytes. */
 export function urlBase64ToUint8Array(value: string): Uint8Array<ArrayBuffer> {
@@ -74,11 +80,20 @@ export async function enablePush(): Promise<EnableResult> {
     await subscription.unsubscribe();
     subscription = null;
   }
-  try {
-    subscription ??= await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: urlBase64ToUint8Array(publicKey) });
-  } catch (err) {
-    if (err instanceof DOMException && err.name === "NotAllowedError") return "denied";
-    throw err;
+  if (!subscription) {
+    const subscribing = registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: urlBase64ToUint8Array(publicKey) });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), SUBSCRIBE_TIMEOUT_MS)));
+    try {
+      // One that settles later stays in the browser; resyncPush() hands it to the API on the next visit.
+      subscription = await Promise.race([subscribing, timeout]);
+    } catch (err) {
+      if (err instanceof DOMException && err.name === "NotAllowedError") return "denied";
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!subscription) return "unreachable";
   }
   await saveSubscription(subscription);
   return "on";

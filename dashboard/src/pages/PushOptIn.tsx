@@ -8,7 +8,7 @@ import { Button, ErrorMessage, useAction } from "../components";
 export function PushOptIn() {
   const t = useT();
   const [state, setState] = useState<PushState | null>(null);
-  const [dismissed, setDismissed] = useState(false);
+  const [note, setNote] = useState<"dismissed" | "unreachable" | null>(null);
 
   useEffect(() => {
     let current = true;
@@ -26,8 +26,9 @@ export function PushOptIn() {
 
   const turnOn = useAction(async () => {
     const result = await enablePush();
-    setDismissed(result === "dismissed");
-    setState(result === "dismissed" ? "off" : result);
+    const unfinished = result === "dismissed" || result === "unreachable";
+    setNote(unfinished ? result : null);
+    setState(unfinished ? "off" : result);
   });
   const turnOff = useAction(async () => {
     await disablePush();
@@ -54,7 +55,8 @@ export function PushOptIn() {
         <>
           <p>{t("push.intro")}</p>
           {state === "denied" && <p className="notice notice-warn" role="alert">{t("push.denied")}</p>}
-          {dismissed && <p className="notice notice-info" role="status">{t("push.dismissed")}</p>}
+          {note === "dismissed" && <p className="notice notice-info" role="status">{t("push.dismissed")}</p>}
+          {note === "unreachable" && <p className="notice notice-warn" role="alert">{t("push.unreachable")}</p>}
           <div>
             <Button busy={turnOn.busy} onClick={() => void turnOn.run()}>
               {t("push.enable")}
