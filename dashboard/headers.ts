@@ -23,9 +23,10 @@ export function contentSecurityPolicy(apiOrigin: string): string {
 
 /**
  * The service worker's own policy (a worker obeys the CSP of its script): it fetches only the
- * app's files, to cache them; it never talks to the API.
+ * app's files, to cache them, and loads the app's icon for push notifications; it never talks
+ * to the API and imports no scripts.
  */
-export const serviceWorkerPolicy = "default-src 'none'; connect-src 'self'";
+export const serviceWorkerPolicy = "default-src 'none'; connect-src 'self'; img-src 'self'";
 
 export function securityHeaders(apiOrigin: string): string {
   return `/*

@@ -3,13 +3,24 @@ import { inject } from "vitest";
 import { Client, eventually } from "./client";
 import { getOrder, payAtSandbox, publishedSale, signUp, statusBecomes, type Sale } from "./saga-helpers";
 
-// Sales reports on the booted stack: two orders paid at the VNPAY sandbox, one refunded, one
-// ticket checked in; the report (JSON and CSV), the live series, the organizer summary and the
-// nightly reconciliation (run through the local dev cron) must all agree to the đồng.
+// Sales reports on the booted stack: two orders paid at the VNPAY sandbox, one refunded in full by
+// its buyer, the other partly by the organizer, one ticket checked in; the report (JSON and CSV),
+// the live series, the organizer summary and the nightly reconciliation (run through the local
+// dev cron) must all agree with the refunds and orders to the đồng.
 
 const STANDARD_VND = 350_000;
 const VIP_VND = 1_250_000;
 const VIP_NAME = "Vé VIP – Hàng đầu, \"Trịnh\"";
+const GROSS = 3 * STANDARD_VND + VIP_VND;
+/** The organizer gives back part of order A (2 Standard + 1 VIP = 1,950,000 ₫): an odd amount on purpose. */
+const PARTIAL_VND = 300_001;
+// Spread over order A's ticket types in proportion to what they cost (700,000 : 1,250,000), in
+// whole đồng, the leftover đồng to the largest remainder: 107,692.67 → 107,693; 192,308.33 → 192,308.
+const PARTIAL_STANDARD_VND = 107_693;
+const PARTIAL_VIP_VND = 192_308;
+/** Order B (one Standard) in full by its buyer, plus the partial refund of order A. */
+const REFUNDED = STANDARD_VND + PARTIAL_VND;
+const NET = GROSS - REFUNDED;
 
 type Ticket = { id: string; code: string; status: string; ticketTypeId: string };
 
@@ -59,11 +70,9 @@ describe("sales reports", () => {
     await eventually(async () => (await report()).ticketsSold === 4, 5_000, 200);
   });
 
-  it("counts a refund and a check-in, to the đồng", async () => {
-    // TODO(partial refunds): once organizers can refund part of an order (POST /api/orders/:id/refund
-    // with amountVnd), refund part of order A here instead; for now the buyer refunds order B in full.
-    const refund = await buyerB.post(`/api/orders/${orderB.orderId}/refund`, { reason: "Khong the tham du" });
-    expect(refund.status).toBe(202);
+  it("counts a full refund, a partial refund and a check-in, to the đồng", async () => {
+    const full = await buyerB.post(`/api/orders/${orderB.orderId}/refund`, { reason: "Khong the tham du" });
+    expect(full.status).toBe(202);
     await statusBecomes(buyerB, orderB.orderId, "refunded");
 
     const tickets = await eventually(async () => {
@@ -73,29 +82,36 @@ describe("sales reports", () => {
     const vipTicket = tickets.find((t) => t.ticketTypeId === vipId)!;
     expect((await organizer.post("/api/checkin", { code: vipTicket.code })).status).toBe(200);
 
-    const gross = 3 * STANDARD_VND + VIP_VND;
-    const expected = {
-      eventId: sale.eventId,
-      ticketsSold: 4,
-      grossVnd: gross,
-      refundedVnd: STANDARD_VND,
-      netVnd: gross - STANDARD_VND,
-      orders: 2,
-      checkIns: 1,
-    };
+    // The organizer refunds part of order A (a check-in does not stop an organizer's refund).
+    const partial = await organizer.post(`/api/orders/${orderA.orderId}/refund`, { reason: "Goodwill: late start", amountVnd: PARTIAL_VND });
+    expect(partial.status).toBe(202);
+    await statusBecomes(buyerA, orderA.orderId, "partially_refunded");
+
+    // The source of truth: what the refunds worker says was given back.
+    const refunds = await Promise.all([full.json.refund.id, partial.json.refund.id].map((id: string) => organizer.get(`/api/refunds/${id}`)));
+    expect(refunds.map((r) => [r.json.refund.status, r.json.refund.amountVnd])).toEqual([
+      ["succeeded", STANDARD_VND],
+      ["succeeded", PARTIAL_VND],
+    ]);
+    expect(refunds.reduce((sum, r) => sum + r.json.refund.amountVnd, 0)).toBe(REFUNDED);
+
+    const expected = { eventId: sale.eventId, ticketsSold: 4, grossVnd: GROSS, refundedVnd: REFUNDED, netVnd: NET, orders: 2, checkIns: 1 };
     const figures = await eventually(async () => {
       const r = await report();
       return r.refundedVnd === expected.refundedVnd && r.checkIns === 1 ? r : null;
     }, 10_000);
     expect(figures).toMatchObject(expected);
+    const standardRefunded = STANDARD_VND + PARTIAL_STANDARD_VND;
     expect(figures.byTicketType).toEqual(
       expect.arrayContaining([
-        { ticketTypeId: sale.ticketTypeId, name: "Standard", ticketsSold: 3, grossVnd: 3 * STANDARD_VND, refundedVnd: STANDARD_VND, netVnd: 2 * STANDARD_VND, checkIns: 0 },
-        { ticketTypeId: vipId, name: VIP_NAME, ticketsSold: 1, grossVnd: VIP_VND, refundedVnd: 0, netVnd: VIP_VND, checkIns: 1 },
+        { ticketTypeId: sale.ticketTypeId, name: "Standard", ticketsSold: 3, grossVnd: 3 * STANDARD_VND, refundedVnd: standardRefunded, netVnd: 3 * STANDARD_VND - standardRefunded, checkIns: 0 },
+        { ticketTypeId: vipId, name: VIP_NAME, ticketsSold: 1, grossVnd: VIP_VND, refundedVnd: PARTIAL_VIP_VND, netVnd: VIP_VND - PARTIAL_VIP_VND, checkIns: 1 },
       ]),
     );
     expect(figures.byTicketType).toHaveLength(2);
-    expect(figures.byDay).toEqual([{ date: vnToday(), ticketsSold: 4, grossVnd: gross, refundedVnd: STANDARD_VND, netVnd: gross - STANDARD_VND, orders: 2, checkIns: 1 }]);
+    // The per-type parts add up to the refunds exactly: no đồng lost or made up by the spreading.
+    expect(figures.byTicketType.reduce((sum: number, t: { refundedVnd: number }) => sum + t.refundedVnd, 0)).toBe(REFUNDED);
+    expect(figures.byDay).toEqual([{ date: vnToday(), ticketsSold: 4, grossVnd: GROSS, refundedVnd: REFUNDED, netVnd: NET, orders: 2, checkIns: 1 }]);
   });
 
   it("gives the same figures as CSV (UTF-8 with BOM, RFC 4180 quoting, Vietnamese names intact)", async () => {
@@ -106,11 +122,10 @@ describe("sales reports", () => {
     const bytes = new Uint8Array(await res.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = new TextDecoder().decode(bytes).split("\r\n");
-    const gross = 3 * STANDARD_VND + VIP_VND;
     expect(lines[0]).toBe("section,date,ticket_type_id,ticket_type,tickets_sold,gross_vnd,refunded_vnd,net_vnd,orders,check_ins");
-    expect(lines).toContain(`ticket_type,,${vipId},"Vé VIP – Hàng đầu, ""Trịnh""",1,${VIP_VND},0,${VIP_VND},,1`);
-    expect(lines).toContain(`day,${vnToday()},,,4,${gross},${STANDARD_VND},${gross - STANDARD_VND},2,1`);
-    expect(lines).toContain(`total,,,,4,${gross},${STANDARD_VND},${gross - STANDARD_VND},2,1`);
+    expect(lines).toContain(`ticket_type,,${vipId},"Vé VIP – Hàng đầu, ""Trịnh""",1,${VIP_VND},${PARTIAL_VIP_VND},${VIP_VND - PARTIAL_VIP_VND},,1`);
+    expect(lines).toContain(`day,${vnToday()},,,4,${GROSS},${REFUNDED},${NET},2,1`);
+    expect(lines).toContain(`total,,,,4,${GROSS},${REFUNDED},${NET},2,1`);
   });
 
   it("is 404 event_not_found for another organizer and for a buyer", async () => {
@@ -129,14 +144,14 @@ describe("sales reports", () => {
     expect(series.status).toBe(200);
     expect(series.json.items).toHaveLength(30);
     expect(series.json.items.reduce((s: number, p: { ticketsSold: number }) => s + p.ticketsSold, 0)).toBe(4);
-    expect(series.json.items.reduce((s: number, p: { grossVnd: number }) => s + p.grossVnd, 0)).toBe(3 * STANDARD_VND + VIP_VND);
+    expect(series.json.items.reduce((s: number, p: { grossVnd: number }) => s + p.grossVnd, 0)).toBe(GROSS);
 
     const summary = await organizer.get("/api/reports/organizer/summary");
     expect(summary.status).toBe(200);
     expect(summary.json.events).toEqual([
-      { eventId: sale.eventId, title: "Saga night", ticketsSold: 4, grossVnd: 3 * STANDARD_VND + VIP_VND, refundedVnd: STANDARD_VND, netVnd: 2 * STANDARD_VND + VIP_VND },
+      { eventId: sale.eventId, title: "Saga night", ticketsSold: 4, grossVnd: GROSS, refundedVnd: REFUNDED, netVnd: NET },
     ]);
-    expect(summary.json.totals).toEqual({ ticketsSold: 4, grossVnd: 3 * STANDARD_VND + VIP_VND, refundedVnd: STANDARD_VND, netVnd: 2 * STANDARD_VND + VIP_VND });
+    expect(summary.json.totals).toEqual({ ticketsSold: 4, grossVnd: GROSS, refundedVnd: REFUNDED, netVnd: NET });
   });
 
   it("writes the organizer's daily CSV at 07:00 Vietnam time and emails the link once (daily job, run by the dev cron)", async () => {
@@ -147,11 +162,10 @@ describe("sales reports", () => {
       const run = await new Client().post("/__dev/cron", { worker: "reports", cron: "0 0 * * *", scheduledTime: runAt });
       expect(run.status).toBe(200);
     }
-    const gross = 3 * STANDARD_VND + VIP_VND;
     const file = await organizer.get(`/api/reports/files/daily/${today}`);
     expect(file.status).toBe(200);
     expect(file.headers.get("content-type")).toBe("text/csv; charset=utf-8");
-    expect(file.text).toContain(`${sale.eventId},Saga night,,total,4,${gross},${STANDARD_VND},${gross - STANDARD_VND},2,1`);
+    expect(file.text).toContain(`${sale.eventId},Saga night,,total,4,${GROSS},${REFUNDED},${NET},2,1`);
     expect(file.text).toContain(`"Vé VIP – Hàng đầu, ""Trịnh"""`);
     const { client: other } = await signUp("organizer");
     expect((await other.get(`/api/reports/files/daily/${today}`)).json.error.code).toBe("report_not_found");

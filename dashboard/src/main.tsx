@@ -3,6 +3,7 @@ import { createRoot } from "react-dom/client";
 import { App } from "./App";
 import { AuthProvider } from "./auth/AuthContext";
 import { I18nProvider } from "./i18n";
+import { registerServiceWorker } from "./lib/service-worker";
 import "./styles.css";
 
 createRoot(document.getElementById("root")!).render(
@@ -15,7 +16,5 @@ createRoot(document.getElementById("root")!).render(
   </StrictMode>,
 );
 
-// Offline app shell (production builds only): see sw-template.ts.
-if (import.meta.env.PROD && "serviceWorker" in navigator) {
-  navigator.serviceWorker.register("/sw.js").catch((err) => console.warn("service worker not registered", err));
-}
+// Offline app shell and push notifications (production builds only): see sw-template.ts.
+void registerServiceWorker();

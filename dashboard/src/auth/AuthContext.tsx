@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import { api, call, refreshSession, session } from "../api/client";
 import type { User } from "../api/types";
+import { disablePush } from "../lib/push";
 
 type Status = "loading" | "signedIn" | "signedOut";
 type Auth = {
@@ -76,6 +77,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const signOut = useCallback(async () => {
+    // Pushes name the buyer's orders: the next person on this browser must not get them.
+    await disablePush().catch(() => {});
     try {
       await call(api.POST("/api/auth/logout"));
     } catch {

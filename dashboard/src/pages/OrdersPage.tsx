@@ -2,6 +2,7 @@ import { api, call } from "../api/client";
 import type { Order } from "../api/types";
 import { useT } from "../i18n";
 import { Link } from "../lib/router";
+import { PushOptIn } from "./PushOptIn";
 import { DateTime, EmptyState, ErrorMessage, Money, PageTitle, Spinner, StatusBadge, useApi } from "../components";
 
 export function OrdersPage() {
@@ -10,6 +11,7 @@ export function OrdersPage() {
   return (
     <section>
       <PageTitle>{t("orders.title")}</PageTitle>
+      <PushOptIn />
       {orders.error ? (
         <ErrorMessage error={orders.error} onRetry={orders.reload} />
       ) : !orders.data ? (

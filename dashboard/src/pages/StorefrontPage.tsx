@@ -15,7 +15,7 @@ function filtersFrom(search: string): Filters {
 
 /** GET /api/events (published, upcoming) with the filters; `category` is a v1.1 query param. */
 async function loadEvents(f: Filters, cursor?: string) {
-  const query = { limit: PAGE, from: new Date().toISOString(), q: f.q || undefined, city: f.city || undefined, cursor, ...(f.category ? { category: f.category } : {}) };
+  const query = { limit: PAGE, from: new Date().toISOString(), q: f.q || undefined, city: f.city || undefined, cursor, ...(f.category ? { category: f.category as Category["id"] } : {}) };
   return call(api.GET("/api/events", { params: { query } })) as Promise<{ items: EventSummary[]; nextCursor: string | null }>;
 }
 

@@ -136,6 +136,22 @@ describe("dashboard in Chromium", () => {
     expect(await chart.getAttribute("data-tickets-sold")).toBe("0");
   });
 
+  it("the event form says in plain words when the categories cannot be loaded, and Try again brings them", async () => {
+    const page = organizerPage;
+    await page.route(`${apiUrl}/api/categories`, (route) => route.abort("connectionrefused"));
+    await page.goto(`${web}/organizer/events/new`);
+    const alert = page.getByRole("alert").filter({ hasText: "The list of categories could not be loaded" });
+    await alert.waitFor();
+    expect(await page.getByLabel("Category", { exact: true }).count()).toBe(0);
+    await page.unroute(`${apiUrl}/api/categories`);
+    await alert.getByRole("button", { name: "Try again" }).click();
+    await page.getByLabel("Category", { exact: true }).waitFor();
+    await expect.poll(() => alert.count()).toBe(0);
+    // Back to the event's live view, which the sale below must update without a reload.
+    await page.goto(`${web}/organizer/events/${story.eventId}`);
+    await page.getByTestId("sales-chart").waitFor();
+  });
+
   it("a new buyer registers, buys two tickets, pays on the sandbox page and sees both QR codes on /orders/:id", async () => {
     buyerPage = await newPage();
     const page = buyerPage;
@@ -186,6 +202,40 @@ describe("dashboard in Chromium", () => {
     await page.goto(`${web}/orders`);
     await page.getByRole("link", { name: new RegExp(story.orderId.slice(-8)) }).waitFor();
     await screenshot(page, "orders");
+  });
+
+  it("the buyer's orders page offers push notifications; a browser that blocks them says how to allow them", async () => {
+    const page = buyerPage;
+    await page.goto(`${web}/orders`);
+    const section = page.getByRole("region", { name: "Push notifications" });
+    await section.waitFor();
+    // The service worker that shows pushes is the offline one (no second registration, no importScripts).
+    await expect.poll(() => page.evaluate(async () => (await navigator.serviceWorker.getRegistrations()).map((r) => r.active?.scriptURL ?? r.installing?.scriptURL ?? r.waiting?.scriptURL))).toEqual([`${web}/sw.js`]);
+    expect(await section.getAttribute("data-push-state")).toBe("off");
+    await section.getByRole("button", { name: "Get push notifications" }).click();
+    // Headless Chromium answers the permission prompt with "denied".
+    await section.getByText("Your browser blocks notifications from this site").waitFor();
+    expect(await section.getAttribute("data-push-state")).toBe("denied");
+    await screenshot(page, "orders-push-blocked", { fullPage: false });
+
+    // Allowed: subscribing needs the browser's push service (Google's for Chromium), out of reach
+    // here: subscribe() never settles, and after 15 s the page says so in plain words.
+    await context.grantPermissions(["notifications"], { origin: web });
+    await page.reload();
+    await section.getByRole("button", { name: "Get push notifications" }).click();
+    const on = section.getByText("Push notifications are on in this browser.");
+    const failed = section.getByText("Your browser's push service did not answer").or(section.getByText(/Push notifications could not be turned on in this browser \(.+\)/));
+    await on.or(failed).waitFor({ timeout: 30_000 });
+    console.log(`[browser] push subscription with permission granted: ${(await on.isVisible()) ? "on" : `not possible here (${await failed.textContent()})`}`);
+    if (await on.isVisible()) {
+      await section.getByRole("button", { name: "Turn off push notifications" }).click();
+      await section.getByRole("button", { name: "Get push notifications" }).waitFor();
+    } else {
+      expect(await section.getAttribute("data-push-state")).toBe("off");
+      expect(await section.getByRole("button", { name: "Get push notifications" }).isEnabled()).toBe(true);
+      await screenshot(page, "orders-push-unreachable", { fullPage: false });
+    }
+    await context.clearPermissions();
   });
 
   it("the organizer's live view shows the sale on its chart without a reload", async () => {
@@ -299,6 +349,12 @@ describe("dashboard in Chromium", () => {
     await page.getByRole("heading", { name: "Reports" }).waitFor();
     await page.getByRole("status").waitFor({ state: "detached", timeout: 15_000 }).catch(() => {});
     await screenshot(page, "organizer-reports");
+    // One event in detail: the by-day table has the sale's Vietnam day, refunded in full.
+    await page.getByLabel("Event", { exact: true }).selectOption({ label: story.title });
+    const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Ho_Chi_Minh" }).format(new Date());
+    const dayRow = page.getByRole("row").filter({ has: page.getByRole("cell", { name: today, exact: true }) });
+    await dayRow.waitFor();
+    expect((await dayRow.getByRole("cell").allTextContents()).map((c) => c.replace(/\D/g, ""))).toEqual([today.replace(/\D/g, ""), "2", "700000", "700000", "0"]);
     await page.goto(`${web}/organizer/support`);
     await page.getByRole("heading", { name: "Support inbox" }).waitFor();
     await screenshot(page, "organizer-support");

@@ -47,7 +47,7 @@ describe("dashboard build", () => {
     for (const f of report.files) expect(shell).toContain(`/${f.file}`);
     const headers = readFileSync(join(dist, "_headers"), "utf8");
     const swRule = headers.slice(headers.indexOf("/sw.js"));
-    expect(swRule).toMatch(/! Content-Security-Policy\n\s+Content-Security-Policy: default-src 'none'; connect-src 'self'\n/);
+    expect(swRule).toMatch(/! Content-Security-Policy\n\s+Content-Security-Policy: default-src 'none'; connect-src 'self'; img-src 'self'\n/);
   });
 
   it("has no inline script or style in index.html (the CSP would block it)", () => {

@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from "react";
 import { api, ApiProblem, call } from "../../api/client";
-import type { EventDetail } from "../../api/types";
+import type { Category, EventDetail } from "../../api/types";
 import { useI18n } from "../../i18n";
-import { Button, DEFAULT_TIME_ZONE, ErrorMessage, Field, fromLocalInput, Select, TextArea, toLocalInput, useAction, useApi } from "../../components";
+import { Button, DEFAULT_TIME_ZONE, describeError, ErrorMessage, Field, fromLocalInput, Select, TextArea, toLocalInput, useAction, useApi } from "../../components";
 import type { EventFields } from "./orgApi";
 
 type Values = {
@@ -100,7 +100,7 @@ export function EventForm({ event, submitLabel, onSubmit }: { event?: EventDetai
         partialRefundUntilHours: Number(values.partialRefundUntilHours),
         partialRefundPercent: Number(values.partialRefundPercent),
       },
-      ...(values.categoryId ? { categoryId: values.categoryId } : {}),
+      ...(values.categoryId ? { categoryId: values.categoryId as Category["id"] } : {}),
     };
     await save.run(body);
   }
@@ -126,9 +126,16 @@ export function EventForm({ event, submitLabel, onSubmit }: { event?: EventDetai
               </option>
             ))}
           </Select>
-        ) : (
-          categories.error ? <p className="org-muted">{t("org.form.categoriesUnavailable")}</p> : null
-        )}
+        ) : categories.error ? (
+          <div className="field-span notice notice-error" role="alert">
+            <p>
+              {t("org.form.categoriesFailed")} {describeError(categories.error, t, lang)}
+            </p>
+            <Button variant="secondary" busy={categories.loading} onClick={() => void categories.reload()}>
+              {t("common.retry")}
+            </Button>
+          </div>
+        ) : null}
         <Field label={t("org.form.startsAt")} type="datetime-local" required hint={t("org.form.zone", { zone })} {...field("startsAt")} />
         <Field label={t("org.form.endsAt")} type="datetime-local" required hint={t("org.form.zone", { zone })} {...field("endsAt")} />
       </div>

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from "react";
 import { api, call } from "../../api/client";
+import type { SupportTicketSummary } from "../../api/types";
 import { useAuth } from "../../auth/AuthContext";
 import { useI18n } from "../../i18n";
 import { Link, useSearchParam } from "../../lib/router";
@@ -9,12 +10,13 @@ import { listMyEvents } from "./orgApi";
 import { LoadMore, usePagedList } from "./usePagedList";
 
 const PAGE = 20;
+const SUPPORT_STATUSES: SupportTicketSummary["status"][] = ["open", "pending", "closed"];
 
 /** /organizer/support: requests about the organizer's events; read, reply, close or reopen. */
 export default function SupportInboxPage() {
   const { t } = useI18n();
   const openId = useSearchParam("ticket");
-  const [status, setStatus] = useState("");
+  const [status, setStatus] = useState<SupportTicketSummary["status"] | "">("");
   const [eventId, setEventId] = useState("");
   const events = useApi(listMyEvents, []);
   const query = (cursor?: string) => ({ limit: PAGE, ...(status ? { status } : {}), ...(eventId ? { eventId } : {}), ...(cursor ? { cursor } : {}) });
@@ -31,9 +33,9 @@ export default function SupportInboxPage() {
         <section aria-labelledby="inbox-h">
           <h2 id="inbox-h">{t("org.support.inbox")}</h2>
           <div className="org-form-grid">
-            <Select label={t("org.support.status")} value={status} onChange={(e) => setStatus(e.target.value)}>
+            <Select label={t("org.support.status")} value={status} onChange={(e) => setStatus(e.target.value as SupportTicketSummary["status"] | "")}>
               <option value="">{t("org.support.allStatuses")}</option>
-              {["open", "answered", "closed"].map((s) => (
+              {SUPPORT_STATUSES.map((s) => (
                 <option key={s} value={s}>
                   {t(`status.${s}` as never)}
                 </option>
@@ -66,7 +68,7 @@ export default function SupportInboxPage() {
                   </div>
                   <div className="meta">
                     {titleOf(tk.eventId) && <>{titleOf(tk.eventId)} · </>}
-                    {(tk.updatedAt ?? tk.createdAt) && <DateTime iso={(tk.updatedAt ?? tk.createdAt)!} style="short" />}
+                    <DateTime iso={tk.lastActivityAt} style="short" />
                   </div>
                 </li>
               ))}

@@ -1,62 +1,44 @@
-/**
- * Organizer calls whose query or body fields the committed OpenAPI snapshot does not list yet
- * (`GET /api/orders?eventId=&status=&q=`, the organizer's `amountVnd` on a refund, `categoryId`).
- * They still go through the one client: the values are typed here and passed as variables, so
- * openapi-fetch sends every field. Once `npm run api:types` picks the fields up, these wrappers
- * become plain calls.
- */
+/** Organizer calls shared by the organizer pages, through the one client. */
 import { api, call } from "../../api/client";
-import type { EventDetail, EventSummary, List, Order, Refund, TicketType } from "../../api/types";
+import type { paths } from "../../api/schema";
+import type { EventDetail, EventSummary, List, Order, Refund, Schemas, TicketType } from "../../api/types";
 
-export type EventOrder = Order & { buyerEmail?: string };
-export type OrdersQuery = { eventId: string; status?: string; q?: string; cursor?: string; limit?: number };
+export type OrdersQuery = NonNullable<paths["/api/orders"]["get"]["parameters"]["query"]> & { eventId: string };
 
-export async function listEventOrders(query: OrdersQuery): Promise<List<EventOrder>> {
-  const params: { query: OrdersQuery } = { query };
-  return call(api.GET("/api/orders", { params })) as Promise<List<EventOrder>>;
+export async function listEventOrders(query: OrdersQuery): Promise<List<Order>> {
+  return call(api.GET("/api/orders", { params: { query } }));
 }
 
-export type OrganizerRefundBody = { reason: string; amountVnd?: number };
-export async function refundOrder(orderId: string, body: OrganizerRefundBody): Promise<Refund> {
+export async function refundOrder(orderId: string, body: Schemas["RefundRequest"]): Promise<Refund> {
   const { refund } = await call(api.POST("/api/orders/{id}/refund", { params: { path: { id: orderId } }, body }));
-  return refund as Refund;
+  return refund;
 }
 
 export async function getRefund(id: string): Promise<Refund> {
   const { refund } = await call(api.GET("/api/refunds/{id}", { params: { path: { id } } }));
-  return refund as Refund;
+  return refund;
 }
 
-export type RefundPolicy = { fullRefundUntilHours: number; partialRefundUntilHours: number; partialRefundPercent: number };
-export type EventFields = {
-  title: string;
-  description: string;
-  venue: string;
-  city: string | null;
-  startsAt: string;
-  endsAt: string;
-  refundPolicy: RefundPolicy;
-  categoryId?: string;
-};
+export type EventFields = Schemas["CreateEvent"];
 
-export async function createEvent(body: EventFields): Promise<EventDetail> {
+export async function createEvent(body: EventFields): Promise<Schemas["Event"]> {
   const { event } = await call(api.POST("/api/events", { body }));
-  return event as unknown as EventDetail;
+  return event;
 }
 
-export async function updateEvent(id: string, body: Partial<EventFields>): Promise<void> {
+export async function updateEvent(id: string, body: Schemas["UpdateEvent"]): Promise<void> {
   await call(api.PATCH("/api/events/{id}", { params: { path: { id } }, body }));
 }
 
 /** The organizer's own events (drafts included), the first 100: for pickers and filters. */
 export async function listMyEvents(): Promise<EventSummary[]> {
   const page = await call(api.GET("/api/events", { params: { query: { mine: "true", limit: 100 } } }));
-  return page.items as EventSummary[];
+  return page.items;
 }
 
 export async function getEvent(id: string): Promise<EventDetail> {
   const { event } = await call(api.GET("/api/events/{id}", { params: { path: { id } } }));
-  return event as unknown as EventDetail;
+  return event;
 }
 
 /** Sold (or held) tickets of a ticket type as the availability figures show them. */

@@ -30,7 +30,7 @@ export class PushGone extends Error {
   }
 }
 
-/** What the service worker (dashboard/public/push-sw.js) shows. */
+/** What the dashboard's service worker shows (PUSH_HANDLERS in dashboard/sw-template.ts). */
 export const pushPayload = (msg: OutgoingMessage) => JSON.stringify({ title: msg.subject, body: msg.text, url: msg.url ?? "/", tag: msg.id });
 
 async function subscriptionOf(db: Db, endpoint: string) {

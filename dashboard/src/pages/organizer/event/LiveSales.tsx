@@ -29,10 +29,10 @@ export function LiveSales({ event, live }: { event: EventDetail; live: boolean }
     live,
   );
   const zone = event.timezone || DEFAULT_TIME_ZONE;
-  const byType = new Map((report.data as SalesReport | undefined)?.byTicketType.map((r) => [r.ticketTypeId, r]) ?? []);
+  const byType = new Map(report.data?.byTicketType.map((r) => [r.ticketTypeId, r]) ?? []);
   const rows = event.ticketTypes.map((tt) => {
     const fromReport = byType.get(tt.id);
-    return { id: tt.id, name: tt.name, sold: fromReport?.ticketsSold ?? soldOf(tt), capacity: fromReport?.capacity ?? tt.quantity };
+    return { id: tt.id, name: tt.name, sold: fromReport?.ticketsSold ?? soldOf(tt), capacity: tt.quantity };
   });
   const totalSold = report.data ? report.data.ticketsSold : rows.reduce((s, r) => s + r.sold, 0);
   const chartSold = series.data ? series.data.reduce((s, p) => s + p.ticketsSold, 0) : totalSold;

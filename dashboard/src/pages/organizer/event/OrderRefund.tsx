@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { api, call } from "../../../api/client";
-import type { Refund } from "../../../api/types";
+import type { Order, Refund } from "../../../api/types";
 import { useI18n } from "../../../i18n";
 import { Button, ErrorMessage, Field, formatVnd, Money, StatusBadge, useAction, useApi, usePolling } from "../../../components";
-import { getRefund, refundOrder, rememberedRefunds, type EventOrder } from "../orgApi";
+import { getRefund, refundOrder, rememberedRefunds } from "../orgApi";
 
 const REFUNDABLE = ["confirmed", "partially_refunded"];
 const SETTLING = ["requested", "processing"];
@@ -13,7 +13,7 @@ const SETTLING = ["requested", "processing"];
  * Retry when failed) and the organizer's refund form (full or partial, reason, then a
  * confirmation step naming the amount).
  */
-export function OrderRefund({ order, onChanged }: { order: EventOrder; onChanged: () => void }) {
+export function OrderRefund({ order, onChanged }: { order: Order; onChanged: () => void }) {
   const { t } = useI18n();
   const [refundId, setRefundId] = useState<string | null>(() => rememberedRefunds.all()[order.id] ?? null);
   const [open, setOpen] = useState(false);
@@ -70,7 +70,7 @@ export function OrderRefund({ order, onChanged }: { order: EventOrder; onChanged
   );
 }
 
-function RefundForm({ order, onDone, onClose }: { order: EventOrder; onDone: (r: Refund) => void; onClose: () => void }) {
+function RefundForm({ order, onDone, onClose }: { order: Order; onDone: (r: Refund) => void; onClose: () => void }) {
   const { t, locale } = useI18n();
   const [kind, setKind] = useState<"full" | "partial">("full");
   const [amount, setAmount] = useState("");

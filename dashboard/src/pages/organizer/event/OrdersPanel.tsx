@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import type { EventDetail } from "../../../api/types";
+import type { EventDetail, OrderStatus } from "../../../api/types";
 import { useI18n } from "../../../i18n";
 import { Button, DateTime, DEFAULT_TIME_ZONE, EmptyState, ErrorMessage, Field, Money, Select, Spinner, StatusBadge, usePolling } from "../../../components";
 import { listEventOrders } from "../orgApi";
@@ -14,7 +14,7 @@ export function OrdersPanel({ event, live }: { event: EventDetail; live: boolean
   const { t } = useI18n();
   const zone = event.timezone || DEFAULT_TIME_ZONE;
   const [typed, setTyped] = useState("");
-  const [filter, setFilter] = useState<{ q: string; status: string }>({ q: "", status: "" });
+  const [filter, setFilter] = useState<{ q: string; status: OrderStatus | "" }>({ q: "", status: "" });
   const list = usePagedList(
     (cursor?: string) =>
       listEventOrders({
@@ -40,7 +40,7 @@ export function OrdersPanel({ event, live }: { event: EventDetail; live: boolean
       <h2 id="orders-h">{t("org.orders.title")}</h2>
       <form className="org-filters" role="search" onSubmit={search}>
         <Field label={t("org.orders.search")} type="search" value={typed} onChange={(e) => setTyped(e.target.value)} hint={t("org.orders.searchHint")} />
-        <Select label={t("org.orders.status")} value={filter.status} onChange={(e) => setFilter((f) => ({ ...f, status: e.target.value }))}>
+        <Select label={t("org.orders.status")} value={filter.status} onChange={(e) => setFilter((f) => ({ ...f, status: e.target.value as OrderStatus | "" }))}>
           <option value="">{t("org.orders.allStatuses")}</option>
           {STATUSES.map((s) => (
             <option key={s} value={s}>
