@@ -51,7 +51,9 @@ export type OrganizerSummary = {
   totals: { ticketsSold: number; grossVnd: number; refundedVnd: number; netVnd: number };
 };
 export type CancellationProgress = { total: number; succeeded: number; failed: number; pending: number };
-export type TimelineItem = { at: string; service: string; step: string; detail?: unknown };
+export type TimelineItem = { at: string; service: string; step: string; detail?: Record<string, unknown> };
+/** `partial`: a service did not answer in time; its steps are missing and an `unavailable` item names it. */
+export type OrderTimeline = { items: TimelineItem[]; partial: boolean };
 export type QueueState = { position: number; estimatedWaitSeconds: number; state: "waiting" | "admitted"; pass?: string };
 export type List<T> = { items: T[]; nextCursor: string | null };
 
@@ -82,7 +84,7 @@ export interface ContractPaths {
   "/api/events/{id}/cancel": { parameters: NoParams; post: Op<Params<Id, never>, { reason: string }, { event: EventDetail }, 202> };
   "/api/events/{id}/cancellation": { parameters: NoParams; get: OpNoBody<Params<Id, never>, CancellationProgress> };
   "/api/refunds/{id}/retry": { parameters: NoParams; post: OpNoBody<Params<Id, never>, { refund: Refund }, 202> };
-  "/api/orders/{id}/timeline": { parameters: NoParams; get: OpNoBody<Params<Id, never>, { items: TimelineItem[] }> };
+  "/api/orders/{id}/timeline": { parameters: NoParams; get: OpNoBody<Params<Id, never>, OrderTimeline> };
   "/api/support/tickets": {
     parameters: NoParams;
     get: OpNoBody<NoParams<{ limit?: number; cursor?: string; status?: string; eventId?: string }>, List<SupportTicket>>;

@@ -114,6 +114,7 @@ export const en = {
   "orders.help": "A problem with this order?",
   "orders.contactSupport": "Contact support",
   "orders.timeline": "History",
+  "orders.timelinePartial": "Part of this history could not be loaded right now; try again later.",
   "orders.event": "Event",
   "status.pending_payment": "Waiting for payment",
   "status.confirmed": "Confirmed",

@@ -116,6 +116,7 @@ export const vi: Record<MessageKey, string> = {
   "orders.help": "Đơn hàng có vấn đề?",
   "orders.contactSupport": "Liên hệ hỗ trợ",
   "orders.timeline": "Lịch sử",
+  "orders.timelinePartial": "Chưa tải được một phần lịch sử này; vui lòng thử lại sau.",
   "orders.event": "Sự kiện",
   "status.pending_payment": "Chờ thanh toán",
   "status.confirmed": "Đã xác nhận",
