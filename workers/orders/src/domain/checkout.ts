@@ -141,6 +141,7 @@ async function write(a: Attempt, hold: Extract<HoldResult, { ok: true }>): Promi
     deps.log.error("payment_url_failed", { orderId, error: (payment.reason as Error)?.message });
     throw new ApiError(503, "payment_unavailable", "The payment could not be started; retry with the same Idempotency-Key");
   }
+  deps.log.info("order_placed", { orderId, eventId: row.eventId, totalVnd: row.totalVnd });
   return { created: true, order: orderView(row, items), paymentUrl: payment.value };
 }
 
