@@ -51,6 +51,19 @@ async function paidStory() {
   return { sale, buyer, organizer, orderId };
 }
 
+/** paidStory's steps in the order the organizer must see them. */
+const FULL_STORY = [
+  "orders:held",
+  "payments:payment_started",
+  "payments:ipn",
+  "payments:payment_succeeded",
+  "tickets:tickets_issued",
+  "notifications:notified",
+  "tickets:checked_in",
+  "refunds:refund_requested",
+  "refunds:refund_succeeded",
+];
+
 const timelineOf = (orderId: string, as: ReturnType<typeof user>, headers?: Record<string, string>) => call("GET", `/api/orders/${orderId}/timeline`, { as, headers });
 const steps = (items: TimelineItem[]) => items.map((i) => `${i.service}:${i.step}`);
 
@@ -60,17 +73,7 @@ describe("GET /api/orders/:id/timeline", () => {
     const res = await timelineOf(orderId, organizer);
     expect(res.status).toBe(200);
     expect(res.json.partial).toBe(false);
-    expect(steps(res.json.items)).toEqual([
-      "orders:held",
-      "payments:payment_started",
-      "payments:ipn",
-      "payments:payment_succeeded",
-      "tickets:tickets_issued",
-      "notifications:notified",
-      "tickets:checked_in",
-      "refunds:refund_requested",
-      "refunds:refund_succeeded",
-    ]);
+    expect(steps(res.json.items)).toEqual(FULL_STORY);
     const ats = res.json.items.map((i: TimelineItem) => Date.parse(i.at));
     expect(ats).toEqual([...ats].sort((a, b) => a - b));
     const byStep = Object.fromEntries(res.json.items.map((i: TimelineItem) => [i.step, i.detail]));
@@ -85,16 +88,7 @@ describe("GET /api/orders/:id/timeline", () => {
     const { orderId, buyer, organizer } = await paidStory();
     const res = await timelineOf(orderId, buyer);
     expect(res.status).toBe(200);
-    expect(steps(res.json.items)).toEqual([
-      "orders:held",
-      "payments:payment_started",
-      "payments:payment_succeeded",
-      "tickets:tickets_issued",
-      "notifications:notified",
-      "tickets:checked_in",
-      "refunds:refund_requested",
-      "refunds:refund_succeeded",
-    ]);
+    expect(steps(res.json.items)).toEqual(FULL_STORY.filter((step) => step !== "payments:ipn"));
     const text = JSON.stringify(res.json);
     for (const internal of ["staff-user-7", organizer.userId, "att-1", "pay-1", "responseCode", "answerCode", "transactionNo", "paymentHost", "rf-1", "recipient"]) {
       expect(text).not.toContain(internal);
@@ -130,14 +124,8 @@ describe("GET /api/orders/:id/timeline", () => {
     expect(Date.now() - started).toBeLessThan(2_500); // the 400 ms per-service wait of this project, not the 3 s
     expect(res.status).toBe(200);
     expect(res.json.partial).toBe(true);
-    expect(steps(res.json.items)).toEqual([
-      "orders:held",
-      "tickets:tickets_issued",
-      "notifications:notified",
-      "tickets:checked_in",
-      "payments:unavailable",
-      "refunds:unavailable",
-    ]);
+    const answered = FULL_STORY.filter((step) => !step.startsWith("payments:") && !step.startsWith("refunds:"));
+    expect(steps(res.json.items)).toEqual([...answered, "payments:unavailable", "refunds:unavailable"]);
     expect(res.json.items.at(-2).detail).toEqual({ reason: "timeout" });
     expect(res.json.items.at(-1).detail).toEqual({ reason: "error" });
     // The buyer is told the same, without the reasons.
