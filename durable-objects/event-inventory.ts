@@ -96,11 +96,13 @@ export class EventInventory extends DurableObject<InventoryEnv> {
 
   /**
    * Runs one order's operation in the caller's trace (request id, the order as correlation id)
-   * and leaves one log line with its outcome.
+   * and leaves one log line with its outcome. A refused hold leaves none: in a flash sale most
+   * holds are refused (sold out), no order comes of them, and the caller answers the refusal.
    */
   private traced<T extends object>(op: string, orderId: string, trace: Trace | undefined, fn: () => Promise<T>): Promise<T> {
     return withTrace({ ...trace, correlationId: orderId }, async () => {
       const result = await fn();
+      if (op === "hold" && "ok" in result && !result.ok) return result;
       const outcome = Object.fromEntries(Object.entries(result).filter(([k]) => OUTCOME_FIELDS.includes(k)));
       this.log.info(`inventory_${op}`, { orderId, ...outcome });
       return result;
