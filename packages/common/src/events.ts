@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ulid } from "ulid";
-import { currentTrace } from "./log";
+import { currentTrace } from "./log.ts"; // with its extension: scripts/saga-docs.ts loads this file in plain node
 
 /** Every saga event travels in this envelope, validated with zod on both sides. */
 export const orderItemSchema = z.object({
