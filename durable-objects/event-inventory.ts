@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { createLogger, makeEvent, publish, type Envelope } from "@tickets/common";
+import { createLogger, makeEvent, publish, withTrace, type Envelope, type Trace } from "@tickets/common";
 import { InventoryStore, type HoldRow } from "./inventory/store";
 import { loadInventoryConfig, writeAvailability } from "./inventory/events-db";
 import type {
@@ -28,6 +28,8 @@ export const FLUSH_INTERVAL_MS = 1_000;
 const MAX_TTL_SECONDS = 24 * 60 * 60;
 
 type Step<T> = { result: T; changed: boolean };
+/** What an operation's log line says of its result (not the items or messages). */
+const OUTCOME_FIELDS = ["ok", "code", "alreadyHeld", "alreadyCommitted", "released", "restocked"];
 
 /**
  * One object per event (idFromName(eventId)) serialises every hold, release, commit, restock and
@@ -92,18 +94,37 @@ export class EventInventory extends DurableObject<InventoryEnv> {
     return out;
   }
 
-  async hold(req: HoldRequest): Promise<HoldResult> {
-    const items = normaliseItems(req);
-    const ttl = Math.min(Math.max(1, Math.floor(req.ttlSeconds)), MAX_TTL_SECONDS);
-    await this.ensureConfigured(req.eventId);
-    return this.mutate((now) => this.holdStep(req, items, ttl, now));
+  /**
+   * Runs one order's operation in the caller's trace (request id, the order as correlation id)
+   * and leaves one log line with its outcome. A refused hold leaves none: in a flash sale most
+   * holds are refused (sold out), no order comes of them, and the caller answers the refusal.
+   */
+  private traced<T extends object>(op: string, orderId: string, trace: Trace | undefined, fn: () => Promise<T>): Promise<T> {
+    return withTrace({ ...trace, correlationId: orderId }, async () => {
+      const result = await fn();
+      if (op === "hold" && "ok" in result && !result.ok) return result;
+      const outcome = Object.fromEntries(Object.entries(result).filter(([k]) => OUTCOME_FIELDS.includes(k)));
+      this.log.info(`inventory_${op}`, { orderId, ...outcome });
+      return result;
+    });
   }
 
-  async release(orderId: string): Promise<{ released: boolean }> {
-    return this.mutate<{ released: boolean }>((now) => {
-      const released = this.releaseStep(orderId, now);
-      return { result: { released }, changed: released };
+  async hold(req: HoldRequest): Promise<HoldResult> {
+    return this.traced("hold", req.orderId, req.trace, async () => {
+      const items = normaliseItems(req);
+      const ttl = Math.min(Math.max(1, Math.floor(req.ttlSeconds)), MAX_TTL_SECONDS);
+      await this.ensureConfigured(req.eventId);
+      return this.mutate((now) => this.holdStep(req, items, ttl, now));
     });
+  }
+
+  async release(orderId: string, trace?: Trace): Promise<{ released: boolean }> {
+    return this.traced("release", orderId, trace, async () =>
+      this.mutate<{ released: boolean }>((now) => {
+        const released = this.releaseStep(orderId, now);
+        return { result: { released }, changed: released };
+      }),
+    );
   }
 
   /**
@@ -126,7 +147,11 @@ export class EventInventory extends DurableObject<InventoryEnv> {
     });
   }
 
-  async commit(orderId: string): Promise<CommitResult> {
+  async commit(orderId: string, trace?: Trace): Promise<CommitResult> {
+    return this.traced("commit", orderId, trace, async () => this.commitNow(orderId));
+  }
+
+  private commitNow(orderId: string): CommitResult {
     return this.mutate<CommitResult>((now) => {
       const hold = this.store.hold(orderId);
       if (!hold || hold.status === "released") return { result: { ok: false, code: "hold_not_found" }, changed: false };
@@ -142,7 +167,11 @@ export class EventInventory extends DurableObject<InventoryEnv> {
    * Sold tickets of a refunded order go back on sale: all of them, or at most `items`.
    * Idempotent per order: only the first call for an order restocks anything.
    */
-  async restock(orderId: string, items?: HoldItem[]): Promise<{ restocked: number }> {
+  async restock(orderId: string, items?: HoldItem[], trace?: Trace): Promise<{ restocked: number }> {
+    return this.traced("restock", orderId, trace, async () => this.restockNow(orderId, items));
+  }
+
+  private restockNow(orderId: string, items?: HoldItem[]): { restocked: number } {
     return this.mutate<{ restocked: number }>((now) => {
       const hold = this.store.hold(orderId);
       if (hold?.status !== "sold" || hold.restocked_at !== null) return { result: { restocked: 0 }, changed: false };

@@ -176,7 +176,7 @@ describe("gateway", () => {
       "post /api/auth/register", "post /api/auth/login", "post /api/auth/refresh", "post /api/auth/logout", "get /api/auth/me",
       "post /api/events/{id}/staff", "post /api/events", "patch /api/events/{id}", "post /api/events/{id}/ticket-types",
       "post /api/events/{id}/publish", "get /api/events", "get /api/events/{id}",
-      "post /api/orders", "get /api/orders/{id}", "get /api/orders", "post /api/orders/{id}/cancel",
+      "post /api/orders", "get /api/orders/{id}", "get /api/orders", "post /api/orders/{id}/cancel", "get /api/orders/{id}/timeline",
       "get /api/payments/vnpay/ipn", "get /api/payments/vnpay/return",
       "get /api/tickets/{id}/qr.png", "post /api/checkin",
       "post /api/orders/{id}/refund", "get /api/refunds/{id}",

@@ -21,6 +21,8 @@ export type HoldRequest = {
    * must not take stock again for an order that already ended).
    */
   rehold?: boolean;
+  /** The caller's request id and correlation id, for the object's log line (common's Trace). */
+  trace?: { requestId?: string; correlationId?: string };
 };
 
 export type CommitResult = { ok: true; alreadyCommitted: boolean } | { ok: false; code: "hold_not_found" | "hold_expired" };

@@ -5,7 +5,7 @@ import { workerProject } from "../../scripts/worker-project.ts";
 
 // The workers orders binds, as one prebuilt bundle (auxiliary workers cannot be bundled by the
 // plugin): the real EventInventory Durable Object plus contract stand-ins for the RPC of events,
-// payments, tickets and refunds, and the InboxReceipts of tickets, notifications, refunds and
+// payments, tickets, refunds and notifications, and the InboxReceipts of tickets, notifications, refunds and
 // reports (test/fakes/events-worker.ts).
 const bundle = buildSync({
   entryPoints: [fileURLToPath(new URL("./test/fakes/events-worker.ts", import.meta.url))],
@@ -46,4 +46,6 @@ export default workerProject("orders", {
     auxWorker("reports"),
   ],
   miniflare: { queueProducers: { TEST_ORDERS_INBOX: { queueName: "orders-inbox" } } },
+  // The timeline's per-service wait, short so that a slow stand-in is seen as slow within a test.
+  bindings: { TIMELINE_SOURCE_TIMEOUT_MS: "400" },
 });

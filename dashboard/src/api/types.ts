@@ -29,7 +29,9 @@ export type CancellationProgress = Schemas["CancellationProgress"];
 type EventZone = { timezone?: string | null };
 
 /** Contract routes the snapshot does not describe yet (ContractPaths below). */
-export type TimelineItem = { at: string; service: string; step: string; detail?: unknown };
+export type TimelineItem = { at: string; service: string; step: string; detail?: Record<string, unknown> };
+/** `partial`: a service did not answer in time; its steps are missing and an `unavailable` item names it. */
+export type OrderTimeline = { items: TimelineItem[]; partial: boolean };
 export type QueueState = { position: number; estimatedWaitSeconds: number; state: "waiting" | "admitted"; pass?: string };
 export type List<T> = { items: T[]; nextCursor: string | null };
 
@@ -51,7 +53,7 @@ type OpNoBody<P, Res, Status extends number = 200> = {
 type Id = { id: string };
 
 export interface ContractPaths {
-  "/api/orders/{id}/timeline": { parameters: NoParams; get: OpNoBody<Params<Id, never>, { items: TimelineItem[] }> };
+  "/api/orders/{id}/timeline": { parameters: NoParams; get: OpNoBody<Params<Id, never>, OrderTimeline> };
   "/api/events/{id}/queue": { parameters: NoParams; post: OpNoBody<Params<Id, never>, QueueState> };
   "/api/events/{id}/queue/me": { parameters: NoParams; get: OpNoBody<Params<Id, never>, QueueState> };
 }

@@ -124,6 +124,7 @@ export const en = {
   "push.unreachable": "Your browser's push service did not answer, so push notifications are not on yet. It needs an internet connection to your browser maker's push servers; try again later.",
   "push.failed": "Push notifications could not be turned on in this browser ({reason}). Try again later.",
   "orders.timeline": "History",
+  "orders.timelinePartial": "Part of this history could not be loaded right now; try again later.",
   "orders.event": "Event",
   "status.pending_payment": "Waiting for payment",
   "status.confirmed": "Confirmed",

@@ -126,6 +126,7 @@ export const vi: Record<MessageKey, string> = {
   "push.failed": "Không bật được thông báo đẩy trên trình duyệt này ({reason}). Vui lòng thử lại sau.",
   "orders.contactSupport": "Liên hệ hỗ trợ",
   "orders.timeline": "Lịch sử",
+  "orders.timelinePartial": "Chưa tải được một phần lịch sử này; vui lòng thử lại sau.",
   "orders.event": "Sự kiện",
   "status.pending_payment": "Chờ thanh toán",
   "status.confirmed": "Đã xác nhận",

@@ -213,16 +213,17 @@ function RefundSection({ order, onChange }: { order: Order; onChange: () => void
   );
 }
 
-/** The saga steps of this order (v1.1 route; silently absent where not deployed yet). */
+/** The saga steps of this order (GET /api/orders/:id/timeline; silently absent if it fails). */
 function Timeline({ orderId, status, zone }: { orderId: string; status: string; zone?: string | null }) {
   const { t } = useI18n();
-  const timeline = useApi(() => call(api.GET("/api/orders/{id}/timeline", { params: { path: { id: orderId } } })).then((r) => r.items), [orderId, status]);
-  if (!timeline.data?.length) return null;
+  const timeline = useApi(() => call(api.GET("/api/orders/{id}/timeline", { params: { path: { id: orderId } } })), [orderId, status]);
+  if (!timeline.data?.items.length) return null;
   return (
     <details className="card">
       <summary>{t("orders.timeline")}</summary>
+      {timeline.data.partial && <p className="meta">{t("orders.timelinePartial")}</p>}
       <ol className="list">
-        {timeline.data.map((item, i) => (
+        {timeline.data.items.map((item, i) => (
           <li key={i} className="meta">
             <DateTime iso={item.at} timeZone={zone} style="short" /> — {item.service}: {item.step.replace(/_/g, " ")}
           </li>

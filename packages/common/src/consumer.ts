@@ -3,7 +3,7 @@ import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { ulid } from "ulid";
 import { parseEnvelope, type Envelope, type EventType } from "./events";
 import { deadLetters, processedEvents } from "./outbox";
-import { createLogger } from "./log";
+import { createLogger, withTrace } from "./log";
 
 type AnyDb = DrizzleD1Database<Record<string, unknown>>;
 export type EventHandlers = Partial<{ [T in EventType]: (event: Envelope<T>) => Promise<void> }>;
@@ -34,12 +34,24 @@ export async function consumeInbox(batch: MessageBatch<unknown>, db: AnyDb, hand
         msg.ack();
         continue;
       }
-      await handler(event);
+      // The handler runs in the event's trace: its lines and the events it makes carry the order
+      // (correlation) id and the request id that started the chain.
+      await withTrace({ correlationId: event.correlationId, requestId: event.requestId }, async () => {
+        await handler(event);
+        log.info("event_handled", { eventId: event.id, type: event.type });
+      });
       await db.insert(processedEvents).values({ eventId: event.id, type: event.type, processedAt: Date.now() }).onConflictDoNothing();
       msg.ack();
     } catch (err) {
       const backoff = Math.min(60, 2 ** msg.attempts);
-      log.error("handler_failed", { eventId: event.id, type: event.type, attempts: msg.attempts, error: (err as Error).message });
+      log.error("handler_failed", {
+        eventId: event.id,
+        type: event.type,
+        correlationId: event.correlationId,
+        requestId: event.requestId,
+        attempts: msg.attempts,
+        error: (err as Error).message,
+      });
       msg.retry({ delaySeconds: backoff });
     }
   }

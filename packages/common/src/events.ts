@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ulid } from "ulid";
+import { currentTrace } from "./log.ts"; // with its extension: scripts/saga-docs.ts loads this file in plain node
 
 /** Every saga event travels in this envelope, validated with zod on both sides. */
 export const orderItemSchema = z.object({
@@ -117,6 +118,8 @@ export const envelopeSchema = z.object({
   occurredAt: z.string(),
   correlationId: z.string(),
   causationId: z.string().nullable(),
+  /** The request that led to this event (x-request-id), when one did: carried on for the logs. */
+  requestId: z.string().optional(),
   payload: z.unknown(),
 });
 export type Envelope<T extends EventType = EventType> = Omit<z.infer<typeof envelopeSchema>, "type" | "payload"> & {
@@ -127,9 +130,10 @@ export type Envelope<T extends EventType = EventType> = Omit<z.infer<typeof enve
 export function makeEvent<T extends EventType>(
   type: T,
   payload: EventPayload<T>,
-  cause?: { correlationId?: string; causationId?: string | null },
+  cause?: { correlationId?: string; causationId?: string | null; requestId?: string },
 ): Envelope<T> {
   const id = ulid();
+  const requestId = cause?.requestId ?? currentTrace().requestId;
   return {
     id,
     type,
@@ -137,6 +141,7 @@ export function makeEvent<T extends EventType>(
     occurredAt: new Date().toISOString(),
     correlationId: cause?.correlationId ?? id,
     causationId: cause?.causationId ?? null,
+    ...(requestId ? { requestId } : {}),
     payload: eventPayloadSchemas[type].parse(payload) as EventPayload<T>,
   };
 }

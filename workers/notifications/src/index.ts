@@ -6,6 +6,7 @@ import { handleQueue, handleScheduled } from "./consumer";
 
 export type { Env };
 export { InboxReceipts } from "@tickets/common/inbox-receipts";
+export { NotificationsRpc } from "./rpc";
 
 const app = createServiceApp<Env>("notifications");
 mountHealth(app, (env) => ({ db: d1Check(env.DB) }));

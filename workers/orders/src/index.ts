@@ -1,6 +1,7 @@
 import { createServiceApp, d1Check, mountHealth, queueCheck } from "@tickets/common";
 import type { Env } from "./env";
 import { mountRoutes } from "./routes";
+import { mountTimelineRoutes } from "./routes-timeline";
 import { handleQueue } from "./queue";
 import { runCron } from "./cron";
 
@@ -11,6 +12,7 @@ export { InboxReceipts } from "@tickets/common/inbox-receipts";
 const app = createServiceApp<Env>("orders");
 mountHealth(app, (env) => ({ db: d1Check(env.DB), ticketsInbox: queueCheck(env.TICKETS_INBOX) }));
 mountRoutes(app);
+mountTimelineRoutes(app);
 
 export default {
   fetch: app.fetch,

@@ -7,12 +7,14 @@ import type { EventsRpc } from "../../events/src/rpc";
 import type { PaymentsRpc } from "../../payments/src/rpc";
 import type { OrderTicket, TicketsApi as TicketsRpcApi } from "../../tickets/src/rpc";
 import type { RefundsRpc } from "../../refunds/src/rpc";
+import type { NotificationsRpc } from "../../notifications/src/rpc";
 
 export type { HoldItem, PricedItem, HoldFailureCode, HoldResult, CommitResult } from "../../../durable-objects/inventory/types";
 
-export type InventoryApi = Pick<EventInventory, "hold" | "release" | "commit">;
+export type InventoryApi = Pick<EventInventory, "hold" | "release" | "commit" | "restock">;
 export type EventsApi = Pick<EventsRpc, "getEventAccess">;
-export type PaymentsApi = Pick<PaymentsRpc, "createPaymentUrl">;
+export type PaymentsApi = Pick<PaymentsRpc, "createPaymentUrl" | "timelineFor">;
 export type TicketView = OrderTicket;
-export type TicketsApi = Pick<TicketsRpcApi, "ticketsForOrder">;
-export type RefundsApi = Pick<RefundsRpc, "refundForCancellation" | "cancellationRefundCounts">;
+export type TicketsApi = Pick<TicketsRpcApi, "ticketsForOrder" | "timelineFor">;
+export type RefundsApi = Pick<RefundsRpc, "refundForCancellation" | "cancellationRefundCounts" | "timelineFor">;
+export type NotificationsApi = Pick<NotificationsRpc, "timelineFor">;

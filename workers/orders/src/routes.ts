@@ -36,7 +36,7 @@ import {
 } from "./schemas";
 
 /** Refuses anonymous callers before the request is validated (401 beats 400). */
-const signedIn: MiddlewareHandler = async (c, next) => {
+export const signedIn: MiddlewareHandler = async (c, next) => {
   requireIdentity(c.get("identity" as never));
   await next();
 };
@@ -127,7 +127,7 @@ async function ticketsOf(env: Env, order: LoadedOrder, log: { warn: (m: string, 
 }
 
 /** The event's organizer or an admin (who may read any of its orders and list them). */
-async function managesEvent(env: Env, who: Identity, eventId: string): Promise<boolean> {
+export async function managesEvent(env: Env, who: Identity, eventId: string): Promise<boolean> {
   if (isAdmin(who)) return true;
   if (!who.roles.includes("organizer")) return false;
   return (await env.EVENTS_RPC.getEventAccess(eventId, who.userId)).isOrganizer;

@@ -1,10 +1,11 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
-import { createLogger, groupCommit, relayOutbox } from "@tickets/common";
+import { createLogger, groupCommit, relayOutbox, withTrace, type TimelineItem, type Trace } from "@tickets/common";
 import type { Env } from "./env";
 import { buildPaymentUrl, insertAttemptsWithRequests, type CreatePaymentUrlInput, type RecordedAttempt } from "./domain/payment-url";
 import { refundPayment, type RefundInput, type RefundOutcome } from "./domain/refund";
 import { vnpayTransport } from "./domain/vnpay-api";
+import { paymentTimeline } from "./domain/timeline";
 
 export type { CreatePaymentUrlInput, RefundInput, RefundOutcome };
 export type CreatePaymentUrlResult = { paymentUrl: string; txnRef: string };
@@ -31,12 +32,21 @@ function recordAttempt(db: D1Database) {
 /** Internal RPC for the orders and refunds workers. */
 export class PaymentsRpc extends WorkerEntrypoint<Env> {
   /** Signed VNPAY payment URL for an order (vnp_TxnRef = orderId); records the attempt. No outbound calls. */
-  async createPaymentUrl(input: CreatePaymentUrlInput): Promise<CreatePaymentUrlResult> {
-    const { paymentUrl, txnRef, attempt, requested } = buildPaymentUrl(this.env, input);
-    await recordAttempt(this.env.DB)({ attempt, requested }, (p) => this.ctx.waitUntil(p));
-    // The payment link goes out after the answer (the cron relays it if this relay fails).
-    if (requested) this.ctx.waitUntil(relayOutbox(drizzle(this.env.DB), this.env, createLogger({ service: "payments", job: "outbox_relay" })).catch(() => 0));
-    return { paymentUrl, txnRef };
+  async createPaymentUrl(input: CreatePaymentUrlInput, trace?: Trace): Promise<CreatePaymentUrlResult> {
+    return withTrace({ correlationId: input.orderId, ...trace }, async () => {
+      const { paymentUrl, txnRef, attempt, requested } = buildPaymentUrl(this.env, input);
+      await recordAttempt(this.env.DB)({ attempt, requested }, (p) => this.ctx.waitUntil(p));
+      const log = createLogger({ service: "payments" });
+      log.info("payment_url_created", { orderId: input.orderId, attemptId: attempt.id, amountVnd: input.amountVnd });
+      // The payment link goes out after the answer (the cron relays it if this relay fails).
+      if (requested) this.ctx.waitUntil(relayOutbox(drizzle(this.env.DB), this.env, log.child({ job: "outbox_relay" })).catch(() => 0));
+      return { paymentUrl, txnRef };
+    });
+  }
+
+  /** This order's payment steps for its timeline (GET /api/orders/:id/timeline), full detail. */
+  async timelineFor(orderId: string, trace?: Trace): Promise<TimelineItem[]> {
+    return withTrace({ correlationId: orderId, ...trace }, () => paymentTimeline(drizzle(this.env.DB), orderId));
   }
 
   /**

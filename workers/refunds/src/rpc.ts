@@ -1,11 +1,12 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { and, eq, sql } from "drizzle-orm";
-import { createLogger, relayOutbox } from "@tickets/common";
+import { createLogger, relayOutbox, withTrace, type TimelineItem, type Trace } from "@tickets/common";
 import type { Env } from "./env";
 import { getDb } from "./db/client";
 import { refunds } from "./db/schema";
 import type { Cause } from "./domain/settle";
 import { settleDeps } from "./queue";
+import { refundTimeline } from "./domain/timeline";
 import {
   cancellationRefundCounts,
   refundForCancellation,
@@ -40,6 +41,11 @@ export class RefundsRpc extends WorkerEntrypoint<Env> {
     const outcomes = await refundForCancellation(settleDeps(this.env, log), requests, cause);
     for (let round = 0; round < RELAY_ROUNDS && (await relayOutbox(db as never, this.env, log)) > 0; round++);
     return outcomes;
+  }
+
+  /** This order's refund steps for its timeline (GET /api/orders/:id/timeline), full detail. */
+  async timelineFor(orderId: string, trace?: Trace): Promise<TimelineItem[]> {
+    return withTrace({ correlationId: orderId, ...trace }, () => refundTimeline(getDb(this.env.DB), orderId));
   }
 
   async cancellationRefundCounts(eventId: string): Promise<CancellationRefundCounts> {

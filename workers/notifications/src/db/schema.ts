@@ -30,10 +30,13 @@ export const notifications = sqliteTable(
     sentAt: integer("sent_at"),
     /** Push: the page the notification opens. */
     url: text("url"),
+    /** The order the message is about (0006_notification_orders.sql), for the order's timeline. */
+    orderId: text("order_id"),
   },
   (t) => [
     uniqueIndex("notifications_once").on(t.sourceId, t.template, t.recipient, t.channel),
     index("notifications_user").on(t.userId, t.id),
+    index("notifications_order").on(t.orderId, t.createdAt),
   ],
 );
 export type NotificationRow = typeof notifications.$inferSelect;

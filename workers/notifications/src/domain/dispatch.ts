@@ -19,6 +19,9 @@ export type Intent = {
   data: TemplateData;
 };
 
+/** The order a message is about: its template data names it (`orderId`) when it is about one order. */
+const orderOf = (data: TemplateData): string | null => data.orderId ?? null;
+
 export type DispatchResult = { sent: number; failed: Array<{ id: string; channel: Channel; error: string }>; busy: number; dropped: number };
 
 /** Rows still to send: failed ones are retried; sent and dropped ones never again. */
@@ -53,7 +56,19 @@ export async function dispatch(deps: { db: Db; drivers: Drivers; log: Logger; no
   for (const row of rows) {
     await db
       .insert(notifications)
-      .values({ id: ulid(), sourceId: intent.sourceId, template, userId: recipient.userId, locale: recipient.locale, status: "queued", attempts: 0, createdAt: at, updatedAt: at, ...row })
+      .values({
+        id: ulid(),
+        sourceId: intent.sourceId,
+        template,
+        userId: recipient.userId,
+        orderId: orderOf(intent.data),
+        locale: recipient.locale,
+        status: "queued",
+        attempts: 0,
+        createdAt: at,
+        updatedAt: at,
+        ...row,
+      })
       .onConflictDoNothing();
   }
 

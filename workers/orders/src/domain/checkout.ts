@@ -1,4 +1,4 @@
-import { ApiError, SUBSCRIPTIONS, makeEvent, outboxInsert, relayOutbox, type Identity, type Logger } from "@tickets/common";
+import { ApiError, SUBSCRIPTIONS, currentTrace, makeEvent, outboxInsert, relayOutbox, withTrace, type Identity, type Logger } from "@tickets/common";
 import { and, eq, isNull } from "drizzle-orm";
 import { holdTtlSeconds, inventory, type Env } from "../env";
 import type { Db } from "../db/client";
@@ -35,7 +35,12 @@ export async function placeOrder(deps: CheckoutDeps, req: CheckoutRequest): Prom
   const request = canonicalOrderRequest(req.body);
   const [orderId, bodyHash] = await Promise.all([deriveOrderId(req.buyer.userId, req.key), hashOrderRequest(request)]);
   const a: Attempt = { deps, req, request, orderId, bodyHash, stock: inventory(deps.env, request.eventId) };
+  // From here on the order id is the correlation id of every log line, call and event.
+  return withTrace({ correlationId: orderId }, () => placeDerived(a));
+}
 
+async function placeDerived(a: Attempt): Promise<CheckoutResult> {
+  const { deps, orderId, request } = a;
   let hold = await holdStock(a, false);
   if (!hold.ok && hold.code === "hold_ended") {
     const ended = await loadOrder(deps.db, orderId);
@@ -136,6 +141,7 @@ async function write(a: Attempt, hold: Extract<HoldResult, { ok: true }>): Promi
     deps.log.error("payment_url_failed", { orderId, error: (payment.reason as Error)?.message });
     throw new ApiError(503, "payment_unavailable", "The payment could not be started; retry with the same Idempotency-Key");
   }
+  deps.log.info("order_placed", { orderId, eventId: row.eventId, totalVnd: row.totalVnd });
   return { created: true, order: orderView(row, items), paymentUrl: payment.value };
 }
 
@@ -181,7 +187,7 @@ async function paymentUrlFor(env: Env, order: OrderRow, req: CheckoutRequest): P
     locale: "vn",
     // payments writes PaymentRequested (the buyer's payment link) with the order's first attempt.
     buyer: { eventId: order.eventId, buyerId: order.buyerId, buyerEmail: order.buyerEmail },
-  });
+  }, currentTrace());
   return paymentUrl;
 }
 

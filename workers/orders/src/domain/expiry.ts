@@ -1,4 +1,4 @@
-import { makeEvent, type Logger } from "@tickets/common";
+import { makeEvent, withTrace, type Logger } from "@tickets/common";
 import type { Db } from "../db/client";
 import type { InventoryApi } from "../ports";
 import { loadOrder, stalePendingOrders, transition } from "./repo";
@@ -14,19 +14,25 @@ export async function expireStaleOrders(db: Db, inventory: (eventId: string) => 
   const stale = await stalePendingOrders(db, now, EXPIRY_GRACE_MS);
   let expired = 0;
   for (const { id, eventId } of stale) {
-    try {
-      await inventory(eventId).release(id);
-      const order = await loadOrder(db, id);
-      if (!order) continue;
-      const event = makeEvent(
-        "OrderExpired",
-        { orderId: id, eventId, buyerId: order.row.buyerId, buyerEmail: order.row.buyerEmail },
-        { correlationId: id },
-      );
-      if (await transition(db, id, "expired", { from: ["pending_payment"], event })) expired++;
-    } catch (err) {
-      log.error("expire_failed", { orderId: id, error: (err as Error).message });
-    }
+    // Each order's expiry in its own trace: the object's release and the log lines carry its id.
+    await withTrace({ correlationId: id }, async () => {
+      try {
+        await inventory(eventId).release(id);
+        const order = await loadOrder(db, id);
+        if (!order) return;
+        const event = makeEvent(
+          "OrderExpired",
+          { orderId: id, eventId, buyerId: order.row.buyerId, buyerEmail: order.row.buyerEmail },
+          { correlationId: id },
+        );
+        if (await transition(db, id, "expired", { from: ["pending_payment"], event })) {
+          expired++;
+          log.info("order_expired_by_cron", { orderId: id });
+        }
+      } catch (err) {
+        log.error("expire_failed", { orderId: id, error: (err as Error).message });
+      }
+    });
   }
   return expired;
 }

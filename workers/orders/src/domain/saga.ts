@@ -128,8 +128,7 @@ export function sagaHandlers(deps: SagaDeps): EventHandlers {
         // Its tickets are void now, so their stock goes back on sale (a late payment's refund never
         // had stock sold). Before the transition: restock is idempotent per order in the
         // inventory object, so a retry after a crash in between (or a second refund) repeats it harmlessly.
-        const stock = deps.inventory(order.row.eventId) as InventoryApi & { restock(orderId: string): Promise<{ restocked: number }> };
-        const { restocked } = await stock.restock(order.row.id);
+        const { restocked } = await deps.inventory(order.row.eventId).restock(order.row.id);
         log.info("refund_restocked", { orderId: order.row.id, restocked });
       }
       // A later partial refund keeps partially_refunded; a report arriving after the full one changes nothing.

@@ -3,7 +3,7 @@
 // vitest.config.ts bundles this file with esbuild (auxiliary workers must be prebuilt bundles).
 import { EventInventory as RealEventInventory, type InventoryEnv } from "../../../../durable-objects/event-inventory";
 
-export { EventsRpc, PaymentsRpc, RefundsRpc, TicketsRpc, InboxReceipts, default } from "./other-workers";
+export { EventsRpc, PaymentsRpc, RefundsRpc, TicketsRpc, NotificationsRpc, InboxReceipts, default } from "./other-workers";
 
 type Env = InventoryEnv & { EVENTS_MIGRATIONS: Array<{ name: string; queries: string[] }> };
 

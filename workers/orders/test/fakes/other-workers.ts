@@ -1,9 +1,38 @@
 // Contract stand-ins for the RPC entrypoints of the workers orders binds (EventsRpc, PaymentsRpc,
-// TicketsRpc, RefundsRpc), as INTERFACES.md describes them, so the orders worker can be tested on its own
+// TicketsRpc, RefundsRpc, NotificationsRpc), as INTERFACES.md describes them, so the orders worker can be tested on its own
 // inside workerd. The inventory object is the real one (events-worker.ts); the real workers are
 // exercised together in e2e/checkout.test.ts.
 import { WorkerEntrypoint } from "cloudflare:workers";
+import type { TimelineItem, Trace } from "@tickets/common";
 import type { PaymentsApi, RefundsApi, TicketView } from "../../src/ports";
+
+/**
+ * `timelineFor` as every service answers it: the steps a test gave this worker for the order
+ * (none by default), or a failure, or an answer that comes only after `delayMs`. Each stand-in is
+ * its own worker, so each keeps its own script; the traces it was called with are kept too.
+ */
+type TimelineScript = { items?: TimelineItem[]; fail?: string; delayMs?: number };
+const timelineScripts = new Map<string, TimelineScript>();
+const timelineTraces = new Map<string, Trace | undefined>();
+async function scriptedTimeline(orderId: string, trace?: Trace): Promise<TimelineItem[]> {
+  timelineTraces.set(orderId, trace);
+  const script = timelineScripts.get(orderId) ?? {};
+  if (script.delayMs) await new Promise((r) => setTimeout(r, script.delayMs));
+  if (script.fail) throw new Error(script.fail);
+  return script.items ?? [];
+}
+/** Test hooks shared by every stand-in with a timeline. */
+class TimelineStandIn extends WorkerEntrypoint {
+  timelineFor(orderId: string, trace?: Trace) {
+    return scriptedTimeline(orderId, trace);
+  }
+  scriptTimeline(orderId: string, script: TimelineScript) {
+    timelineScripts.set(orderId, script);
+  }
+  timelineTraceOf(orderId: string) {
+    return timelineTraces.get(orderId) ?? null;
+  }
+}
 
 type PaymentInput = Parameters<PaymentsApi["createPaymentUrl"]>[0];
 
@@ -19,7 +48,7 @@ export class EventsRpc extends WorkerEntrypoint {
 }
 
 const paymentCalls: PaymentInput[] = [];
-export class PaymentsRpc extends WorkerEntrypoint {
+export class PaymentsRpc extends TimelineStandIn {
   createPaymentUrl(input: PaymentInput) {
     paymentCalls.push(input);
     const q = new URLSearchParams({ vnp_TxnRef: input.orderId, vnp_Amount: String(input.amountVnd * 100) });
@@ -40,7 +69,7 @@ export class InboxReceipts extends WorkerEntrypoint {
   }
 }
 
-export class TicketsRpc extends WorkerEntrypoint {
+export class TicketsRpc extends TimelineStandIn {
   ticketsForOrder(): TicketView[] {
     return [];
   }
@@ -51,7 +80,7 @@ type CancellationRequest = Parameters<RefundsApi["refundForCancellation"]>[0][nu
 /** RefundsRpc as the cancellation batch uses it: one refund per order however often asked; every call recorded. */
 const cancellationRefunds = new Map<string, CancellationRequest & { refundId: string }>();
 const cancellationCalls: string[][] = [];
-export class RefundsRpc extends WorkerEntrypoint {
+export class RefundsRpc extends TimelineStandIn {
   refundForCancellation(requests: CancellationRequest[]) {
     cancellationCalls.push(requests.map((r) => r.orderId));
     return requests.map((r) => {
@@ -73,5 +102,7 @@ export class RefundsRpc extends WorkerEntrypoint {
     return [...cancellationRefunds.values()].filter((r) => r.eventId === eventId).map((r) => ({ orderId: r.orderId, amountVnd: r.amountVnd }));
   }
 }
+
+export class NotificationsRpc extends TimelineStandIn {}
 
 export default { fetch: () => new Response("stand-in worker") };

@@ -8,14 +8,20 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 export type PaymentStatus = "none" | "pending" | "failed" | "succeeded" | "partially_refunded" | "refunded";
 
-/** Everything support needs about one order's payment: attempts, VNPAY callbacks, outcomes, refunds. */
-export async function paymentOverview(db: Db, orderId: string) {
+/** One order's payment records, oldest first, in one D1 round trip (at most LIMIT of each). */
+export async function paymentRecords(db: Db, orderId: string) {
   const [attempts, results, callbacks, refunds] = await db.batch([
     db.select().from(paymentAttempts).where(eq(paymentAttempts.orderId, orderId)).orderBy(asc(paymentAttempts.createdAt)).limit(LIMIT),
     db.select().from(paymentResults).where(eq(paymentResults.orderId, orderId)).orderBy(asc(paymentResults.createdAt)).limit(LIMIT),
     db.select().from(paymentCallbacks).where(eq(paymentCallbacks.orderId, orderId)).orderBy(asc(paymentCallbacks.createdAt)).limit(LIMIT),
     db.select().from(paymentRefunds).where(eq(paymentRefunds.orderId, orderId)).orderBy(asc(paymentRefunds.createdAt)).limit(LIMIT),
   ]);
+  return { attempts, results, callbacks, refunds };
+}
+
+/** Everything support needs about one order's payment: attempts, VNPAY callbacks, outcomes, refunds. */
+export async function paymentOverview(db: Db, orderId: string) {
+  const { attempts, results, callbacks, refunds } = await paymentRecords(db, orderId);
   if (!attempts.length && !results.length && !callbacks.length && !refunds.length) return null;
 
   const success = results.find((r) => r.outcome === "succeeded");
@@ -83,7 +89,7 @@ export async function paymentOverview(db: Db, orderId: string) {
   };
 }
 
-function safeJson(text: string): unknown {
+export function safeJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

@@ -1,6 +1,6 @@
 import { and, asc, eq, exists, inArray, isNotNull, lte, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import type { Logger } from "@tickets/common";
+import { withTrace, type Logger } from "@tickets/common";
 import { paymentAttempts, paymentResults } from "../db/schema";
 import type { Env } from "../env";
 import { recordPaymentResult } from "./payment-result";
@@ -172,7 +172,7 @@ export async function reconcilePayments(db: Db, env: Env, transport: VnpayTransp
   const claimed = await claimDue(db, now, CHECKS_PER_RUN);
   const outcomes: Record<string, number> = {};
   for (let i = 0; i < claimed.length; i += CONCURRENT_QUERIES) {
-    const done = await Promise.all(claimed.slice(i, i + CONCURRENT_QUERIES).map((a) => checkAttempt(db, env, transport, a, now, log)));
+    const done = await Promise.all(claimed.slice(i, i + CONCURRENT_QUERIES).map((a) => withTrace({ correlationId: a.orderId }, () => checkAttempt(db, env, transport, a, now, log))));
     for (const o of done) outcomes[o] = (outcomes[o] ?? 0) + 1;
   }
   if (claimed.length) log.info("payments_reconciliation", { checked: claimed.length, ...outcomes });

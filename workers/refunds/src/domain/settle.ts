@@ -1,6 +1,6 @@
 import { and, eq, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { ulid } from "ulid";
-import { makeEvent, stampedOutboxInsert, type Envelope, type Logger } from "@tickets/common";
+import { makeEvent, stampedOutboxInsert, withTrace, type Envelope, type Logger } from "@tickets/common";
 import type { Db } from "../db/client";
 import { refunds, type RefundRow, type RefundSource } from "../db/schema";
 import type { PaymentsRefundApi, RefundOutcome } from "../env";
@@ -30,9 +30,12 @@ export const loadRefund = (db: Db, where: { id: string } | { requestKey: string 
 type RefundRef = Pick<RefundRow, "id" | "orderId" | "eventId" | "buyerId" | "buyerEmail" | "amountVnd" | "reason" | "requestedBy">;
 const orderRef = (r: RefundRef) => ({ orderId: r.orderId, eventId: r.eventId, buyerId: r.buyerId, buyerEmail: r.buyerEmail ?? undefined });
 
+/** A refund's events are correlated by its order (the order's story, GET /api/orders/:id/timeline), whatever started them. */
+const byOrder = (r: RefundRef, cause?: Cause): Cause => ({ causationId: cause?.causationId ?? null, correlationId: r.orderId });
+
 /** RefundRequested for a row (on request, on retry, and for each automatic re-attempt). */
 export const requestedEvent = (r: RefundRef, cause?: Cause) =>
-  makeEvent("RefundRequested", { ...orderRef(r), refundId: r.id, amountVnd: r.amountVnd, reason: r.reason, requestedBy: r.requestedBy ?? "system" }, cause);
+  makeEvent("RefundRequested", { ...orderRef(r), refundId: r.id, amountVnd: r.amountVnd, reason: r.reason, requestedBy: r.requestedBy ?? "system" }, byOrder(r, cause));
 
 /**
  * requested (due) → processing, or a processing refund whose lease ran out → processing with a
@@ -92,7 +95,7 @@ export async function settleRefund(deps: RefundDeps, refundId: string, cause: Ca
     const refundedTotalVnd = refundedVnd + claimed.amountVnd;
     const paidVnd = claimed.paidVnd ?? claimed.amountVnd;
     const voidsTickets = CLOSING_SOURCES.includes(claimed.source as RefundSource) || refundedTotalVnd >= paidVnd;
-    event = makeEvent("RefundSucceeded", { ...orderRef(claimed), refundId: claimed.id, amountVnd: claimed.amountVnd, refundedTotalVnd, voidsTickets }, cause);
+    event = makeEvent("RefundSucceeded", { ...orderRef(claimed), refundId: claimed.id, amountVnd: claimed.amountVnd, refundedTotalVnd, voidsTickets }, byOrder(claimed, cause));
     fields = { status: "succeeded", failureReason: null };
   } else if (outcome.retryable && claimed.attempts < MAX_ATTEMPTS) {
     const delaySeconds = backoffSeconds(claimed.attempts, deps.retryBaseSeconds);
@@ -111,7 +114,7 @@ export async function settleRefund(deps: RefundDeps, refundId: string, cause: Ca
     const failureReason = outcome.retryable
       ? `VNPAY could not be reached after ${claimed.attempts} attempts: ${outcome.message}`
       : `VNPAY refused the refund (${outcome.responseCode}: ${outcome.message})`;
-    event = makeEvent("RefundFailed", { ...orderRef(claimed), refundId: claimed.id, reason: failureReason }, cause);
+    event = makeEvent("RefundFailed", { ...orderRef(claimed), refundId: claimed.id, reason: failureReason }, byOrder(claimed, cause));
     fields = { status: "failed", failureReason };
   }
 
@@ -133,7 +136,7 @@ export async function settleRefund(deps: RefundDeps, refundId: string, cause: Ca
 /** Cron safety net: refunds whose delayed message was lost, and leases of claimers that died. */
 export async function sweepDueRefunds(deps: RefundDeps, now = Date.now(), limit = 20): Promise<number> {
   const due = await deps.db
-    .select({ id: refunds.id })
+    .select({ id: refunds.id, orderId: refunds.orderId })
     .from(refunds)
     .where(
       or(
@@ -143,13 +146,14 @@ export async function sweepDueRefunds(deps: RefundDeps, now = Date.now(), limit 
     )
     .limit(limit)
     .all();
-  for (const { id } of due) {
-    const cause = { correlationId: ulid(), causationId: null };
-    try {
-      await settleRefund(deps, id, cause);
-    } catch (err) {
-      deps.log.error("refund_sweep_failed", { refundId: id, error: (err as Error).message });
-    }
+  for (const { id, orderId } of due) {
+    await withTrace({ correlationId: orderId }, async () => {
+      try {
+        await settleRefund(deps, id, { correlationId: orderId, causationId: null });
+      } catch (err) {
+        deps.log.error("refund_sweep_failed", { refundId: id, error: (err as Error).message });
+      }
+    });
   }
   return due.length;
 }

@@ -48,7 +48,7 @@ function checkedInEvent(row: TicketRow, at: number): Envelope<"TicketCheckedIn">
     ticketTypeId: row.ticketTypeId,
     ...(row.ticketTypeName ? { ticketTypeName: row.ticketTypeName } : {}),
     checkedInAt: new Date(at).toISOString(),
-  });
+  }, { correlationId: row.orderId });
 }
 
 /**
