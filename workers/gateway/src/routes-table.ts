@@ -24,6 +24,8 @@ const ROUTES: Array<[RegExp, ServiceName]> = [
   [/^\/api\/refunds(\/|$)/, "refunds"],
   [/^\/api\/notifications(\/|$)/, "notifications"],
   [/^\/api\/reports(\/|$)/, "reports"],
+  // The platform's metrics summary: reports serves the read side of operations (see its README).
+  [/^\/api\/admin\/metrics$/, "reports"],
   [/^\/api\/support(\/|$)/, "support"],
 ];
 
@@ -37,6 +39,9 @@ export const SANDBOX_PATH = /^\/(paymentv2|merchant_webapi)\//;
 
 /** The local cron driver (development only, like the sandbox: no such binding in production). */
 export const DEV_CRON_PATH = "/__dev/cron";
+
+/** The metric points recorded locally (development only: workers/dev-metrics, read by the e2e tests). */
+export const DEV_METRICS_PATH = "/__dev/metrics";
 
 /**
  * Rate-limit classes: credentials endpoints are the tightest, writes next, reads looser, and

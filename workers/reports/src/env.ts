@@ -1,4 +1,4 @@
-import type { QueueEnv } from "@tickets/common";
+import type { QueueEnv, MetricsRecorder } from "@tickets/common";
 import type { EventsRpc } from "../../events/src/rpc";
 import type { OrdersRpc } from "../../orders/src/rpc";
 import type { RefundsRpc } from "../../refunds/src/rpc";
@@ -11,6 +11,10 @@ export type RefundsApi = Pick<RefundsRpc, "succeededTotals">;
 export type Env = QueueEnv & {
   DB: D1Database;
   INTERNAL_AUTH_SECRET: string;
+  /** Business metrics (Analytics Engine; packages/common/src/metrics.ts). */
+  METRICS: AnalyticsEngineDataset;
+  /** Development only: the readable local copy of the metrics (workers/dev-metrics). */
+  DEV_METRICS?: MetricsRecorder;
   EVENTS_RPC: EventsApi;
   ORDERS_RPC: OrdersApi;
   REFUNDS_RPC: RefundsApi;
