@@ -28,6 +28,7 @@ const ENV_VARS: Record<string, Record<Environment, Record<string, string>>> = {
     production: { VNPAY_HOST: "https://pay.vnpay.vn" },
     staging: { VNPAY_HOST: "https://sandbox.vnpayment.vn" },
   },
+  reports: { production: {}, staging: { METRICS_DATASET: "tickets_metrics_staging" } },
   notifications: {
     production: { NOTIFY_DRIVER: "http", EMAIL_API_URL: "https://api.resend.com/emails" },
     staging: { NOTIFY_DRIVER: "http", EMAIL_API_URL: "https://api.resend.com/emails" },

@@ -33,7 +33,8 @@ export const SECRETS: Record<string, { required: string[]; optional: string[] }>
   // NOTIFY_DRIVER = "http" in the environments: without the email key every email fails and retries.
   notifications: { required: ["INTERNAL_AUTH_SECRET", "EMAIL_API_KEY"], optional: ["SMS_API_KEY", "VAPID_PRIVATE_JWK"] },
   refunds: { required: ["INTERNAL_AUTH_SECRET"], optional: [] },
-  reports: { required: ["INTERNAL_AUTH_SECRET"], optional: [] },
+  // GET /api/admin/metrics reads Analytics Engine's SQL API with them (an API token with Account Analytics: Read); 503 without.
+  reports: { required: ["INTERNAL_AUTH_SECRET"], optional: ["CLOUDFLARE_ACCOUNT_ID", "METRICS_API_TOKEN"] },
   support: { required: ["INTERNAL_AUTH_SECRET"], optional: [] },
 };
 
