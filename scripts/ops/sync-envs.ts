@@ -43,11 +43,11 @@ const NOTES: Record<string, string[]> = {
   ],
 };
 
-/** Non-inheritable keys envSection does not carry over: adding one at the top level needs a rule first. */
+/** Non-inheritable keys envSection does not carry over: adding one at the top level needs a rule first. (`assets` is inheritable.) */
 const UNHANDLED_KEYS = [
   "kv_namespaces", "workflows", "send_email", "hyperdrive", "vectorize", "ai", "browser",
   "images", "mtls_certificates", "dispatch_namespaces", "pipelines", "secrets_store_secrets", "unsafe", "version_metadata",
-  "tail_consumers", "define", "containers", "assets", "secrets",
+  "tail_consumers", "define", "containers", "secrets",
 ];
 
 const suffix = (env: Environment) => (name: string) => (env === "staging" ? `${name}-staging` : name);

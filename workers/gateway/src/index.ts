@@ -4,7 +4,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { bodyLimit } from "hono/body-limit";
 import { Scalar } from "@scalar/hono-api-reference";
 import { ApiError, countServerErrors, errorResponse, handleError, refuseMisconfigured, requestContext, type Identity, type MetricsRecorder } from "@tickets/common";
-import { DEV_CRON_PATH, DEV_METRICS_PATH, SANDBOX_PATH, SERVICE_BINDINGS, routeClass, serviceFor } from "./routes-table";
+import { API_DOCS_SCRIPT, DEV_CRON_PATH, DEV_METRICS_PATH, SANDBOX_PATH, SERVICE_BINDINGS, routeClass, serviceFor } from "./routes-table";
 import { TokenVerifier, type AuthKeysApi } from "./authenticate";
 import { clientAddress, enforceRateLimit } from "./rate-limit";
 import { BadTokenGuard } from "./bad-tokens";
@@ -114,7 +114,9 @@ app.get("/api/ping", async (c) => {
     audience: "orders",
   });
 });
-app.get("/api/docs", Scalar({ url: "/api/openapi.json", pageTitle: "Edge Tickets API" }));
+// The reference UI's script is served by this worker's static assets (workers/gateway/assets,
+// from the installed @scalar/api-reference package), never from a CDN: the page works offline.
+app.get("/api/docs", Scalar({ url: "/api/openapi.json", pageTitle: "Edge Tickets API", cdn: API_DOCS_SCRIPT, withDefaultFonts: false }));
 
 app.all("*", async (c) => {
   const url = new URL(c.req.url);

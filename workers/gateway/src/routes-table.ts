@@ -37,6 +37,9 @@ export function serviceFor(pathname: string): ServiceName | null {
 /** Paths the local VNPAY emulator serves to browsers (development only: the binding exists only there). */
 export const SANDBOX_PATH = /^\/(paymentv2|merchant_webapi)\//;
 
+/** The API reference's script: a static asset (workers/gateway/assets), answered before the worker runs. */
+export const API_DOCS_SCRIPT = "/api/docs/scalar.js";
+
 /** The local cron driver (development only, like the sandbox: no such binding in production). */
 export const DEV_CRON_PATH = "/__dev/cron";
 
