@@ -15,13 +15,10 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
  * `miniflare`: extra options for the worker under test, merged over its wrangler config (e.g. a
  * test-only producer for its own inbox queue).
  */
-/**
- * The development metrics recorder (workers/dev-metrics), bundled: every worker that binds
- * DEV_METRICS gets the real one, so its tests can read back the metric points it wrote.
- */
-function devMetricsWorker() {
-  const contents = buildSync({
-    entryPoints: [join(ROOT, "workers", "dev-metrics", "src", "index.ts")],
+/** One ES module for workerd from a TypeScript entry (auxiliary workers cannot be bundled by the plugin). */
+export function bundleForWorkerd(entry: string): string {
+  return buildSync({
+    entryPoints: [entry],
     bundle: true,
     format: "esm",
     platform: "neutral",
@@ -31,6 +28,14 @@ function devMetricsWorker() {
     external: ["cloudflare:*", "node:*"],
     write: false,
   }).outputFiles[0].text;
+}
+
+/**
+ * The development metrics recorder (workers/dev-metrics), bundled: every worker that binds
+ * DEV_METRICS gets the real one, so its tests can read back the metric points it wrote.
+ */
+function devMetricsWorker() {
+  const contents = bundleForWorkerd(join(ROOT, "workers", "dev-metrics", "src", "index.ts"));
   return {
     name: "dev-metrics",
     modules: [{ type: "ESModule", path: join(ROOT, "workers", "dev-metrics", ".dev-metrics.bundle.mjs"), contents }],

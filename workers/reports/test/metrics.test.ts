@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { MetricPoint, MetricsReader } from "@tickets/common";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { createServiceApp, type MetricPoint, type MetricsReader } from "@tickets/common";
+import type { Env } from "../src/env";
 import { analyticsEngineSource } from "../src/domain/analytics-engine";
 import { metricsSummary } from "../src/domain/metrics-summary";
 import { call, testEnv, user } from "./helpers";
@@ -55,6 +57,23 @@ describe("GET /api/admin/metrics", () => {
     expect(summary.issuanceLagMs).toEqual({ count: 20, p50: 1000, p95: 1900 });
     expect(summary.serverErrors).toEqual({ total: 3, byWorker: { gateway: 1, orders: 2 } });
     expect(summary.queueLagMaxMs).toEqual({ "tickets-inbox": 900 });
+  });
+});
+
+describe("http_5xx", () => {
+  it("every service app counts the 5xx it answers, thrown or returned, labelled with the status; not its 4xx", async () => {
+    const app = createServiceApp<Env>("probe");
+    app.get("/boom", () => {
+      throw new Error("kaboom");
+    });
+    app.get("/busy", (c) => c.json({ error: { code: "busy", message: "busy" } }, 503));
+    const ctx = createExecutionContext();
+    for (const [path, status] of [["/boom", 500], ["/busy", 503], ["/nothing-here", 404]] as const) {
+      expect((await app.fetch(new Request(`http://reports.internal${path}`), testEnv, ctx)).status).toBe(status);
+    }
+    await waitOnExecutionContext(ctx);
+    const counted = (await recorder.points({ name: "http_5xx", since: 0 })).filter((p) => p.worker === "probe");
+    expect(counted.map((p) => p.label).sort()).toEqual(["500", "503"]);
   });
 });
 
