@@ -44,7 +44,7 @@ const app = new Hono<{ Bindings: Env; Variables: Vars }>();
 app.use("*", requestContext("gateway"));
 app.use("*", countServerErrors("gateway"));
 // In production (ENVIRONMENT is "development" only in .dev.vars), dev secrets or the dev-only
-// VNPAY_SANDBOX / DEV_CRON bindings (a plain `wrangler deploy` of the top-level config) → 500.
+// VNPAY_SANDBOX / DEV_CRON / DEV_METRICS bindings (a plain `wrangler deploy` of the top-level config) → 500.
 app.use("*", refuseMisconfigured());
 app.use("*", secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
 app.use("*", async (c, next) =>
