@@ -13,7 +13,7 @@ const WRANGLER = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
 const NODE = process.execPath;
 
 /** The gateway first (only the first config listens on the port), then every domain worker. */
-export const WORKERS = ["auth", "events", "orders", "payments", "tickets", "refunds", "notifications", "reports", "support", "vnpay-sandbox", "dev-cron"];
+export const WORKERS = ["auth", "events", "orders", "payments", "tickets", "refunds", "notifications", "reports", "support", "vnpay-sandbox", "dev-cron", "dev-metrics"];
 export const CONFIGS = ["wrangler.toml", ...WORKERS.map((w) => `workers/${w}/wrangler.toml`)].filter((c) => existsSync(join(ROOT, c)));
 
 /**

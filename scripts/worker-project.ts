@@ -2,7 +2,8 @@
 // config (real D1, DO, queues, R2) and its D1 migrations applied before each test file.
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineProject } from "vitest/config";
-import { existsSync } from "node:fs";
+import { buildSync } from "esbuild";
+import { existsSync, readFileSync } from "node:fs";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -14,6 +15,36 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
  * `miniflare`: extra options for the worker under test, merged over its wrangler config (e.g. a
  * test-only producer for its own inbox queue).
  */
+/** One ES module for workerd from a TypeScript entry (auxiliary workers cannot be bundled by the plugin). */
+export function bundleForWorkerd(entry: string): string {
+  return buildSync({
+    entryPoints: [entry],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    conditions: ["workerd", "worker", "browser"],
+    mainFields: ["module", "main"],
+    external: ["cloudflare:*", "node:*"],
+    write: false,
+  }).outputFiles[0].text;
+}
+
+/**
+ * The development metrics recorder (workers/dev-metrics), bundled: every worker that binds
+ * DEV_METRICS gets the real one, so its tests can read back the metric points it wrote.
+ */
+function devMetricsWorker() {
+  const contents = bundleForWorkerd(join(ROOT, "workers", "dev-metrics", "src", "index.ts"));
+  return {
+    name: "dev-metrics",
+    modules: [{ type: "ESModule", path: join(ROOT, "workers", "dev-metrics", ".dev-metrics.bundle.mjs"), contents }],
+    compatibilityDate: "2026-04-01",
+    compatibilityFlags: ["nodejs_compat"],
+    durableObjects: { POINTS: { className: "MetricPoints", useSQLite: true } },
+  };
+}
+
 export async function workerProject(
   name: string,
   opts: {
@@ -25,15 +56,17 @@ export async function workerProject(
 ) {
   const migrationsDir = join(ROOT, "migrations", name);
   const migrations = existsSync(migrationsDir) ? await readD1Migrations(migrationsDir) : [];
+  const config = join(ROOT, "workers", name, "wrangler.toml");
+  const workers = [...(opts.workers ?? []), ...(readFileSync(config, "utf8").includes('service = "dev-metrics"') ? [devMetricsWorker()] : [])];
   return defineProject({
     plugins: [
       cloudflareTest({
-        wrangler: { configPath: join(ROOT, "workers", name, "wrangler.toml") },
+        wrangler: { configPath: config },
         miniflare: {
           ...opts.miniflare,
           // As .dev.vars says (it may predate the key): tests run with the committed dev secrets.
           bindings: { ENVIRONMENT: "development", TEST_MIGRATIONS: migrations, ...opts.bindings },
-          ...(opts.workers ? { workers: opts.workers } : {}),
+          ...(workers.length ? { workers } : {}),
         } as never,
       }),
     ],

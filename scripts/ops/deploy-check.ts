@@ -26,6 +26,7 @@ function kindOfType(text: string): CodeBinding["kind"] {
   if (text.startsWith("R2Bucket")) return "r2";
   if (text.startsWith("DurableObjectNamespace")) return "durable_object";
   if (text.startsWith("RateLimit")) return "ratelimit";
+  if (text.startsWith("AnalyticsEngineDataset")) return "analytics_engine";
   return "service"; // Fetcher, Service<…>, or the Pick<…Rpc> a worker calls over RPC
 }
 

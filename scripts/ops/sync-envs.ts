@@ -28,6 +28,7 @@ const ENV_VARS: Record<string, Record<Environment, Record<string, string>>> = {
     production: { VNPAY_HOST: "https://pay.vnpay.vn" },
     staging: { VNPAY_HOST: "https://sandbox.vnpayment.vn" },
   },
+  reports: { production: {}, staging: { METRICS_DATASET: "tickets_metrics_staging" } },
   notifications: {
     production: { NOTIFY_DRIVER: "http", EMAIL_API_URL: "https://api.resend.com/emails" },
     staging: { NOTIFY_DRIVER: "http", EMAIL_API_URL: "https://api.resend.com/emails" },
@@ -42,11 +43,11 @@ const NOTES: Record<string, string[]> = {
   ],
 };
 
-/** Non-inheritable keys envSection does not carry over: adding one at the top level needs a rule first. */
+/** Non-inheritable keys envSection does not carry over: adding one at the top level needs a rule first. (`assets` is inheritable.) */
 const UNHANDLED_KEYS = [
-  "kv_namespaces", "analytics_engine_datasets", "workflows", "send_email", "hyperdrive", "vectorize", "ai", "browser",
+  "kv_namespaces", "workflows", "send_email", "hyperdrive", "vectorize", "ai", "browser",
   "images", "mtls_certificates", "dispatch_namespaces", "pipelines", "secrets_store_secrets", "unsafe", "version_metadata",
-  "tail_consumers", "define", "containers", "assets", "secrets",
+  "tail_consumers", "define", "containers", "secrets",
 ];
 
 const suffix = (env: Environment) => (name: string) => (env === "staging" ? `${name}-staging` : name);
@@ -98,6 +99,11 @@ export function envSection(worker: string, top: Table, env: Environment, current
   }));
   if (producers.length || consumers.length) out.queues = { ...(producers.length ? { producers } : {}), ...(consumers.length ? { consumers } : {}) };
 
+  // Analytics Engine datasets need no provisioning (created by the first write); staging writes its own.
+  const datasets = (top.analytics_engine_datasets ?? []).filter((d: Table) => !devOnly.has(d.binding))
+    .map((d: Table) => ({ ...d, dataset: env === "staging" ? `${d.dataset}_staging` : d.dataset }));
+  if (datasets.length) out.analytics_engine_datasets = datasets;
+
   const limits = (top.ratelimits ?? []).filter((r: Table) => !devOnly.has(r.name))
     .map((r: Table) => ({ ...r, namespace_id: env === "staging" ? String(Number(r.namespace_id) + 1000) : r.namespace_id }));
   if (limits.length) out.ratelimits = limits;
@@ -134,6 +140,7 @@ export function sectionToml(env: Environment, s: Table): string {
   blocks.push(...arrayTables(`${p}.queues.producers`, s.queues?.producers ?? []));
   blocks.push(...arrayTables(`${p}.queues.consumers`, s.queues?.consumers ?? []));
   blocks.push(...arrayTables(`${p}.ratelimits`, s.ratelimits ?? []));
+  blocks.push(...arrayTables(`${p}.analytics_engine_datasets`, s.analytics_engine_datasets ?? []));
   return blocks.join("\n\n") + "\n";
 }
 

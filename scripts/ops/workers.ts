@@ -13,7 +13,7 @@ export const ENVIRONMENTS = ["staging", "production"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 
 /** Development-only workers: no environment sections, and the deploy script refuses them. */
-export const NEVER_DEPLOYED = ["vnpay-sandbox", "dev-cron"];
+export const NEVER_DEPLOYED = ["vnpay-sandbox", "dev-cron", "dev-metrics"];
 
 /** Every worker that deploys (the gateway's config is the root wrangler.toml). */
 export const DEPLOYABLE = ["auth", "events", "payments", "tickets", "orders", "notifications", "refunds", "reports", "support", "gateway"];
@@ -33,7 +33,8 @@ export const SECRETS: Record<string, { required: string[]; optional: string[] }>
   // NOTIFY_DRIVER = "http" in the environments: without the email key every email fails and retries.
   notifications: { required: ["INTERNAL_AUTH_SECRET", "EMAIL_API_KEY"], optional: ["SMS_API_KEY", "VAPID_PRIVATE_JWK"] },
   refunds: { required: ["INTERNAL_AUTH_SECRET"], optional: [] },
-  reports: { required: ["INTERNAL_AUTH_SECRET"], optional: [] },
+  // GET /api/admin/metrics reads Analytics Engine's SQL API with them (an API token with Account Analytics: Read); 503 without.
+  reports: { required: ["INTERNAL_AUTH_SECRET"], optional: ["CLOUDFLARE_ACCOUNT_ID", "METRICS_API_TOKEN"] },
   support: { required: ["INTERNAL_AUTH_SECRET"], optional: [] },
 };
 
@@ -58,6 +59,7 @@ export type Section = {
   r2_buckets?: Array<{ binding: string; bucket_name: string }>;
   queues?: { producers?: Array<{ binding: string; queue: string }>; consumers?: Array<{ queue: string; dead_letter_queue?: string }> };
   ratelimits?: Array<{ name: string; namespace_id: string }>;
+  analytics_engine_datasets?: Array<{ binding: string; dataset: string }>;
   [key: string]: unknown;
 };
 
@@ -71,7 +73,7 @@ export function readSection(worker: string, env?: Environment): Section {
   return section;
 }
 
-export type BindingKind = "d1" | "queue" | "r2" | "durable_object" | "service" | "ratelimit" | "var";
+export type BindingKind = "d1" | "queue" | "r2" | "durable_object" | "service" | "ratelimit" | "analytics_engine" | "var";
 
 /** Binding name → kind, as one config section declares them. */
 export function declaredBindings(section: Section): Map<string, BindingKind> {
@@ -83,6 +85,7 @@ export function declaredBindings(section: Section): Map<string, BindingKind> {
   add(section.durable_objects?.bindings, "durable_object");
   add(section.services, "service");
   add(section.ratelimits, "ratelimit");
+  add(section.analytics_engine_datasets, "analytics_engine");
   for (const name of Object.keys(section.vars ?? {})) out.set(name, "var");
   return out;
 }

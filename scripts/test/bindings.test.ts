@@ -79,10 +79,12 @@ describe("each worker binds only what its code uses", () => {
       const fed = inboxesFed(code);
       // A worker that sweeps its outbox asks each inbox it feeds for receipts (`<INBOX>_RECEIPTS`).
       const receipts = /\b(sweepOutbox|redeliverOutbox)\(/.test(code) ? new Set([...fed].map((q) => q.replace(/_INBOX$/, "_RECEIPTS"))) : new Set<string>();
+      // Every service app (createServiceApp) and the gateway count their 5xx through recordMetric.
+      const metrics = /\b(recordMetric|countServerErrors|createServiceApp)\b/.test(code) ? new Set(["METRICS", "DEV_METRICS"]) : new Set<string>();
       // Used: named in the code, fed through the outbox (or asked for its receipts), or picked by its
       // lower-case name at run time (dev-cron's env[worker.toUpperCase()]).
       const used = (name: string) =>
-        new RegExp(`\\b${name}\\b`).test(code) || fed.has(name) || receipts.has(name) || code.includes(`"${name.toLowerCase()}"`);
+        new RegExp(`\\b${name}\\b`).test(code) || fed.has(name) || metrics.has(name) || receipts.has(name) || code.includes(`"${name.toLowerCase()}"`);
       const unused = [...declared].filter((name) => !used(name));
       expect(unused, `${worker} declares bindings its code never uses`).toEqual([]);
 

@@ -1,23 +1,11 @@
 import { readD1Migrations } from "@cloudflare/vitest-plugin";
-import { buildSync } from "esbuild";
 import { fileURLToPath } from "node:url";
-import { workerProject } from "../../scripts/worker-project.ts";
+import { bundleForWorkerd, workerProject } from "../../scripts/worker-project.ts";
 
-// The workers orders binds, as one prebuilt bundle (auxiliary workers cannot be bundled by the
-// plugin): the real EventInventory Durable Object plus contract stand-ins for the RPC of events,
-// payments, tickets, refunds and notifications, and the InboxReceipts of tickets, notifications, refunds and
-// reports (test/fakes/events-worker.ts).
-const bundle = buildSync({
-  entryPoints: [fileURLToPath(new URL("./test/fakes/events-worker.ts", import.meta.url))],
-  bundle: true,
-  format: "esm",
-  platform: "neutral",
-  target: "es2022",
-  conditions: ["workerd", "worker", "browser"],
-  mainFields: ["module", "main"],
-  external: ["cloudflare:*", "node:*"],
-  write: false,
-}).outputFiles[0].text;
+// The workers orders binds, as one prebuilt bundle: the real EventInventory Durable Object plus
+// contract stand-ins for the RPC of events, payments, tickets, refunds and notifications, and the
+// InboxReceipts of tickets, notifications, refunds and reports (test/fakes/events-worker.ts).
+const bundle = bundleForWorkerd(fileURLToPath(new URL("./test/fakes/events-worker.ts", import.meta.url)));
 
 const auxWorker = (name: string, extra: Record<string, unknown> = {}) => ({
   name,

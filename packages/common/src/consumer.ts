@@ -4,6 +4,7 @@ import { ulid } from "ulid";
 import { parseEnvelope, type Envelope, type EventType } from "./events";
 import { deadLetters, processedEvents } from "./outbox";
 import { createLogger, withTrace } from "./log";
+import { recordMetric, type MetricsEnv } from "./metrics";
 
 type AnyDb = DrizzleD1Database<Record<string, unknown>>;
 export type EventHandlers = Partial<{ [T in EventType]: (event: Envelope<T>) => Promise<void> }>;
@@ -14,8 +15,11 @@ export type EventHandlers = Partial<{ [T in EventType]: (event: Envelope<T>) => 
  * max_retries the queue moves it to the dead-letter queue. Handlers themselves use guarded
  * transitions, so a crash between the effect and the record is harmless on redelivery.
  */
-export async function consumeInbox(batch: MessageBatch<unknown>, db: AnyDb, handlers: EventHandlers, service: string) {
+export async function consumeInbox(batch: MessageBatch<unknown>, db: AnyDb, handlers: EventHandlers, service: string, metrics?: MetricsEnv) {
   const log = createLogger({ service, queue: batch.queue });
+  // How far behind this inbox runs: the age of the batch's oldest message (queue_lag, ms).
+  const oldest = Math.min(...batch.messages.map((m) => m.timestamp.getTime()));
+  const lag = metrics && batch.messages.length ? recordMetric(metrics, service, "queue_lag", { label: batch.queue, value: Math.max(0, Date.now() - oldest) }) : null;
   for (const msg of batch.messages) {
     let event: Envelope;
     try {
@@ -55,11 +59,13 @@ export async function consumeInbox(batch: MessageBatch<unknown>, db: AnyDb, hand
       msg.retry({ delaySeconds: backoff });
     }
   }
+  await lag;
 }
 
 /** Dead-letter consumer: parks every message in D1 where an operator can read (and replay) it. */
-export async function parkDeadLetters(batch: MessageBatch<unknown>, db: AnyDb) {
+export async function parkDeadLetters(batch: MessageBatch<unknown>, db: AnyDb, metrics?: { env: MetricsEnv; worker: string }) {
   for (const msg of batch.messages) {
+    if (metrics) await recordMetric(metrics.env, metrics.worker, "dead_letter", { label: batch.queue });
     await db
       .insert(deadLetters)
       .values({ id: msg.id || ulid(), queue: batch.queue, body: JSON.stringify(msg.body), receivedAt: Date.now() })

@@ -20,7 +20,13 @@ const orderRef = {
 
 export const eventPayloadSchemas = {
   OrderCreated: z.object({ ...orderRef, totalVnd: z.number().int(), items: z.array(orderItemSchema), holdExpiresAt: z.string() }),
-  OrderConfirmed: z.object({ ...orderRef, totalVnd: z.number().int(), items: z.array(orderItemSchema) }),
+  OrderConfirmed: z.object({
+    ...orderRef,
+    totalVnd: z.number().int(),
+    items: z.array(orderItemSchema),
+    /** When payments recorded the payment (its PaymentSucceeded's occurredAt): tickets measure issuance lag from it. */
+    paymentRecordedAt: z.string().optional(),
+  }),
   OrderCancelled: z.object({ ...orderRef, reason: z.string() }),
   OrderExpired: z.object({ ...orderRef }),
   /** The inventory object let an unpaid hold run out (its alarm fired). */

@@ -16,7 +16,7 @@ export const DEV_SECRET_MARKERS = [
 ];
 
 /** Bindings only the development config has (the root wrangler.toml's top level; not `--env production`). */
-export const DEV_ONLY_BINDINGS = ["VNPAY_SANDBOX", "DEV_CRON"];
+export const DEV_ONLY_BINDINGS = ["VNPAY_SANDBOX", "DEV_CRON", "DEV_METRICS"];
 
 const MIN_SECRET_LENGTH = 32;
 

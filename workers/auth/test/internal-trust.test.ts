@@ -74,12 +74,14 @@ describe("production refuses development secrets and bindings", () => {
   it("serves in production with secrets of its own, and in development with the committed ones", async () => {
     const { privateKey } = await generateKeyPair("ES256", { extractable: true });
     const ownKey = JSON.stringify({ ...(await exportJWK(privateKey)), kid: "prod-2026-11", alg: "ES256" });
-    const production = { ...testEnv, ENVIRONMENT: "production", INTERNAL_AUTH_SECRET: crypto.randomUUID() + crypto.randomUUID(), AUTH_SIGNING_JWK: ownKey };
+    // As deployed: the development-only metrics recorder is not bound there.
+    const { DEV_METRICS: _devOnly, ...deployed } = testEnv as typeof testEnv & { DEV_METRICS?: unknown };
+    const production = { ...deployed, ENVIRONMENT: "production", INTERNAL_AUTH_SECRET: crypto.randomUUID() + crypto.randomUUID(), AUTH_SIGNING_JWK: ownKey };
     expect((await authWorker.fetch(jwks(), production, createExecutionContext())).status).toBe(200);
     expect((await authWorker.fetch(jwks(), { ...testEnv, ENVIRONMENT: "development" }, createExecutionContext())).status).toBe(200);
   });
 
-  it("the gateway in production refuses to serve while a development-only binding (VNPAY_SANDBOX, DEV_CRON) is bound", async () => {
+  it("the gateway in production refuses to serve while a development-only binding (VNPAY_SANDBOX, DEV_CRON, DEV_METRICS) is bound", async () => {
     captureLogs();
     const secret = crypto.randomUUID() + crypto.randomUUID();
     const devBinding = { fetch: async () => new Response("sandbox") };
@@ -89,6 +91,8 @@ describe("production refuses development secrets and bindings", () => {
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("misconfigured");
     const withCron = await gateway.fetch(new Request("http://gw/api/nothing"), { ...asDeployed, VNPAY_SANDBOX: undefined, DEV_CRON: devBinding, ENVIRONMENT: "production" }, createExecutionContext());
     expect(withCron.status).toBe(500);
+    const withMetrics = await gateway.fetch(new Request("http://gw/api/nothing"), { ...asDeployed, VNPAY_SANDBOX: undefined, DEV_METRICS: devBinding, ENVIRONMENT: "production" }, createExecutionContext());
+    expect(withMetrics.status).toBe(500);
     // `--env production` binds neither: the gateway serves (here: 404 for a path no service owns).
     const limiter = { limit: async () => ({ success: true }) };
     const clean = { INTERNAL_AUTH_SECRET: secret, ENVIRONMENT: "production", RL_READ: limiter };

@@ -1,3 +1,4 @@
+import type { MetricsRecorder } from "@tickets/common";
 import type { EventInventory } from "../../../durable-objects/event-inventory";
 import type { AuthRpc } from "../../auth/src/rpc";
 import type { OrdersRpc } from "../../orders/src/rpc";
@@ -11,6 +12,10 @@ export type OrdersLookup = Pick<OrdersRpc, "cancellationProgress">;
 export type Env = {
   DB: D1Database;
   INTERNAL_AUTH_SECRET: string;
+  /** Business metrics (Analytics Engine; packages/common/src/metrics.ts). */
+  METRICS: AnalyticsEngineDataset;
+  /** Development only: the readable local copy of the metrics (workers/dev-metrics). */
+  DEV_METRICS?: MetricsRecorder;
   INVENTORY: DurableObjectNamespace<EventInventory>;
   ORDERS_INBOX: Queue;
   AUTH_RPC: AuthLookup;

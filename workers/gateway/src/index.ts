@@ -3,8 +3,8 @@ import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import { bodyLimit } from "hono/body-limit";
 import { Scalar } from "@scalar/hono-api-reference";
-import { ApiError, errorResponse, handleError, refuseMisconfigured, requestContext, type Identity } from "@tickets/common";
-import { DEV_CRON_PATH, SANDBOX_PATH, SERVICE_BINDINGS, routeClass, serviceFor } from "./routes-table";
+import { ApiError, countServerErrors, errorResponse, handleError, refuseMisconfigured, requestContext, type Identity, type MetricsRecorder } from "@tickets/common";
+import { API_DOCS_SCRIPT, DEV_CRON_PATH, DEV_METRICS_PATH, SANDBOX_PATH, SERVICE_BINDINGS, routeClass, serviceFor } from "./routes-table";
 import { TokenVerifier, type AuthKeysApi } from "./authenticate";
 import { clientAddress, enforceRateLimit } from "./rate-limit";
 import { BadTokenGuard } from "./bad-tokens";
@@ -18,6 +18,10 @@ export type Env = {
   AUTH_KEYS: Service<AuthKeysApi & Rpc.WorkerEntrypointBranded> | (Fetcher & AuthKeysApi);
   VNPAY_SANDBOX?: Fetcher;
   DEV_CRON?: Fetcher;
+  /** Development only: the readable copy of the metrics (workers/dev-metrics), read at /__dev/metrics. */
+  DEV_METRICS?: Fetcher & MetricsRecorder;
+  /** Business metrics (Analytics Engine; packages/common/src/metrics.ts): the gateway writes its 5xx. */
+  METRICS: AnalyticsEngineDataset;
   RL_AUTH: RateLimit;
   RL_WRITE: RateLimit;
   RL_READ: RateLimit;
@@ -38,8 +42,9 @@ const badTokens = new BadTokenGuard();
 const app = new Hono<{ Bindings: Env; Variables: Vars }>();
 
 app.use("*", requestContext("gateway"));
+app.use("*", countServerErrors("gateway"));
 // In production (ENVIRONMENT is "development" only in .dev.vars), dev secrets or the dev-only
-// VNPAY_SANDBOX / DEV_CRON bindings (a plain `wrangler deploy` of the top-level config) → 500.
+// VNPAY_SANDBOX / DEV_CRON / DEV_METRICS bindings (a plain `wrangler deploy` of the top-level config) → 500.
 app.use("*", refuseMisconfigured());
 app.use("*", secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
 app.use("*", async (c, next) =>
@@ -109,7 +114,9 @@ app.get("/api/ping", async (c) => {
     audience: "orders",
   });
 });
-app.get("/api/docs", Scalar({ url: "/api/openapi.json", pageTitle: "Edge Tickets API" }));
+// The reference UI's script is served by this worker's static assets (workers/gateway/assets,
+// from the installed @scalar/api-reference package), never from a CDN: the page works offline.
+app.get("/api/docs", Scalar({ url: "/api/openapi.json", pageTitle: "Edge Tickets API", cdn: API_DOCS_SCRIPT, withDefaultFonts: false }));
 
 app.all("*", async (c) => {
   const url = new URL(c.req.url);
@@ -119,6 +126,9 @@ app.all("*", async (c) => {
   }
   if (c.env.DEV_CRON && DEV_CRON_PATH === url.pathname) {
     return forward(c.env.DEV_CRON, c.req.raw, { requestId, identity: null, secret: c.env.INTERNAL_AUTH_SECRET, publicOrigin: url.origin, audience: "dev-cron" });
+  }
+  if (c.env.DEV_METRICS && DEV_METRICS_PATH === url.pathname) {
+    return forward(c.env.DEV_METRICS, c.req.raw, { requestId, identity: null, secret: c.env.INTERNAL_AUTH_SECRET, publicOrigin: url.origin, audience: "dev-metrics" });
   }
   const service = serviceFor(url.pathname);
   if (!service) return errorResponse(404, "not_found", "No such route");

@@ -51,7 +51,7 @@ const GATEWAY_PATHS = {
       tags: ["operations"],
       operationId: "getApiReference",
       summary: "Interactive API reference",
-      description: "Public. An HTML page that renders this document for people to read and try.",
+      description: "Public. An HTML page that renders this document for people to read and try; its script is served from /api/docs/scalar.js (the installed @scalar/api-reference package), so it works without internet.",
       responses: { "200": { description: "HTML" } },
     },
   },

@@ -24,6 +24,8 @@ const ROUTES: Array<[RegExp, ServiceName]> = [
   [/^\/api\/refunds(\/|$)/, "refunds"],
   [/^\/api\/notifications(\/|$)/, "notifications"],
   [/^\/api\/reports(\/|$)/, "reports"],
+  // The platform's metrics summary: reports serves the read side of operations (see its README).
+  [/^\/api\/admin\/metrics$/, "reports"],
   [/^\/api\/support(\/|$)/, "support"],
 ];
 
@@ -35,8 +37,14 @@ export function serviceFor(pathname: string): ServiceName | null {
 /** Paths the local VNPAY emulator serves to browsers (development only: the binding exists only there). */
 export const SANDBOX_PATH = /^\/(paymentv2|merchant_webapi)\//;
 
+/** The API reference's script: a static asset (workers/gateway/assets), answered before the worker runs. */
+export const API_DOCS_SCRIPT = "/api/docs/scalar.js";
+
 /** The local cron driver (development only, like the sandbox: no such binding in production). */
 export const DEV_CRON_PATH = "/__dev/cron";
+
+/** The metric points recorded locally (development only: workers/dev-metrics, read by the e2e tests). */
+export const DEV_METRICS_PATH = "/__dev/metrics";
 
 /**
  * Rate-limit classes: credentials endpoints are the tightest, writes next, reads looser, and

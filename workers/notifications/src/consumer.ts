@@ -8,7 +8,7 @@ import { queueReminders, REMINDER_CRON } from "./reminders";
 /** notifications-inbox: saga events → messages (failed sends retry with backoff); notifications-dlq: park. */
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env, _ctx?: ExecutionContext) {
   const db = dbOf(env);
-  if (batch.queue.endsWith("-dlq")) return parkDeadLetters(batch, db);
+  if (batch.queue.endsWith("-dlq")) return parkDeadLetters(batch, db, { env, worker: "notifications" });
   const log = createLogger({ service: "notifications", queue: batch.queue });
   const handlers = notificationHandlers({
     db,
@@ -20,7 +20,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, _ctx?:
     baseUrl: (env.PUBLIC_BASE_URL ?? "").replace(/\/+$/, ""),
     dashboardUrl: (env.DASHBOARD_ORIGIN ?? env.PUBLIC_BASE_URL ?? "").replace(/\/+$/, ""),
   });
-  await consumeInbox(batch, db, handlers, "notifications");
+  await consumeInbox(batch, db, handlers, "notifications", env);
 }
 
 /** Crons declared in wrangler.toml, by expression. */

@@ -1,9 +1,13 @@
-import { currentTrace, type QueueEnv, type ReceiptsEnv } from "@tickets/common";
+import { currentTrace, type QueueEnv, type ReceiptsEnv, type MetricsRecorder } from "@tickets/common";
 import type { EventsApi, InventoryApi, NotificationsApi, PaymentsApi, RefundsApi, TicketsApi } from "./ports";
 
 export type Env = QueueEnv & ReceiptsEnv & {
   DB: D1Database;
   INTERNAL_AUTH_SECRET: string;
+  /** Business metrics (Analytics Engine; packages/common/src/metrics.ts). */
+  METRICS: AnalyticsEngineDataset;
+  /** Development only: the readable local copy of the metrics (workers/dev-metrics). */
+  DEV_METRICS?: MetricsRecorder;
   HOLD_TTL_SECONDS?: string;
   INVENTORY: DurableObjectNamespace;
   EVENTS_RPC: Fetcher & EventsApi;

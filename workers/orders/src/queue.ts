@@ -16,7 +16,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, wrap: 
   const db = getDb(env.DB);
   const log = createLogger({ service: "orders", queue: batch.queue });
   if (batch.queue.endsWith("-dlq")) {
-    await parkDeadLetters(batch, db as never);
+    await parkDeadLetters(batch, db as never, { env, worker: "orders" });
     log.warn("dead_letters_parked", { count: batch.messages.length });
     return;
   }
@@ -28,6 +28,6 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, wrap: 
     ...sagaHandlers({ db, inventory: (eventId) => inventory(env, eventId), log, refunds: env.REFUNDS_RPC }),
     ...cancellationHandlers({ db, refunds: env.REFUNDS_RPC, log, relay }),
   });
-  await consumeInbox(batch, db as never, handlers, "orders");
+  await consumeInbox(batch, db as never, handlers, "orders", env);
   await relay();
 }

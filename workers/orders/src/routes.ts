@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, desc, eq, lt, or } from "drizzle-orm";
 import type { MiddlewareHandler } from "hono";
 import {
+  ApiError,
   errors,
   errorResponses,
   isAdmin,
@@ -11,6 +12,7 @@ import {
   makeEvent,
   paginationQuery,
   PUBLIC_ORIGIN_HEADER,
+  recordMetric,
   relayOutbox,
   requireIdentity,
   requireRole,
@@ -140,16 +142,22 @@ const canRead = async (env: Env, who: Identity, order: LoadedOrder) =>
 export function mountRoutes(app: ServiceApp<Env>) {
   app.openapi(createOrder, async (c) => {
     const buyer = requireIdentity(c.get("identity"));
+    const input = c.req.valid("json");
+    const metric = (name: "order_created" | "order_sold_out") => c.executionCtx.waitUntil(recordMetric(c.env, "orders", name, { subject: input.eventId }));
     const result = await placeOrder(
       { env: c.env, db: getDb(c.env.DB), waitUntil: (p) => c.executionCtx.waitUntil(p), log: c.get("log") },
       {
         buyer,
         key: c.req.valid("header")["idempotency-key"],
-        body: c.req.valid("json"),
+        body: input,
         publicOrigin: c.req.header(PUBLIC_ORIGIN_HEADER) ?? new URL(c.req.url).origin,
         clientIp: c.req.header("cf-connecting-ip") ?? "127.0.0.1",
       },
-    );
+    ).catch((err) => {
+      if (err instanceof ApiError && err.code === "sold_out") metric("order_sold_out");
+      throw err;
+    });
+    if (result.created) metric("order_created");
     const body = { order: result.order, paymentUrl: result.paymentUrl };
     return result.created ? c.json(body, 201) : c.json(body, 200);
   });

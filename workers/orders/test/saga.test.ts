@@ -34,7 +34,8 @@ const paid = (orderId: string, amountVnd: number) =>
 describe("PaymentSucceeded", () => {
   it("commits the hold, confirms the order and emits OrderConfirmed with the buyer and priced items", async () => {
     const { sale, buyer, order } = await pendingOrder(2);
-    const result = await inbox(paid(order.id, order.totalVnd));
+    const payment = paid(order.id, order.totalVnd);
+    const result = await inbox(payment);
     expect(result.explicitAcks).toHaveLength(1);
     expect(await orderStatus(order.id)).toBe("confirmed");
     const [row] = await outboxRows(order.id, "OrderConfirmed");
@@ -45,6 +46,8 @@ describe("PaymentSucceeded", () => {
       buyerEmail: buyer.email,
       totalVnd: 400_000,
       items: [{ ticketTypeId: sale.ticketTypeId, name: "General admission", unitPriceVnd: 200_000, quantity: 2 }],
+      // tickets measure their issuance lag from it (the tickets_issued metric)
+      paymentRecordedAt: payment.occurredAt,
     });
     const [availability] = await stock(sale.eventId).availability();
     expect(availability).toMatchObject({ sold: 2, held: 0 });

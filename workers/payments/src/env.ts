@@ -1,8 +1,12 @@
-import type { ReceiptsEnv } from "@tickets/common";
+import type { ReceiptsEnv, MetricsRecorder } from "@tickets/common";
 
 export type Env = ReceiptsEnv & {
   DB: D1Database;
   INTERNAL_AUTH_SECRET: string;
+  /** Business metrics (Analytics Engine; packages/common/src/metrics.ts). */
+  METRICS: AnalyticsEngineDataset;
+  /** Development only: the readable local copy of the metrics (workers/dev-metrics). */
+  DEV_METRICS?: MetricsRecorder;
   VNPAY_TMN_CODE: string;
   VNPAY_SECURE_SECRET: string;
   /** Production VNPAY host (e.g. https://pay.vnpay.vn); unset in development (see wrangler.toml). */

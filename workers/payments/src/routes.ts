@@ -4,6 +4,7 @@ import type { Context } from "hono";
 import { IpnFailChecksum, IpnUnknownError } from "vnpay";
 import {
   PUBLIC_ORIGIN_HEADER,
+  recordMetric,
   errorResponse,
   errorResponses,
   errors,
@@ -16,7 +17,7 @@ import {
 } from "@tickets/common";
 import type { Env } from "./env";
 import { VNP_FIELDS, noteUnverified } from "./domain/callbacks";
-import { handleIpn } from "./domain/ipn";
+import { handleIpn, isPaidResult } from "./domain/ipn";
 import { handleReturn } from "./domain/return";
 import { paymentOverview } from "./domain/overview";
 
@@ -132,6 +133,19 @@ const overviewRoute = createRoute({
 });
 
 const db = (c: Ctx) => drizzle(c.env.DB);
+
+/** Names of the IPN answers other than 00 (VNPAY's codes), as the ipn_error metric labels them. */
+const IPN_ERRORS: Record<string, string> = { "97": "bad_checksum", "01": "order_not_found", "04": "invalid_amount", "02": "already_confirmed", "99": "unknown_error" };
+
+/** 00 → a payment outcome recorded (`payment`, succeeded|failed); anything else → `ipn_error`. */
+function countIpn(c: Ctx, rspCode: string, query: Record<string, string>) {
+  const subject = (query.vnp_TxnRef ?? "").slice(0, 100);
+  const point =
+    rspCode === "00"
+      ? recordMetric(c.env, "payments", "payment", { label: isPaidResult(query) ? "succeeded" : "failed", subject })
+      : recordMetric(c.env, "payments", "ipn_error", { label: IPN_ERRORS[rspCode] ?? `code_${rspCode}`, subject });
+  c.executionCtx.waitUntil(point);
+}
 const log = (c: Ctx) => c.get("log") as Logger;
 
 export function mountRoutes(app: ServiceApp<Env>) {
@@ -141,6 +155,7 @@ export function mountRoutes(app: ServiceApp<Env>) {
       const query = c.req.query();
       try {
         const { answer, emitted, verified } = await handleIpn(db(c), c.env, query);
+        countIpn(c, answer.RspCode, query);
         if (!verified) {
           noteUnverified(log(c), "ipn", answer.RspCode, query);
           return c.json(answer, 200);
@@ -151,6 +166,7 @@ export function mountRoutes(app: ServiceApp<Env>) {
       } catch (err) {
         // Not stored (the store is likely what failed, and the call may be unverified); VNPAY retries on 99.
         log(c).error("vnpay_ipn_failed", { orderId: query.vnp_TxnRef?.slice(0, 100), error: (err as Error).message });
+        countIpn(c, IpnUnknownError.RspCode, query);
         return c.json(IpnUnknownError, 200);
       }
     },
@@ -158,6 +174,7 @@ export function mountRoutes(app: ServiceApp<Env>) {
     (result, c) => {
       if (result.success) return;
       noteUnverified(log(c as Ctx), "ipn", IpnFailChecksum.RspCode, c.req.query());
+      countIpn(c as Ctx, IpnFailChecksum.RspCode, {});
       return c.json(IpnFailChecksum, 200);
     },
   );

@@ -1,4 +1,4 @@
-import type { QueueEnv, ReceiptsEnv } from "@tickets/common";
+import type { QueueEnv, ReceiptsEnv, MetricsRecorder } from "@tickets/common";
 import type { EventsRpc } from "../../events/src/rpc";
 import type { OrdersRpc } from "../../orders/src/rpc";
 import type { PaymentsRpc } from "../../payments/src/rpc";
@@ -17,6 +17,10 @@ export type TicketsOfOrderApi = Pick<TicketsApi, "ticketsForOrder">;
 export type Env = QueueEnv & ReceiptsEnv & {
   DB: D1Database;
   INTERNAL_AUTH_SECRET: string;
+  /** Business metrics (Analytics Engine; packages/common/src/metrics.ts). */
+  METRICS: AnalyticsEngineDataset;
+  /** Development only: the readable local copy of the metrics (workers/dev-metrics). */
+  DEV_METRICS?: MetricsRecorder;
   PAYMENTS_RPC: PaymentsRefundApi;
   ORDERS_RPC: OrdersApi;
   EVENTS_RPC: EventsApi;

@@ -22,7 +22,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env) {
   const db = getDb(env.DB);
   const log = createLogger({ service: "refunds", queue: batch.queue });
   if (batch.queue.endsWith("-dlq")) {
-    await parkDeadLetters(batch, db as never);
+    await parkDeadLetters(batch, db as never, { env, worker: "refunds" });
     log.warn("dead_letters_parked", { count: batch.messages.length });
     return;
   }
@@ -35,6 +35,6 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env) {
       await handleRefundRequested(deps, event);
     },
   };
-  await consumeInbox(batch, db as never, handlers, "refunds");
+  await consumeInbox(batch, db as never, handlers, "refunds", env);
   await relayOutbox(db as never, env, log);
 }

@@ -8,7 +8,7 @@ import { recordCheckIn, recordRefund, recordSale } from "./domain/facts";
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env) {
   const db = getDb(env.DB);
   if (batch.queue.endsWith("-dlq")) {
-    await parkDeadLetters(batch, db as never);
+    await parkDeadLetters(batch, db as never, { env, worker: "reports" });
     createLogger({ service: "reports", queue: batch.queue }).warn("dead_letters_parked", { count: batch.messages.length });
     return;
   }
@@ -26,5 +26,5 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env) {
       await recordCheckIn(env.DB, e);
     },
   };
-  await consumeInbox(batch, db as never, handlers, "reports");
+  await consumeInbox(batch, db as never, handlers, "reports", env);
 }

@@ -1,11 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { ApiError, errorResponses, jsonResponse, requireRole, type ServiceApp } from "@tickets/common";
+import { ApiError, METRIC_NAMES, errorResponses, jsonResponse, requireRole, type ServiceApp } from "@tickets/common";
 import type { Env } from "./env";
 import { getDb } from "./db/client";
 import { askEvents, requireReportReader } from "./domain/access";
 import { attachment, salesCsv } from "./domain/csv";
 import { dailyReportKey } from "./domain/daily";
 import { latestRuns } from "./domain/reconcile";
+import { metricsSummary, localSource, type MetricsSource } from "./domain/metrics-summary";
+import { analyticsEngineSource } from "./domain/analytics-engine";
 import { eventSales, salesSeries, summary, SERIES_KEEP_MINUTES } from "./domain/sales";
 import { DRIFT_METRICS, RUN_STATUSES } from "./db/schema";
 
@@ -121,6 +123,39 @@ const dailyFileRoute = createRoute({
   responses: { 200: { description: "The CSV", content: csvContent }, ...errorResponses(400, 401, 403, 404) },
 });
 
+const counts = z.record(z.string(), z.number());
+const MetricsSummarySchema = z
+  .object({
+    source: z.enum(["analytics_engine", "local"]).openapi({ description: "Analytics Engine in a deployed environment; the dev-metrics recorder locally" }),
+    from: z.string(),
+    to: z.string(),
+    counts: z.object(Object.fromEntries(METRIC_NAMES.map((n) => [n, z.number()])) as Record<(typeof METRIC_NAMES)[number], z.ZodNumber>),
+    byLabel: z.record(z.string(), counts).openapi({ description: "payment by outcome, ipn_error by reason, check_in by result, dead_letter by queue, http_5xx by status" }),
+    issuanceLagMs: z.object({ count: z.number(), p50: z.number().nullable(), p95: z.number().nullable() }).openapi({ description: "From the payment's record to the tickets' issuance" }),
+    serverErrors: z.object({ total: z.number(), byWorker: counts }),
+    queueLagMaxMs: counts.openapi({ description: "Per inbox queue: age of the oldest message a consumer picked up" }),
+  })
+  .openapi("MetricsSummary");
+
+const metricsRoute = createRoute({
+  method: "get",
+  path: "/api/admin/metrics",
+  operationId: "getMetricsSummary",
+  description:
+    "Admins only (403 otherwise). The business metrics of the last hour from Workers Analytics Engine: orders created, sold-out refusals, payments by outcome, IPN errors, ticket issuance lag (p50/p95), check-ins, consumer lag, dead letters and 5xx per worker. 503 when the Analytics Engine SQL API is not configured or does not answer.",
+  tags: ["operations"],
+  summary: "Platform metrics of the last hour (admin)",
+  security: [{ bearer: [] }],
+  responses: { 200: jsonResponse(MetricsSummarySchema), ...errorResponses(401, 403, 503) },
+});
+
+/** Locally the recorder's points; deployed, the Analytics Engine SQL API (null when its secrets are missing). */
+function metricsSource(env: Env): MetricsSource | null {
+  if (env.DEV_METRICS) return localSource(env.DEV_METRICS);
+  if (!env.CLOUDFLARE_ACCOUNT_ID || !env.METRICS_API_TOKEN) return null;
+  return analyticsEngineSource({ accountId: env.CLOUDFLARE_ACCOUNT_ID, apiToken: env.METRICS_API_TOKEN, dataset: env.METRICS_DATASET });
+}
+
 const csvHeaders = (filename: string) => ({
   "content-type": "text/csv; charset=utf-8",
   "content-disposition": attachment(filename),
@@ -162,6 +197,18 @@ export function mountRoutes(app: ServiceApp<Env>) {
   app.openapi(reconciliationRoute, async (c) => {
     requireRole(c.get("identity"), "admin");
     return c.json({ items: await latestRuns(getDb(c.env.DB), c.req.valid("query").limit) }, 200);
+  });
+
+  app.openapi(metricsRoute, async (c) => {
+    requireRole(c.get("identity"), "admin");
+    const source = metricsSource(c.env);
+    if (!source) throw new ApiError(503, "metrics_unavailable", "The Analytics Engine SQL API is not configured (CLOUDFLARE_ACCOUNT_ID, METRICS_API_TOKEN)");
+    try {
+      return c.json(await metricsSummary(source, new Date()), 200);
+    } catch (err) {
+      c.get("log").error("metrics_query_failed", { source: source.kind, error: (err as Error).message });
+      throw new ApiError(503, "metrics_unavailable", "The metrics store did not answer; try again");
+    }
   });
 
   app.openapi(dailyFileRoute, async (c) => {

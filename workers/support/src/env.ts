@@ -1,3 +1,4 @@
+import type { MetricsRecorder } from "@tickets/common";
 import type { EventsRpc } from "../../events/src/rpc";
 import type { OrdersRpc } from "../../orders/src/rpc";
 
@@ -8,6 +9,10 @@ export type OrdersApi = Pick<OrdersRpc, "getOrder">;
 export type Env = {
   DB: D1Database;
   INTERNAL_AUTH_SECRET: string;
+  /** Business metrics (Analytics Engine; packages/common/src/metrics.ts). */
+  METRICS: AnalyticsEngineDataset;
+  /** Development only: the readable local copy of the metrics (workers/dev-metrics). */
+  DEV_METRICS?: MetricsRecorder;
   EVENTS_RPC: EventsApi;
   ORDERS_RPC: OrdersApi;
   /** SupportReplyPosted goes here (the outbox relay fans it out). */

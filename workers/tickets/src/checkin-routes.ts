@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { ApiError, errors, errorResponses, jsonBody, jsonResponse, relayOutbox, requireIdentity, type ServiceApp } from "@tickets/common";
+import { ApiError, errors, errorResponses, jsonBody, jsonResponse, recordMetric, relayOutbox, requireIdentity, type ServiceApp } from "@tickets/common";
 import type { Env } from "./env";
 import { keyRing, publicJwks, verifyTicketCode } from "./domain/codes";
 import { requireEventScanner, requireScanner } from "./domain/access";
@@ -120,6 +120,7 @@ export function checkinRoutes(app: ServiceApp<Env>, db: (env: Env) => Db) {
     const { claims } = verified;
     await requireScanner(c.env.EVENTS_RPC, claims.eid, who, c.get("log"));
     const outcome = await admit(db(c.env), claims, { at: Date.now(), by: who.userId });
+    c.executionCtx.waitUntil(recordMetric(c.env, "tickets", "check_in", { label: outcome.result, subject: claims.eid }));
     switch (outcome.result) {
       case "admitted":
         c.get("log").info("ticket_admitted", { ticketId: claims.tid, eventId: claims.eid, by: who.userId });
@@ -163,6 +164,7 @@ export function checkinRoutes(app: ServiceApp<Env>, db: (env: Env) => Db) {
     const { scans } = c.req.valid("json");
     const results = await syncScans(db(c.env), await keyRing(c.env), eventId, scans, { by: who.userId, now: Date.now() });
     if (results.some((r) => r.result === "admitted")) c.executionCtx.waitUntil(relayOutbox(db(c.env), c.env, c.get("log")));
+    for (const r of results) c.executionCtx.waitUntil(recordMetric(c.env, "tickets", "check_in", { label: r.result, subject: eventId }));
     return c.json({ results }, 200);
   });
 }

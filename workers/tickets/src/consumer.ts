@@ -1,4 +1,4 @@
-import { consumeInbox, createLogger, parkDeadLetters, relayOutbox, sweepOutbox } from "@tickets/common";
+import { consumeInbox, createLogger, parkDeadLetters, recordMetric, relayOutbox, sweepOutbox } from "@tickets/common";
 import type { Env } from "./env";
 import { dbOf } from "./db/client";
 import { keyRing } from "./domain/codes";
@@ -9,7 +9,7 @@ import { rememberEvent } from "./domain/holders";
 /** tickets-inbox: OrderConfirmed → issue; RefundSucceeded → void. tickets-dlq: park for operators. */
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext) {
   const db = dbOf(env);
-  if (batch.queue.endsWith("-dlq")) return parkDeadLetters(batch, db);
+  if (batch.queue.endsWith("-dlq")) return parkDeadLetters(batch, db, { env, worker: "tickets" });
   const log = createLogger({ service: "tickets", queue: batch.queue });
   const ring = await keyRing(env);
   await consumeInbox(
@@ -18,7 +18,10 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx: E
     {
       OrderConfirmed: async (event) => {
         const result = await issueTickets({ db, ring, log }, event);
-        if (result.outcome === "issued") ctx.waitUntil(rememberEvent(db, env.EVENTS_RPC, event.payload.eventId, log));
+        if (result.outcome !== "issued") return;
+        ctx.waitUntil(rememberEvent(db, env.EVENTS_RPC, event.payload.eventId, log));
+        const paidAt = Date.parse(event.payload.paymentRecordedAt ?? event.occurredAt);
+        await recordMetric(env, "tickets", "tickets_issued", { subject: event.payload.orderId, value: Math.max(0, Date.now() - paidAt) });
       },
       RefundSucceeded: async (event) => {
         // An organizer's partial refund gives money back only: the tickets stay valid.
@@ -28,6 +31,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx: E
       },
     },
     "tickets",
+    env,
   );
   ctx.waitUntil(relayOutbox(db, env, log));
 }

@@ -3,11 +3,15 @@ import type { EventsRpc } from "../../events/src/rpc";
 /** What tickets calls on the events worker's EventsRpc entrypoint. */
 export type EventsApi = Pick<EventsRpc, "getEventAccess" | "getEventSummary">;
 
-import type { ReceiptsEnv } from "@tickets/common";
+import type { ReceiptsEnv, MetricsRecorder } from "@tickets/common";
 
 export type Env = ReceiptsEnv & {
   DB: D1Database;
   INTERNAL_AUTH_SECRET: string;
+  /** Business metrics (Analytics Engine; packages/common/src/metrics.ts). */
+  METRICS: AnalyticsEngineDataset;
+  /** Development only: the readable local copy of the metrics (workers/dev-metrics). */
+  DEV_METRICS?: MetricsRecorder;
   TICKETS_BUCKET: R2Bucket;
   NOTIFICATIONS_INBOX: Queue;
   /** TicketCheckedIn → the reports read model. */

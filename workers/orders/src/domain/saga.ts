@@ -30,7 +30,7 @@ export function sagaHandlers(deps: SagaDeps): EventHandlers {
     const { row, items } = order;
     const confirmed = makeEvent(
       "OrderConfirmed",
-      { ...orderRef(order), totalVnd: row.totalVnd, items: itemsOf(items) },
+      { ...orderRef(order), totalVnd: row.totalVnd, items: itemsOf(items), paymentRecordedAt: event.occurredAt },
       causedBy(event),
     );
     const patch = { ...paymentPatch(event), confirmedAt: Date.parse(confirmed.occurredAt) };

@@ -1,6 +1,6 @@
 import { and, asc, eq, exists, inArray, isNotNull, lte, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import { withTrace, type Logger } from "@tickets/common";
+import { recordMetric, withTrace, type Logger } from "@tickets/common";
 import { paymentAttempts, paymentResults } from "../db/schema";
 import type { Env } from "../env";
 import { recordPaymentResult } from "./payment-result";
@@ -132,6 +132,7 @@ export async function checkAttempt(db: Db, env: Env, transport: VnpayTransport, 
     const { recorded } = await recordPaymentResult(db, a.orderId, a, verdict.result, [mark(null, "querydr: paid, recorded")]);
     if (!recorded) await mark(null, "querydr: paid, already recorded");
     log.info("payment_reconciled", { orderId: a.orderId, attemptId: a.id, outcome: "paid", recorded });
+    if (recorded) await recordMetric(env, "payments", "payment", { label: "succeeded", subject: a.orderId });
     return recorded ? "paid" : "already_recorded";
   }
   if (verdict.kind === "failed") {
@@ -155,6 +156,7 @@ export async function checkAttempt(db: Db, env: Env, transport: VnpayTransport, 
     const { recorded } = await recordPaymentResult(db, a.orderId, a, verdict.result, [mark(after, `${why}, recorded`)], `VNPAY querydr: transaction status ${verdict.result.vnp_TransactionStatus}`);
     if (!recorded) await mark(after, `${why}, already recorded`);
     log.info("payment_reconciled", { orderId: a.orderId, attemptId: a.id, outcome: "failed", recorded });
+    if (recorded) await recordMetric(env, "payments", "payment", { label: "failed", subject: a.orderId });
     return recorded ? "failed" : "already_recorded";
   }
   const after = verdict.kind === "not_found" && final ? null : next;
