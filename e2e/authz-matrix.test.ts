@@ -1,0 +1,102 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { EXPECTED, type Outcome, type RequestParts } from "./authz/expected";
+import { ROLES, buildWorld, type Role, type World } from "./authz/fixtures";
+import { fillPath, loadOperations, minimalValue, writeReliabilityCounts, type Operation } from "./openapi-ops";
+
+// Every operation of the merged OpenAPI document × every kind of caller, against the table in
+// e2e/authz/expected.ts. Denials must be the exact code (in the error format); allowed calls may
+// answer 2xx or a business error, never 401/403/404 and never 5xx.
+
+/** The fixture resource a path parameter names, from the parameter and the path segment before it. */
+function defaultParam(op: Operation, name: string, w: World): string | undefined {
+  if (name === "ttId") return w.sale.ticketTypeId;
+  if (name === "eventId") return w.sale.eventId;
+  if (name === "orderId") return w.order;
+  if (name === "date") return w.reportDate;
+  if (name !== "id") return undefined;
+  const before = op.path.split("/{id}")[0];
+  if (/\/support\/tickets$/.test(before)) return w.supportTicket;
+  if (/\/events$/.test(before)) return w.sale.eventId;
+  if (/\/orders$/.test(before)) return w.order;
+  if (/\/tickets$/.test(before)) return w.ticket.id;
+  if (/\/refunds$/.test(before)) return w.refund;
+  return undefined;
+}
+
+async function send(op: Operation, role: Role, parts: RequestParts, w: World) {
+  const params: Record<string, string> = {};
+  for (const name of op.pathParams) {
+    const value = parts.params?.[name] ?? defaultParam(op, name, w);
+    if (value === undefined) throw new Error(`${op.operationId}: no fixture for path parameter {${name}}; give its rule a request() in e2e/authz/expected.ts`);
+    params[name] = value;
+  }
+  const query = parts.query ? `?${new URLSearchParams(parts.query)}` : "";
+  const headers: Record<string, string> = { ...parts.headers };
+  for (const h of op.requiredHeaders) headers[h] ??= `authz-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  if (parts.token) headers.authorization = `Bearer ${parts.token}`;
+  const body = parts.body ?? (op.bodySchema ? minimalValue(op.bodySchema) : undefined);
+  const client = w.clients[role];
+  // A 429 says nothing about authorization: wait it out (the matrix sends a few hundred calls at once).
+  for (let attempt = 0; ; attempt++) {
+    const res = await client.call(op.method, fillPath(op.path, params) + query, { body, headers });
+    if (res.status !== 429 || attempt >= 4) return res;
+    await new Promise((r) => setTimeout(r, Math.min(Number(res.headers.get("retry-after") ?? 2), 10) * 1000));
+  }
+}
+
+const verdict = (expected: Outcome, status: number, json: any): string | null => {
+  if (status >= 500) return `${status} (server error)`;
+  if (expected === "ok") return [401, 403, 404].includes(status) ? `${status} ${json?.error?.code ?? ""} (expected to be let through)` : null;
+  if (status !== expected) return `${status} (expected ${expected})`;
+  if (typeof json?.error?.code !== "string" || typeof json?.error?.message !== "string") return `${status} without the error format`;
+  return null;
+};
+
+async function pool<T>(items: T[], size: number, fn: (item: T) => Promise<void>) {
+  const queue = [...items];
+  await Promise.all(Array.from({ length: size }, async () => {
+    while (queue.length) await fn(queue.shift()!);
+  }));
+}
+
+describe("authorization matrix (every route × every role, from the OpenAPI document)", () => {
+  let ops: Operation[];
+  let world: World;
+  beforeAll(async () => {
+    [ops, world] = await Promise.all([loadOperations(), buildWorld()]);
+  }, 120_000);
+
+  it("has a rule for every operation the document publishes", () => {
+    const missing = ops.filter((op) => !EXPECTED[op.operationId]);
+    expect(missing.map((op) => `add a rule for ${op.operationId} (${op.method} ${op.path}) in e2e/authz/expected.ts`)).toEqual([]);
+    const stale = Object.keys(EXPECTED).filter((id) => !ops.some((op) => op.operationId === id));
+    if (stale.length) console.warn(`rules for operations the document no longer has: ${stale.join(", ")}`);
+  });
+
+  it("answers each role as the table says", async () => {
+    const mismatches: string[] = [];
+    const seen: Record<string, Partial<Record<Role, string>>> = {};
+    let cells = 0;
+    const covered = ops.filter((op) => EXPECTED[op.operationId]);
+    await pool(covered, 6, async (op) => {
+      const rule = EXPECTED[op.operationId];
+      const check = async (role: Role) => {
+        const parts = (await rule.request?.(world, role)) ?? {};
+        const res = await send(op, role, parts, world);
+        cells++;
+        (seen[op.operationId] ??= {})[role] = res.status < 400 ? `${res.status}` : `${res.status} ${res.json?.error?.code ?? ""}`;
+        const problem = verdict(rule.expect[role], res.status, res.json);
+        if (problem) mismatches.push(`${op.operationId} (${op.method} ${op.path}) as ${role}: ${problem} ${res.status >= 400 ? res.text.slice(0, 160) : ""}`);
+      };
+      // Denials first and together; then the allowed callers one by one, since some of these calls change what they touch.
+      await Promise.all(ROLES.filter((r) => rule.expect[r] !== "ok").map(check));
+      for (const role of ROLES.filter((r) => rule.expect[r] === "ok")) await check(role);
+    });
+    // AUTHZ_VERBOSE=1: every status seen, to read when writing a rule.
+    if (process.env.AUTHZ_VERBOSE) console.table(seen);
+    console.log(`authorization matrix: ${covered.length} routes × ${ROLES.length} roles = ${cells} calls checked, ${mismatches.length} mismatches`);
+    writeReliabilityCounts("authz", { routes: covered.length, roles: ROLES.length, checked: cells, mismatches: mismatches.length, uncovered: ops.length - covered.length });
+    expect(mismatches).toEqual([]);
+    expect(cells).toBe(covered.length * ROLES.length);
+  }, 120_000);
+});
