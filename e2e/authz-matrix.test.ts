@@ -1,48 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { EXPECTED, type Outcome, type RequestParts } from "./authz/expected";
+import { EXPECTED, type Outcome } from "./authz/expected";
 import { ROLES, buildWorld, type Role, type World } from "./authz/fixtures";
-import { fillPath, loadOperations, minimalValue, writeReliabilityCounts, type Operation } from "./openapi-ops";
+import { sendAs } from "./authz/send";
+import { loadOperations, writeReliabilityCounts, type Operation } from "./openapi-ops";
 
 // Every operation of the merged OpenAPI document × every kind of caller, against the table in
 // e2e/authz/expected.ts. Denials must be the exact code (in the error format); allowed calls may
 // answer 2xx or a business error, never 401/403/404 and never 5xx.
-
-/** The fixture resource a path parameter names, from the parameter and the path segment before it. */
-function defaultParam(op: Operation, name: string, w: World): string | undefined {
-  if (name === "ttId") return w.sale.ticketTypeId;
-  if (name === "eventId") return w.sale.eventId;
-  if (name === "orderId") return w.order;
-  if (name === "date") return w.reportDate;
-  if (name !== "id") return undefined;
-  const before = op.path.split("/{id}")[0];
-  if (/\/support\/tickets$/.test(before)) return w.supportTicket;
-  if (/\/events$/.test(before)) return w.sale.eventId;
-  if (/\/orders$/.test(before)) return w.order;
-  if (/\/tickets$/.test(before)) return w.ticket.id;
-  if (/\/refunds$/.test(before)) return w.refund;
-  return undefined;
-}
-
-async function send(op: Operation, role: Role, parts: RequestParts, w: World) {
-  const params: Record<string, string> = {};
-  for (const name of op.pathParams) {
-    const value = parts.params?.[name] ?? defaultParam(op, name, w);
-    if (value === undefined) throw new Error(`${op.operationId}: no fixture for path parameter {${name}}; give its rule a request() in e2e/authz/expected.ts`);
-    params[name] = value;
-  }
-  const query = parts.query ? `?${new URLSearchParams(parts.query)}` : "";
-  const headers: Record<string, string> = { ...parts.headers };
-  for (const h of op.requiredHeaders) headers[h] ??= `authz-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-  if (parts.token) headers.authorization = `Bearer ${parts.token}`;
-  const body = parts.body ?? (op.bodySchema ? minimalValue(op.bodySchema) : undefined);
-  const client = w.clients[role];
-  // A 429 says nothing about authorization: wait it out (the matrix sends a few hundred calls at once).
-  for (let attempt = 0; ; attempt++) {
-    const res = await client.call(op.method, fillPath(op.path, params) + query, { body, headers });
-    if (res.status !== 429 || attempt >= 4) return res;
-    await new Promise((r) => setTimeout(r, Math.min(Number(res.headers.get("retry-after") ?? 2), 10) * 1000));
-  }
-}
 
 const verdict = (expected: Outcome, status: number, json: any): string | null => {
   if (status >= 500) return `${status} (server error)`;
@@ -82,7 +46,7 @@ describe("authorization matrix (every route × every role, from the OpenAPI docu
       const rule = EXPECTED[op.operationId];
       const check = async (role: Role) => {
         const parts = (await rule.request?.(world, role)) ?? {};
-        const res = await send(op, role, parts, world);
+        const res = await sendAs(op, role, parts, world);
         cells++;
         (seen[op.operationId] ??= {})[role] = res.status < 400 ? `${res.status}` : `${res.status} ${res.json?.error?.code ?? ""}`;
         const problem = verdict(rule.expect[role], res.status, res.json);
