@@ -8,7 +8,8 @@ import type { Role, World } from "./fixtures";
  * 2xx or a business error (400/409/422 and the like), never 401/403/404.
  *
  * A route in the document without a rule here fails the test: add one (and, when it needs a
- * resource or a body the defaults cannot guess, a `request`).
+ * resource or a body the defaults cannot guess, a `request`). Rules are keyed by operationId, or
+ * by "METHOD /path" as the document spells it (for routes the contract fixes before they exist).
  *
  * Resources are those of World (fixtures.ts): `buyer` owns the order, ticket, refund and support
  * ticket; `organizer` owns the event; `staff` is a buyer granted check-in on that event;
@@ -175,4 +176,12 @@ export const EXPECTED: Record<string, Rule> = {
   getSupportTicket: { expect: rule(401, "ok", 404, "ok", 404, "ok", "ok") },
   updateSupportTicketStatus: { expect: rule(401, 403, 404, "ok", 404, 403, "ok"), note: "author and staff see the ticket but may not move it", request: () => ({ body: { status: "pending" } }) },
   replyToSupportTicket: { expect: rule(401, "ok", 404, "ok", 404, "ok", "ok"), request: () => ({ body: { message: "A reply" } }) },
+
+  // contract v1.1 routes, keyed by path until they are published
+  "GET /api/orders/{id}/timeline": { expect: orderReaders },
+  "GET /api/admin/audit": { expect: adminOnly },
 };
+
+/** The rule for an operation: by its operationId, else by "METHOD /path". */
+export const ruleFor = (op: { operationId: string; method: string; path: string }): Rule | undefined =>
+  EXPECTED[op.operationId] ?? EXPECTED[`${op.method} ${op.path}`];
