@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { EXPECTED, ruleFor, type Outcome } from "./authz/expected";
+import { EXPECTED, ruleFor, type Outcome, type RequestParts } from "./authz/expected";
 import { ROLES, buildWorld, type Role, type World } from "./authz/fixtures";
-import { sendAs } from "./authz/send";
-import { loadOperations, writeReliabilityCounts, type Operation } from "./openapi-ops";
+import { defaultParam, sendAs } from "./authz/send";
+import { loadOperations, minimalValue, writeReliabilityCounts, type Operation } from "./openapi-ops";
 
 // Every operation of the merged OpenAPI document × every kind of caller, against the table in
 // e2e/authz/expected.ts. Denials must be the exact code (in the error format); allowed calls may
@@ -62,5 +62,52 @@ describe("authorization matrix (every route × every role, from the OpenAPI docu
     writeReliabilityCounts("authz", { routes: covered.length, roles: ROLES.length, checked: cells, mismatches: mismatches.length, uncovered: ops.length - covered.length });
     expect(mismatches).toEqual([]);
     expect(cells).toBe(covered.length * ROLES.length);
+  }, 120_000);
+
+  it("answers someone else's resources, and drafts, exactly like missing ones (no existence oracle)", async () => {
+    const MISSING = "01JZZMISSING0000000000000X";
+    const oracles: string[] = [];
+    let compared = 0;
+    /** The request with every id in `map` swapped, in the path and in the body. */
+    const swapped = (op: Operation, parts: RequestParts, map: Map<string, string>): RequestParts => {
+      const params = Object.fromEntries(op.pathParams.map((name) => [name, parts.params?.[name] ?? defaultParam(op, name, world)!]));
+      const swap = (text: string) => [...map].reduce((t, [from, to]) => t.split(from).join(to), text);
+      const body = "body" in parts ? parts.body : op.bodySchema ? minimalValue(op.bodySchema) : undefined;
+      return {
+        ...parts,
+        params: Object.fromEntries(Object.entries(params).map(([k, v]) => [k, swap(v)])),
+        ...(body === undefined ? {} : { body: JSON.parse(swap(JSON.stringify(body))) }),
+      };
+    };
+    const answer = async (op: Operation, role: Role, parts: RequestParts) => {
+      const res = await sendAs(op, role, parts, world);
+      return `${res.status} ${res.json?.error?.code ?? ""}`.trim();
+    };
+    const eventIds = () => new Map([[world.sale.eventId, world.draft.eventId], [world.eventToCancel, world.draft.eventId], [world.sale.ticketTypeId, world.draft.ticketTypeId]]);
+    await pool(ops.filter((op) => ruleFor(op)), 6, async (op) => {
+      const rule = ruleFor(op)!;
+      for (const role of ["buyer", "otherBuyer", "otherOrganizer", "staff"] as const) {
+        const parts = (await rule.request?.(world, role)) ?? {};
+        const asSent = swapped(op, parts, new Map());
+        const ids = [...Object.values(asSent.params ?? {}), world.sale.eventId, world.sale.ticketTypeId].filter((id) => id && id !== world.reportDate);
+        const missing = swapped(op, parts, new Map(ids.map((id) => [id, MISSING])));
+        const mentionsEvent = [...eventIds().keys()].some((id) => JSON.stringify(asSent).includes(id));
+        const variants: Array<[string, RequestParts]> = [];
+        // Where the table hides a resource from a role (404), its error must be a missing one's, code included
+        // (where it says 403, the role may know the resource exists: a published event, a ticket staff can read).
+        if (op.pathParams.length && rule.expect[role] === 404) variants.push(["someone else's", asSent]);
+        // The draft is `organizer`'s: to buyers and the other organizer it must not exist (staff were granted on it).
+        if (mentionsEvent && role !== "staff") variants.push(["a draft", swapped(op, parts, eventIds())]);
+        if (!variants.length) continue;
+        const expected = await answer(op, role, missing);
+        for (const [label, variant] of variants) {
+          compared++;
+          const got = await answer(op, role, variant);
+          if (got !== expected) oracles.push(`${op.operationId} as ${role}: ${label} resource → ${got}, a missing one → ${expected}`);
+        }
+      }
+    });
+    console.log(`existence oracle: ${compared} answers compared with a missing resource's, ${oracles.length} differ`);
+    expect(oracles).toEqual([]);
   }, 120_000);
 });

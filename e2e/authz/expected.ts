@@ -171,7 +171,7 @@ export const EXPECTED: Record<string, Rule> = {
   getDailyReportFile: { expect: rule(401, 403, 403, "ok", 404, 403, 404), note: "the file is the organizer's own: an admin has none for that day" },
 
   // support
-  createSupportTicket: { expect: signedIn, request: () => ({ body: { subject: "Matrix", message: "A question" } }) },
+  createSupportTicket: { expect: signedIn, request: (w) => ({ body: { subject: "Matrix", message: "A question", eventId: w.sale.eventId } }) },
   listSupportTickets: { expect: signedIn },
   getSupportTicket: { expect: rule(401, "ok", 404, "ok", 404, "ok", "ok") },
   updateSupportTicketStatus: { expect: rule(401, 403, 404, "ok", 404, 403, "ok"), note: "author and staff see the ticket but may not move it", request: () => ({ body: { status: "pending" } }) },

@@ -21,6 +21,8 @@ export type World = {
   clients: Record<Role, Client>;
   emails: Record<Exclude<Role, "anonymous">, string>;
   sale: Sale;
+  /** An unpublished event of `organizer` (with a ticket type and the same staff): it exists for them only. */
+  draft: Sale;
   eventToCancel: string;
   order: string;
   ticket: { id: string; code: string };
@@ -42,7 +44,7 @@ async function register(role: "buyer" | "organizer") {
   return { client, email };
 }
 
-async function publishedEvent(organizer: Client, staffEmail: string, title: string): Promise<Sale> {
+async function publishedEvent(organizer: Client, staffEmail: string, title: string, publish = true): Promise<Sale> {
   const startsAt = new Date(Date.now() + 30 * 86_400_000);
   const event = await organizer.post("/api/events", {
     title,
@@ -55,7 +57,7 @@ async function publishedEvent(organizer: Client, staffEmail: string, title: stri
   const eventId = event.json.event.id as string;
   const tt = await organizer.post(`/api/events/${eventId}/ticket-types`, { name: "Standard", priceVnd: 200_000, quantity: 500, maxPerOrder: 20 });
   expect(tt.status, tt.text).toBe(201);
-  expect((await organizer.post(`/api/events/${eventId}/publish`)).status).toBe(200);
+  if (publish) expect((await organizer.post(`/api/events/${eventId}/publish`)).status).toBe(200);
   expect((await organizer.post(`/api/events/${eventId}/staff`, { email: staffEmail })).status).toBe(201);
   return { eventId, ticketTypeId: tt.json.ticketType.id as string };
 }
@@ -69,9 +71,10 @@ export async function buildWorld(): Promise<World> {
     register("buyer"),
     adminClient(),
   ]);
-  const [sale, cancelSale] = await Promise.all([
+  const [sale, cancelSale, draft] = await Promise.all([
     publishedEvent(organizer.client, staff.email, "Authz night"),
     publishedEvent(organizer.client, staff.email, "Authz night to cancel"),
+    publishedEvent(organizer.client, staff.email, "Authz draft", false),
   ]);
   const [paid, refunded, refundable, pending] = await Promise.all([
     buyAndPay(buyer.client, sale, 1),
@@ -108,6 +111,7 @@ export async function buildWorld(): Promise<World> {
     },
     emails,
     sale,
+    draft,
     eventToCancel: cancelSale.eventId,
     order: paid.orderId,
     ticket: { id: paid.tickets[0].id, code: paid.tickets[0].code },
