@@ -1,7 +1,6 @@
-import { beforeAll, describe, expect, inject, it } from "vitest";
-import { HashAlgorithm, ProductCode, VNPay, VnpLocale, dateFormat, getDateInGMT7 } from "vnpay";
+import { beforeAll, describe, expect, it } from "vitest";
 import { Client, eventually, uniqueEmail } from "./client";
-import { SECRET, TMN_CODE, buyAndPay, signUp } from "./saga-helpers";
+import { buyAndPay, lateWindowPaymentUrl, signUp } from "./saga-helpers";
 import { writeReliabilityCounts } from "./openapi-ops";
 
 // Hostile strings go in through the public API, come back out verbatim, and are escaped wherever
@@ -114,19 +113,7 @@ describe("hostile strings round-trip verbatim and are escaped where rendered", (
   });
 
   it("the VNPAY sandbox refuses hostile order information (code 03, like VNPAY) and escapes what the payer types", async () => {
-    const baseUrl = inject("baseUrl");
-    const vnpay = new VNPay({ tmnCode: TMN_CODE, secureSecret: SECRET, vnpayHost: baseUrl, hashAlgorithm: HashAlgorithm.SHA512 });
-    const hostileUrl = vnpay.buildPaymentUrl({
-      vnp_Amount: 100_000,
-      vnp_OrderInfo: `${SCRIPT} <img src=x onerror=alert(1)> ${VIETNAMESE}`,
-      vnp_TxnRef: `HOSTILE${Date.now()}`,
-      vnp_IpAddr: "127.0.0.1",
-      vnp_ReturnUrl: `${baseUrl}/api/payments/vnpay/return`,
-      vnp_CreateDate: Number(dateFormat(getDateInGMT7(new Date()))),
-      vnp_ExpireDate: Number(dateFormat(getDateInGMT7(new Date(Date.now() + 15 * 60_000)))),
-      vnp_Locale: VnpLocale.VN,
-      vnp_OrderType: ProductCode.Other,
-    });
+    const hostileUrl = lateWindowPaymentUrl(`HOSTILE${Date.now()}`, 100_000, `${SCRIPT} <img src=x onerror=alert(1)> ${VIETNAMESE}`);
     const refused = await fetch(hostileUrl);
     const refusedHtml = await refused.text();
     expect(refusedHtml).toContain("Code 03");
