@@ -119,12 +119,12 @@ export function successIpn(orderId: string, amountVnd: number, transactionNo = S
  * (what makes a payment land late): signed with the sandbox merchant's credentials, expiring in
  * 15 minutes. Paying it at the sandbox makes a genuine sandbox transaction (refundable) and IPN.
  */
-export function lateWindowPaymentUrl(orderId: string, amountVnd: number) {
+export function lateWindowPaymentUrl(orderId: string, amountVnd: number, orderInfo = `Thanh toan don hang ${orderId}`) {
   const baseUrl = inject("baseUrl");
   const vnpay = new VNPay({ tmnCode: TMN_CODE, secureSecret: SECRET, vnpayHost: baseUrl, hashAlgorithm: HashAlgorithm.SHA512 });
   return vnpay.buildPaymentUrl({
     vnp_Amount: amountVnd,
-    vnp_OrderInfo: `Thanh toan don hang ${orderId}`,
+    vnp_OrderInfo: orderInfo,
     vnp_TxnRef: orderId,
     vnp_IpAddr: "127.0.0.1",
     vnp_ReturnUrl: `${baseUrl}/api/payments/vnpay/return`,

@@ -90,7 +90,10 @@ export async function observe(baseUrl, sale) {
     sale.orders.map(async (o) => {
       const order = (await call(baseUrl, "GET", `/api/orders/${o.id}`, { token: o.token })).json?.order;
       const notes = (await call(baseUrl, "GET", "/api/notifications?limit=50", { token: o.token })).json?.items ?? [];
-      return { ...o, status: order?.status ?? "unknown", tickets: order?.tickets ?? [], notices: notes.filter((n) => n.template === "order_confirmed").length };
+      // Successful payments VNPAY (the sandbox) took for this order: more than one is money taken twice.
+      const txns = (await call(baseUrl, "GET", `/paymentv2/emulator/transactions?txnRef=${encodeURIComponent(o.id)}`)).json?.items ?? [];
+      const payments = txns.filter((t) => t.responseCode === "00" && t.transactionStatus === "00").length;
+      return { ...o, status: order?.status ?? "unknown", tickets: order?.tickets ?? [], notices: notes.filter((n) => n.template === "order_confirmed").length, payments };
     }),
   );
   const event = (await call(baseUrl, "GET", `/api/events/${sale.eventId}`)).json?.event;
@@ -100,6 +103,7 @@ export async function observe(baseUrl, sale) {
   for (const o of seen) {
     const expected = o.paid ? ["confirmed"] : ["confirmed", "pending_payment"];
     if (!expected.includes(o.status)) problems.push(`${o.id}: ${o.status}, expected ${expected.join("/")}`);
+    if (o.payments > 1) problems.push(`${o.id}: paid ${o.payments} times`);
     if (o.status === "confirmed") {
       if (o.tickets.length !== o.quantity) problems.push(`${o.id}: ${o.tickets.length} tickets, expected ${o.quantity}`);
       if (new Set(o.tickets.map((t) => t.id)).size !== o.tickets.length) problems.push(`${o.id}: a ticket listed twice`);

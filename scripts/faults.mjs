@@ -6,7 +6,10 @@
 //
 //   FAULTS_ORDERS=8 FAULTS_BOUND_S=150 FAULTS_POINTS=payments+0,payments+1500,half-payments npm run test:faults
 //   FAULTS_CRON_EVERY_MS=10000   tick the crons every 10 s instead of every minute like `npm run dev`
+//   FAULTS_INPUTS=0              skip the input suites (authorization matrix, fuzzing, hostile strings)
+// Ends with one summary table (scripts/reliability-summary.mjs).
 import { crashAndRecover } from "./crash-scenario.mjs";
+import { allHeld, runInputSuites, summaryRows } from "./reliability-summary.mjs";
 
 const ORDERS = Number(process.env.FAULTS_ORDERS ?? 8);
 const BOUND_MS = Number(process.env.FAULTS_BOUND_S ?? 150) * 1000;
@@ -17,11 +20,13 @@ const POINTS = (process.env.FAULTS_POINTS ?? "payments+0,payments+1500,half-paym
 });
 
 const rows = [];
+const runs = [];
 for (const { name, killPoint } of POINTS) {
   const started = Date.now();
   console.log(`\n== kill point ${name}: ${ORDERS} orders`);
   try {
     const r = await crashAndRecover({ orders: ORDERS, killPoint, boundMs: BOUND_MS, cronEveryMs: CRON_EVERY_MS, log: (m) => console.log(`   ${m}`) });
+    runs.push(r);
     const s = r.atRestart.orders;
     const count = (f) => s.filter(f).length;
     rows.push({
@@ -36,6 +41,7 @@ for (const { name, killPoint } of POINTS) {
     });
     if (!r.ok) for (const p of r.final.problems.slice(0, 10)) console.log(`   problem: ${p}`);
   } catch (err) {
+    runs.push(null);
     rows.push({ "kill point": name, outcome: `ERROR: ${err.message.split("\n")[0]}` });
   }
   console.log(`   (${((Date.now() - started) / 1000).toFixed(0)} s)`);
@@ -43,4 +49,10 @@ for (const { name, killPoint } of POINTS) {
 
 console.log(`\nCrash recovery, ${ORDERS} orders per run, bound ${BOUND_MS / 1000} s, crons ${CRON_EVERY_MS ? `every ${CRON_EVERY_MS} ms` : "every minute (as npm run dev)"}`);
 console.table(rows);
-process.exit(rows.every((r) => r.outcome === "recovered") ? 0 : 1);
+
+const inputs = process.env.FAULTS_INPUTS !== "0";
+const inputsPassed = inputs ? runInputSuites() : true;
+const summary = { injected: POINTS.length, runs };
+console.log("\nReliability summary");
+console.table(summaryRows(summary));
+process.exit(inputsPassed && allHeld(summary, { inputs }) ? 0 : 1);

@@ -118,7 +118,7 @@ const publishRoute = createRoute({
   method: "post",
   path: "/api/events/{id}/publish",
   operationId: "publishEvent",
-  description: "Its organizer or an admin. Makes a draft visible and on sale; 409 invalid_state when it has no ticket type or is already published.",
+  description: "Its organizer or an admin. Makes a draft visible and on sale; 409 invalid_state when it has no ticket type. Publishing a published event again answers it unchanged.",
   tags,
   security,
   summary: "Publish an event; 409 invalid_state without ticket types",

@@ -7,7 +7,8 @@ import { toIso } from "./domain/validate";
 import { eventStatus } from "./domain/present";
 import type { Env } from "./env";
 
-export type EventAccess = { exists: boolean; organizerId: string | null; isOrganizer: boolean; isStaff: boolean };
+/** `published`: visible to everyone; a draft exists only for its organizer, its staff and admins (callers must answer 404 to anyone else). */
+export type EventAccess = { exists: boolean; published: boolean; organizerId: string | null; isOrganizer: boolean; isStaff: boolean };
 export type RefundPolicy = { fullRefundUntilHours: number; partialRefundUntilHours: number; partialRefundPercent: number };
 export type EventSummary = {
   id: string;
@@ -28,10 +29,11 @@ export type EventSummary = {
 export class EventsRpc extends WorkerEntrypoint<Env> {
   async getEventAccess(eventId: string, userId: string): Promise<EventAccess> {
     const db = drizzle(this.env.DB);
-    const event = await db.select({ organizerId: events.organizerId }).from(events).where(eq(events.id, eventId)).get();
-    if (!event) return { exists: false, organizerId: null, isOrganizer: false, isStaff: false };
+    const event = await db.select({ organizerId: events.organizerId, status: events.status }).from(events).where(eq(events.id, eventId)).get();
+    if (!event) return { exists: false, published: false, organizerId: null, isOrganizer: false, isStaff: false };
     return {
       exists: true,
+      published: event.status === "published",
       organizerId: event.organizerId,
       isOrganizer: event.organizerId === userId,
       isStaff: await isStaff(db, eventId, userId),

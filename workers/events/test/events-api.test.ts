@@ -351,10 +351,13 @@ describe("EventsRpc", () => {
     const org = organizer();
     const { id } = await eventWithTicketType(org);
     await call("POST", `/api/events/${id}/staff`, org, { email: "staff@example.test" });
-    expect(await rpc().getEventAccess(id, org!.userId)).toEqual({ exists: true, organizerId: org!.userId, isOrganizer: true, isStaff: false });
-    expect(await rpc().getEventAccess(id, "user-staff-1")).toEqual({ exists: true, organizerId: org!.userId, isOrganizer: false, isStaff: true });
-    expect(await rpc().getEventAccess(id, "someone")).toEqual({ exists: true, organizerId: org!.userId, isOrganizer: false, isStaff: false });
-    expect(await rpc().getEventAccess(ulid(), "someone")).toEqual({ exists: false, organizerId: null, isOrganizer: false, isStaff: false });
+    // A draft: callers answer 404 to anyone without standing on it, so they are told it is not published.
+    expect(await rpc().getEventAccess(id, org!.userId)).toEqual({ exists: true, published: false, organizerId: org!.userId, isOrganizer: true, isStaff: false });
+    expect(await rpc().getEventAccess(id, "user-staff-1")).toEqual({ exists: true, published: false, organizerId: org!.userId, isOrganizer: false, isStaff: true });
+    expect(await rpc().getEventAccess(id, "someone")).toEqual({ exists: true, published: false, organizerId: org!.userId, isOrganizer: false, isStaff: false });
+    expect(await rpc().getEventAccess(ulid(), "someone")).toEqual({ exists: false, published: false, organizerId: null, isOrganizer: false, isStaff: false });
+    expect((await call("POST", `/api/events/${id}/publish`, org)).status).toBe(200);
+    expect(await rpc().getEventAccess(id, "someone")).toEqual({ exists: true, published: true, organizerId: org!.userId, isOrganizer: false, isStaff: false });
   });
 
   it("lists the events a user organizes or is staff of", async () => {

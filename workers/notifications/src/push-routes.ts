@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
-import { ApiError, errorResponses, errors, jsonBody, jsonResponse, requireIdentity, type ServiceApp } from "@tickets/common";
+import { ApiError, errorResponses, errors, jsonBody, jsonResponse, requireIdentity, signedIn, type ServiceApp } from "@tickets/common";
 import type { Env } from "./env";
 import { dbOf } from "./db/client";
 import { pushSubscriptions } from "./db/schema";
@@ -49,6 +49,8 @@ const subscribeRoute = createRoute({
   tags: ["notifications"],
   summary: "Receive push notifications in this browser (idempotent by endpoint)",
   security: [{ bearer: [] }],
+  // 401 before the body is looked at: an anonymous caller learns nothing about the expected shape.
+  middleware: [signedIn] as const,
   request: jsonBody(PushSubscriptionBody),
   responses: { 201: jsonResponse(SubscriptionView, "Subscribed"), 200: jsonResponse(SubscriptionView, "Already subscribed (keys updated)"), ...errorResponses(400, 401) },
 });
@@ -57,10 +59,11 @@ const unsubscribeRoute = createRoute({
   method: "delete",
   path: "/api/notifications/push/subscriptions",
   operationId: "unsubscribeFromPush",
-  description: "Signed-in callers only. Removes the caller's subscription with that endpoint; removing one that does not exist is not an error.",
+  description: "Signed-in callers only. Removes the caller's subscription with that endpoint; 404 not_found when the caller has none with it.",
   tags: ["notifications"],
   summary: "Stop push notifications to this browser",
   security: [{ bearer: [] }],
+  middleware: [signedIn] as const,
   request: jsonBody(EndpointBody),
   responses: { 204: { description: "Unsubscribed" }, ...errorResponses(400, 401, 404) },
 });

@@ -15,6 +15,7 @@ const NotificationSchema = z
     status: z.enum(NOTIFICATION_STATUSES),
     recipient: z.string(),
     bodyText: z.string(),
+    bodyHtml: z.string().nullable().openapi({ description: "The HTML part of an email (every value escaped); null for SMS and push" }),
     attempts: z.number(),
     sentAt: z.string().nullable(),
   })
@@ -56,6 +57,7 @@ export function notificationRoutes(app: ServiceApp<Env>) {
           status: r.status,
           recipient: r.recipient,
           bodyText: r.bodyText,
+          bodyHtml: r.bodyHtml,
           attempts: r.attempts,
           sentAt: r.sentAt === null ? null : new Date(r.sentAt).toISOString(),
         })),

@@ -177,6 +177,9 @@ describe("push subscription routes", () => {
     expect(await subscriptionsOf(userId)).toEqual([endpoint]);
 
     expect((await call("POST", "/api/notifications/push/subscriptions", null, subscription(endpoint))).status).toBe(401);
+    // Anonymous callers get 401 before their body is validated (401 beats 400).
+    expect((await call("POST", "/api/notifications/push/subscriptions", null, { endpoint: "not a url" })).status).toBe(401);
+    expect((await call("DELETE", "/api/notifications/push/subscriptions", null, {})).status).toBe(401);
     for (const bad of [
       subscription("http://push.example.test/plain-http"),
       { endpoint, keys: { p256dh: RFC.uaPublic.slice(0, 40), auth: RFC.auth } },

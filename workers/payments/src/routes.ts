@@ -126,7 +126,7 @@ const overviewRoute = createRoute({
   operationId: "getOrderPayments",
   tags: ["payments"],
   summary: "Payment audit trail of an order (admin)",
-  description: "Every payment URL built, every VNPAY callback received (with the answer given), the outcomes and refunds.",
+  description: "Admins only (403 otherwise). Every payment URL built, every VNPAY callback received (with the answer given), the outcomes and refunds.",
   security: [{ bearer: [] }],
   request: { params: z.object({ orderId: z.string().min(1).max(100) }) },
   responses: { 200: jsonResponse(OverviewSchema), ...errorResponses(400, 401, 403, 404) },

@@ -43,6 +43,17 @@ describe("POST /api/support/tickets", () => {
     expectError(mismatch, 400, "invalid_request");
   });
 
+  it("answers someone else's draft event like a missing one (404, nothing stored); its organizer and admins may link it", async () => {
+    const me = buyer();
+    const org = organizer();
+    const draft = `${eventOf(org)}.draft`;
+    expectError(await call("POST", "/api/support/tickets", me, { subject: "s", message: "m", eventId: draft }), 404, "event_not_found");
+    expectError(await call("POST", "/api/support/tickets", organizer(), { subject: "s", message: "m", eventId: draft }), 404, "event_not_found");
+    expect(await countTickets(me.userId)).toBe(0);
+    expect(await openTicket(org, { eventId: draft })).toMatchObject({ eventId: draft });
+    expect(await openTicket(admin(), { eventId: draft })).toMatchObject({ eventId: draft });
+  });
+
   it("refuses bad input with 400 invalid_request and writes nothing", async () => {
     const me = buyer();
     const bad = [

@@ -31,7 +31,7 @@ const statsRoute = createRoute({
   method: "get",
   path: "/api/checkin/events/{eventId}/stats",
   operationId: "getCheckinStats",
-  description: "Staff or the organizer of the event, or an admin; others get 404. Counts of issued, checked-in and voided tickets per ticket type.",
+  description: "Staff or the organizer of the event, or an admin; others get 403 (404 for an unknown event, or a draft they have no standing on). Counts of issued, checked-in and voided tickets per ticket type.",
   tags: ["check-in"],
   summary: "Issued / checked-in / void counts per ticket type (staff or organizer)",
   security: [{ bearer: [] }],

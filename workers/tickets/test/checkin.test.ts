@@ -126,6 +126,25 @@ describe("check-in", () => {
     expect(order.payload.eventId).toBe(eventId);
   });
 
+  it("answers a draft event's check-in routes with 404 to anyone without standing on it (as if it did not exist)", async () => {
+    const draft = `draft-${ulid()}`;
+    const stranger = identity(`buyer-${ulid()}`);
+    const otherOrganizer = identity(`org-${ulid()}`, ["organizer"]);
+    for (const who of [stranger, otherOrganizer]) {
+      for (const [method, path, body] of [
+        ["GET", `/api/checkin/events/${draft}/stats`],
+        ["GET", `/api/checkin/events/${draft}/bundle`],
+        ["POST", `/api/checkin/events/${draft}/sync`, { scans: [{ code: "x", scannedAt: new Date().toISOString() }] }],
+      ] as const) {
+        const res = await callJson(method, path, who, body);
+        expect(res.status, `${method} ${path}`).toBe(404);
+        expect(res.json.error.code).toBe("not_found");
+      }
+    }
+    expect((await callJson("GET", `/api/checkin/events/${draft}/stats`, identity(`staff-${draft}`))).status).toBe(200);
+    expect((await callJson("GET", `/api/checkin/events/${draft}/stats`, identity(`org-${draft}`, ["organizer"]))).status).toBe(200);
+  });
+
   it("gives scanners an offline bundle and settles offline scans exactly once on sync", async () => {
     const { order, tickets, staff, eventId } = await issued();
     const bundle = await callJson("GET", `/api/checkin/events/${eventId}/bundle`, staff);

@@ -45,7 +45,9 @@ async function resolveLinks(env: Env, who: Identity, input: CreateTicketInput): 
   }
   if (input.eventId) {
     const access = await env.EVENTS_RPC.getEventAccess(input.eventId, who.userId);
-    if (!access.exists) throw new ApiError(404, "event_not_found", "Event not found");
+    // Someone else's draft is answered like a missing event: a ticket about it would reveal it exists.
+    const visible = access.published || access.isOrganizer || access.isStaff || isAdmin(who);
+    if (!access.exists || !visible) throw new ApiError(404, "event_not_found", "Event not found");
     return { orderId: null, eventId: input.eventId };
   }
   return { orderId: null, eventId: null };

@@ -2,17 +2,17 @@
 // (the real ones are exercised end to end in e2e/support.test.ts). Answers are read off the ids:
 //   event "evt.<organizerId>" and "evt.<organizerId>.2" are organized by <organizerId>;
 //   user "staff.<organizerId>" is staff of "evt.<organizerId>" (only);
-//   events of an organizer id starting "missing" do not exist;
+//   events of an organizer id starting "missing" do not exist; "evt.<organizerId>.draft" is an unpublished draft;
 //   order "ord:<buyerId>:<eventId>" was bought by <buyerId> for <eventId>; "ord:missing:…" does not exist.
 import { WorkerEntrypoint } from "cloudflare:workers";
 
-const organizerOf = (eventId) => (/^evt\.([^.]+)(\.2)?$/.exec(eventId) ?? [])[1] ?? null;
+const organizerOf = (eventId) => (/^evt\.([^.]+)(\.2|\.draft)?$/.exec(eventId) ?? [])[1] ?? null;
 
 export class EventsRpc extends WorkerEntrypoint {
   async getEventAccess(eventId, userId) {
     const organizerId = organizerOf(eventId);
-    if (!organizerId || organizerId.startsWith("missing")) return { exists: false, organizerId: null, isOrganizer: false, isStaff: false };
-    return { exists: true, organizerId, isOrganizer: organizerId === userId, isStaff: userId === `staff.${organizerId}` && eventId === `evt.${organizerId}` };
+    if (!organizerId || organizerId.startsWith("missing")) return { exists: false, published: false, organizerId: null, isOrganizer: false, isStaff: false };
+    return { exists: true, published: !eventId.endsWith(".draft"), organizerId, isOrganizer: organizerId === userId, isStaff: userId === `staff.${organizerId}` && eventId === `evt.${organizerId}` };
   }
 
   async managedEventIds(userId) {

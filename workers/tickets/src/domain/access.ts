@@ -1,14 +1,14 @@
 import { ApiError, errors, isAdmin, type Identity, type Logger } from "@tickets/common";
 import type { EventsApi } from "../env";
 
-export type EventAccess = { exists: boolean; isOrganizer: boolean; isStaff: boolean };
+export type EventAccess = { exists: boolean; published: boolean; isOrganizer: boolean; isStaff: boolean };
 
 /** The caller's standing on an event, from the events worker (admins may do everything). */
 export async function eventAccess(events: EventsApi, eventId: string, who: Identity, log?: Logger): Promise<EventAccess> {
-  if (isAdmin(who)) return { exists: true, isOrganizer: true, isStaff: true };
+  if (isAdmin(who)) return { exists: true, published: true, isOrganizer: true, isStaff: true };
   try {
     const a = await events.getEventAccess(eventId, who.userId);
-    return { exists: a.exists, isOrganizer: a.exists && a.isOrganizer, isStaff: a.exists && a.isStaff };
+    return { exists: a.exists, published: a.exists && a.published, isOrganizer: a.exists && a.isOrganizer, isStaff: a.exists && a.isStaff };
   } catch (err) {
     log?.error("events_rpc_failed", { eventId, error: (err as Error).message });
     throw new ApiError(503, "dependency_unavailable", "Event permissions could not be checked; try again");
@@ -22,10 +22,13 @@ export async function requireScanner(events: EventsApi, eventId: string, who: Id
   return access;
 }
 
-/** Same, for routes addressed by event id: an unknown event is 404, not someone else's 403. */
+/**
+ * Same, for routes addressed by event id: an unknown event is 404, not someone else's 403, and so
+ * is a draft to anyone without standing on it (drafts exist only for their organizer and staff).
+ */
 export async function requireEventScanner(events: EventsApi, eventId: string, who: Identity, log?: Logger) {
   const access = await eventAccess(events, eventId, who, log);
-  if (!access.exists) throw errors.notFound("Event");
+  if (!access.exists || (!access.published && !access.isStaff && !access.isOrganizer)) throw errors.notFound("Event");
   if (!access.isStaff && !access.isOrganizer) throw errors.forbidden("Only staff or the organizer of this event may do this");
   return access;
 }

@@ -9,6 +9,7 @@ export class EventsRpc extends WorkerEntrypoint {
     const exists = !eventId.startsWith("missing");
     return {
       exists,
+      published: exists && !eventId.startsWith("draft"),
       organizerId: exists ? `org-${eventId}` : null,
       isOrganizer: exists && userId === `org-${eventId}`,
       isStaff: exists && userId === `staff-${eventId}`,
