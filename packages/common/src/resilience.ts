@@ -26,12 +26,15 @@ export async function withTimeout<T>(work: Promise<T> | ((signal: AbortSignal) =
     }, ms);
   });
   try {
-    const running = typeof work === "function" ? work(controller.signal) : work;
+    // A promise first: an RPC promise from a service binding is callable too (pipelining).
+    const running = isPromiseLike(work) ? work : work(controller.signal);
     return await Promise.race([running, deadline]);
   } finally {
     clearTimeout(timer);
   }
 }
+
+const isPromiseLike = <T>(v: unknown): v is Promise<T> => typeof (v as { then?: unknown })?.then === "function";
 
 export type RetryOptions = {
   /** Total tries, the first included (default 3). */

@@ -10,6 +10,11 @@ describe("withTimeout", () => {
     await expect(withTimeout(fail("boom"), 50)).rejects.toThrow("boom");
   });
 
+  it("awaits a callable promise (an RPC promise) rather than calling it", async () => {
+    const rpcLike = Object.assign(() => Promise.reject(new Error("called")), { then: (ok: (v: string) => void) => ok("answer") });
+    expect(await withTimeout(rpcLike as unknown as Promise<string>, 50)).toBe("answer");
+  });
+
   it("rejects with TimeoutError at the deadline and aborts the signal it gave the work", async () => {
     let signal: AbortSignal | undefined;
     const started = Date.now();

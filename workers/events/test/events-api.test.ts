@@ -357,6 +357,12 @@ describe("EventsRpc", () => {
     expect(await rpc().getEventAccess(ulid(), "someone")).toEqual({ exists: false, organizerId: null, isOrganizer: false, isStaff: false });
   });
 
+  it("tells whether an event exists, draft or not", async () => {
+    const { id } = await eventWithTicketType(organizer());
+    expect(await rpc().eventExists(id)).toBe(true);
+    expect(await rpc().eventExists(ulid())).toBe(false);
+  });
+
   it("lists the events a user organizes or is staff of", async () => {
     const org = organizer();
     const other = organizer();

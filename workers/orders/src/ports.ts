@@ -11,7 +11,7 @@ import type { RefundsRpc } from "../../refunds/src/rpc";
 export type { HoldItem, PricedItem, HoldFailureCode, HoldResult, CommitResult } from "../../../durable-objects/inventory/types";
 
 export type InventoryApi = Pick<EventInventory, "hold" | "release" | "commit">;
-export type EventsApi = Pick<EventsRpc, "getEventAccess">;
+export type EventsApi = Pick<EventsRpc, "getEventAccess" | "eventExists">;
 export type PaymentsApi = Pick<PaymentsRpc, "createPaymentUrl">;
 export type TicketView = OrderTicket;
 export type TicketsApi = Pick<TicketsRpcApi, "ticketsForOrder">;

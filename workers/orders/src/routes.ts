@@ -48,7 +48,7 @@ const createOrder = createRoute({
   method: "post",
   path: "/api/orders",
   operationId: "createOrder",
-  description: "Buyers (signed in). Holds the tickets for 15 minutes and answers the order with its VNPAY payment URL; the buyer also gets the link by email or SMS. 409 sold_out (nothing held) or limit_exceeded (over maxPerOrder or the per-buyer limit), 400 without an Idempotency-Key; the same Idempotency-Key answers the same order again.",
+  description: "Buyers (signed in). Holds the tickets for 15 minutes and answers the order with its VNPAY payment URL; the buyer also gets the link by email or SMS. 409 sold_out (nothing held) or limit_exceeded (over maxPerOrder or the per-buyer limit), 404 event_not_found for an event that does not exist (nothing is created), 400 without an Idempotency-Key; the same Idempotency-Key answers the same order again.",
   tags,
   security,
   summary: "Hold tickets and start paying (idempotent per Idempotency-Key)",

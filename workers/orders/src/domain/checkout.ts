@@ -6,6 +6,7 @@ import { orders, type OrderItemRow, type OrderRow } from "../db/schema";
 import type { HoldItem, HoldResult, InventoryApi } from "../ports";
 import { canonicalOrderRequest, hashOrderRequest, type OrderRequest } from "./idempotency";
 import { deriveOrderId } from "./order-id";
+import { assertEventExists } from "./event-check";
 import { holdFailureError } from "./hold-errors";
 import { writeOrder } from "./order-writer";
 import { loadOrder, type LoadedOrder } from "./repo";
@@ -33,7 +34,11 @@ const keyReused = () => new ApiError(422, "idempotency_key_reused", "This Idempo
  */
 export async function placeOrder(deps: CheckoutDeps, req: CheckoutRequest): Promise<CheckoutResult> {
   const request = canonicalOrderRequest(req.body);
-  const [orderId, bodyHash] = await Promise.all([deriveOrderId(req.buyer.userId, req.key), hashOrderRequest(request)]);
+  const [orderId, bodyHash] = await Promise.all([
+    deriveOrderId(req.buyer.userId, req.key),
+    hashOrderRequest(request),
+    assertEventExists(deps.env, request.eventId),
+  ]);
   const a: Attempt = { deps, req, request, orderId, bodyHash, stock: inventory(deps.env, request.eventId) };
 
   let hold = await holdStock(a, false);

@@ -8,9 +8,24 @@ import type { PaymentsApi, RefundsApi, TicketView } from "../../src/ports";
 type PaymentInput = Parameters<PaymentsApi["createPaymentUrl"]>[0];
 
 const organizers = new Map<string, string>();
+const existing = new Set<string>();
+/** Ids (hex) of the inventory objects constructed in this worker (events-worker.ts adds them). */
+export const constructedInventories = new Set<string>();
 export class EventsRpc extends WorkerEntrypoint {
   setOrganizer(eventId: string, userId: string) {
     organizers.set(eventId, userId);
+    existing.add(eventId);
+  }
+  /** Test hook: the event exists in the events worker (saleOf registers every event it makes). */
+  addEvent(eventId: string) {
+    existing.add(eventId);
+  }
+  eventExists(eventId: string) {
+    return existing.has(eventId);
+  }
+  /** Test hook: whether an inventory object with this id was ever constructed. */
+  inventoryConstructed(idHex: string) {
+    return constructedInventories.has(idHex);
   }
   getEventAccess(eventId: string, userId: string) {
     const organizerId = organizers.get(eventId) ?? null;
