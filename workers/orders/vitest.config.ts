@@ -46,4 +46,6 @@ export default workerProject("orders", {
     auxWorker("reports"),
   ],
   miniflare: { queueProducers: { TEST_ORDERS_INBOX: { queueName: "orders-inbox" } } },
+  // Short enough for test/payments-outage.test.ts to see a late payments worker and a half-open probe.
+  bindings: { PAYMENTS_TIMEOUT_MS: "300", BREAKER_COOLDOWN_MS: "500" },
 });

@@ -5,6 +5,11 @@ export type Env = QueueEnv & ReceiptsEnv & {
   DB: D1Database;
   INTERNAL_AUTH_SECRET: string;
   HOLD_TTL_SECONDS?: string;
+  /** How long checkout waits for the payments worker's payment URL (default 5000 ms). */
+  PAYMENTS_TIMEOUT_MS?: string;
+  /** Circuit breaker on the payments worker (domain/payments-guard.ts): failures that open it (default 5), cool-down (default 10000 ms). */
+  BREAKER_FAILURE_THRESHOLD?: string;
+  BREAKER_COOLDOWN_MS?: string;
   INVENTORY: DurableObjectNamespace;
   EVENTS_RPC: Fetcher & EventsApi;
   PAYMENTS_RPC: Fetcher & PaymentsApi;

@@ -7,9 +7,10 @@ import type { HoldItem, HoldResult, InventoryApi } from "../ports";
 import { canonicalOrderRequest, hashOrderRequest, type OrderRequest } from "./idempotency";
 import { deriveOrderId } from "./order-id";
 import { assertEventExists } from "./event-check";
+import { assertPaymentsAvailable, createPaymentUrl, paymentsUnavailable } from "./payments-guard";
 import { holdFailureError } from "./hold-errors";
 import { writeOrder } from "./order-writer";
-import { loadOrder, type LoadedOrder } from "./repo";
+import { loadOrder, transition, type LoadedOrder } from "./repo";
 import { orderView, type OrderView } from "./view";
 
 export type CheckoutDeps = { env: Env; db: Db; waitUntil: (p: Promise<unknown>) => void; log: Logger };
@@ -39,6 +40,7 @@ export async function placeOrder(deps: CheckoutDeps, req: CheckoutRequest): Prom
     hashOrderRequest(request),
     assertEventExists(deps.env, request.eventId),
   ]);
+  assertPaymentsAvailable(deps.env);
   const a: Attempt = { deps, req, request, orderId, bodyHash, stock: inventory(deps.env, request.eventId) };
 
   let hold = await holdStock(a, false);
@@ -121,6 +123,14 @@ async function write(a: Attempt, hold: Extract<HoldResult, { ok: true }>): Promi
     : null;
   // The payment URL and the write do not depend on each other: one round trip for both.
   const [written, payment] = await Promise.allSettled([writeOrder(env.DB, { row, items, created }, deps.waitUntil), paymentUrlFor(env, row, req)]);
+  // Another request of the same key wrote the order first: answered below like any such retry.
+  const lostTheWrite = written.status === "fulfilled" && !written.value;
+  if (payment.status === "rejected" && !lostTheWrite) {
+    deps.log.error("payment_url_failed", { orderId, error: (payment.reason as Error)?.message });
+    // A hold another request of the same key made is that request's to answer for.
+    if (!hold.alreadyHeld) await giveBack(a, written.status === "fulfilled");
+    throw paymentsUnavailable();
+  }
   if (written.status === "rejected") {
     deps.log.error("order_write_failed", { orderId, error: (written.reason as Error)?.message });
     throw new ApiError(503, "order_unavailable", "The order could not be saved; retry with the same Idempotency-Key");
@@ -137,10 +147,7 @@ async function write(a: Attempt, hold: Extract<HoldResult, { ok: true }>): Promi
     return replay(a, existing);
   }
   if (created) deps.waitUntil(relay(deps));
-  if (payment.status === "rejected") {
-    deps.log.error("payment_url_failed", { orderId, error: (payment.reason as Error)?.message });
-    throw new ApiError(503, "payment_unavailable", "The payment could not be started; retry with the same Idempotency-Key");
-  }
+  if (payment.status === "rejected") throw paymentsUnavailable(); // not reached: handled above once this write won
   return { created: true, order: orderView(row, items), paymentUrl: payment.value };
 }
 
@@ -156,7 +163,7 @@ async function replay(a: Attempt, found: LoadedOrder): Promise<CheckoutResult> {
   let paymentUrl = found.row.paymentUrl;
   if (!paymentUrl && found.row.status === "pending_payment") {
     const made = await paymentUrlFor(deps.env, found.row, req).catch(() => {
-      throw new ApiError(503, "payment_unavailable", "The payment could not be started; retry with the same Idempotency-Key");
+      throw new ApiError(503, "payments_unavailable", "The payment could not be started; retry with the same Idempotency-Key");
     });
     const kept = await deps.db
       .update(orders)
@@ -175,8 +182,29 @@ function sameItems(held: HoldItem[], asked: HoldItem[]): boolean {
   return held.every((i) => want.get(i.ticketTypeId) === i.quantity);
 }
 
+/**
+ * The payment could not be started (payments down, late, or refusing while VNPAY is down): the
+ * hold is released in this request, so the stock is back at once, and an order this request wrote
+ * is cancelled (no event: the buyer only ever saw the 503). Should the payment have been made
+ * after all (an answer lost to the timeout), the saga's late-payment path honours or refunds it.
+ */
+async function giveBack(a: Attempt, orderWritten: boolean) {
+  const { deps, orderId } = a;
+  try {
+    await a.stock.release(orderId);
+  } catch (err) {
+    // The hold's own expiry gives the stock back in any case.
+    deps.log.error("release_failed", { orderId, error: (err as Error).message });
+  }
+  if (!orderWritten) return;
+  await transition(deps.db, orderId, "cancelled", {
+    from: ["pending_payment"],
+    patch: { note: "Payments were unavailable when the order was placed; nothing was held" },
+  }).catch((err) => deps.log.error("payments_unavailable_cancel_failed", { orderId, error: (err as Error).message }));
+}
+
 async function paymentUrlFor(env: Env, order: OrderRow, req: CheckoutRequest): Promise<string> {
-  const { paymentUrl } = await env.PAYMENTS_RPC.createPaymentUrl({
+  return createPaymentUrl(env, {
     orderId: order.id,
     amountVnd: order.totalVnd,
     expiresAt: new Date(order.holdExpiresAt).toISOString(),
@@ -187,7 +215,6 @@ async function paymentUrlFor(env: Env, order: OrderRow, req: CheckoutRequest): P
     // payments writes PaymentRequested (the buyer's payment link) with the order's first attempt.
     buyer: { eventId: order.eventId, buyerId: order.buyerId, buyerEmail: order.buyerEmail },
   });
-  return paymentUrl;
 }
 
 async function relay(deps: CheckoutDeps) {

@@ -34,9 +34,16 @@ export class EventsRpc extends WorkerEntrypoint {
 }
 
 const paymentCalls: PaymentInput[] = [];
+/** Test hook state: the payments worker answers, fails (as when it is down or refuses) or never answers. */
+let paymentsMode: "ok" | "fail" | "hang" = "ok";
 export class PaymentsRpc extends WorkerEntrypoint {
-  createPaymentUrl(input: PaymentInput) {
+  setMode(mode: typeof paymentsMode) {
+    paymentsMode = mode;
+  }
+  async createPaymentUrl(input: PaymentInput) {
     paymentCalls.push(input);
+    if (paymentsMode === "fail") throw new Error("payments_unavailable: VNPAY is unavailable (circuit open)");
+    if (paymentsMode === "hang") await new Promise(() => undefined);
     const q = new URLSearchParams({ vnp_TxnRef: input.orderId, vnp_Amount: String(input.amountVnd * 100) });
     return { paymentUrl: `${input.publicOrigin}/paymentv2/vpcpay.html?${q}`, txnRef: input.orderId };
   }
@@ -45,6 +52,9 @@ export class PaymentsRpc extends WorkerEntrypoint {
   }
   calls(orderId: string) {
     return paymentCalls.filter((c) => c.orderId === orderId);
+  }
+  callCount() {
+    return paymentCalls.length;
   }
 }
 
