@@ -120,7 +120,12 @@ export class CircuitBreaker {
     return state === "closed" || (state === "half_open" && !this.probing);
   }
 
-  async run<T>(fn: () => Promise<T>): Promise<T> {
+  /**
+   * `countsAsFailure`: whether an error says the provider is unavailable (default: any). An answer
+   * that refuses one request (a bad recipient, a gone subscription) shows it is up: such an error
+   * is passed on but counts as a success.
+   */
+  async run<T>(fn: () => Promise<T>, countsAsFailure: (err: unknown) => boolean = () => true): Promise<T> {
     const state = this.state;
     if (state === "open" || (state === "half_open" && this.probing)) throw new CircuitOpenError(this.name);
     const probe = state === "half_open";
@@ -131,6 +136,11 @@ export class CircuitBreaker {
       this.openedAt = null;
       return out;
     } catch (err) {
+      if (!countsAsFailure(err)) {
+        this.failures = 0;
+        this.openedAt = null;
+        throw err;
+      }
       this.failures++;
       if (probe || this.failures >= this.failureThreshold) this.openedAt = this.now();
       throw err;

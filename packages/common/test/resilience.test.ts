@@ -83,6 +83,18 @@ describe("CircuitBreaker", () => {
     expect(breaker.state).toBe("closed");
   });
 
+  it("an error the caller says is not an outage (a refused request) passes through and counts as a success", async () => {
+    const { breaker } = clocked();
+    class Refused extends Error {}
+    const refusal = () => breaker.run(() => Promise.reject(new Refused("bad recipient")), (err) => !(err instanceof Refused));
+    for (let i = 0; i < 2; i++) await breaker.run(() => fail()).catch(() => undefined);
+    await expect(refusal()).rejects.toBeInstanceOf(Refused);
+    for (let i = 0; i < 2; i++) await breaker.run(() => fail()).catch(() => undefined);
+    expect(breaker.state).toBe("closed");
+    for (let i = 0; i < 5; i++) await expect(refusal()).rejects.toBeInstanceOf(Refused);
+    expect(breaker.state).toBe("closed");
+  });
+
   it("lets one probe through after the cool-down: its success closes the circuit", async () => {
     const { breaker, advance } = clocked();
     for (let i = 0; i < 3; i++) await breaker.run(() => fail()).catch(() => undefined);
