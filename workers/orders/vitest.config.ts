@@ -46,6 +46,14 @@ export default workerProject("orders", {
     auxWorker("reports"),
   ],
   miniflare: { queueProducers: { TEST_ORDERS_INBOX: { queueName: "orders-inbox" } } },
-  // Short enough for test/payments-outage.test.ts to see a late payments worker and a half-open probe.
-  bindings: { PAYMENTS_TIMEOUT_MS: "300", BREAKER_COOLDOWN_MS: "500" },
+  // Short enough for test/payments-outage.test.ts to see a late payments worker and a half-open
+  // probe. Turnstile with Cloudflare's always-pass test secret (verified locally, nothing leaves
+  // the machine); an event is hot from 12 holds a minute (test/hoarding.test.ts).
+  bindings: {
+    PAYMENTS_TIMEOUT_MS: "300",
+    BREAKER_COOLDOWN_MS: "500",
+    TURNSTILE_SECRET_KEY: "1x0000000000000000000000000000000AA",
+    TURNSTILE_SITE_KEY: "1x00000000000000000000AA",
+    TURNSTILE_HOT_HOLDS_PER_MINUTE: "12",
+  },
 });

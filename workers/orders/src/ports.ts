@@ -8,7 +8,7 @@ import type { PaymentsRpc } from "../../payments/src/rpc";
 import type { OrderTicket, TicketsApi as TicketsRpcApi } from "../../tickets/src/rpc";
 import type { RefundsRpc } from "../../refunds/src/rpc";
 
-export type { HoldItem, PricedItem, HoldFailureCode, HoldResult, CommitResult } from "../../../durable-objects/inventory/types";
+export type { HoldItem, PricedItem, HoldFailureCode, HoldGuard, HoldResult, CommitResult } from "../../../durable-objects/inventory/types";
 
 export type InventoryApi = Pick<EventInventory, "hold" | "release" | "commit">;
 export type EventsApi = Pick<EventsRpc, "getEventAccess" | "eventExists">;

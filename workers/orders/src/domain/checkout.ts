@@ -3,10 +3,11 @@ import { and, eq, isNull } from "drizzle-orm";
 import { holdTtlSeconds, inventory, type Env } from "../env";
 import type { Db } from "../db/client";
 import { orders, type OrderItemRow, type OrderRow } from "../db/schema";
-import type { HoldItem, HoldResult, InventoryApi } from "../ports";
+import type { HoldGuard, HoldItem, HoldResult, InventoryApi } from "../ports";
 import { canonicalOrderRequest, hashOrderRequest, type OrderRequest } from "./idempotency";
 import { deriveOrderId } from "./order-id";
 import { assertEventExists } from "./event-check";
+import { holdGuard } from "./hoarding";
 import { assertPaymentsAvailable, createPaymentUrl, paymentsUnavailable } from "./payments-guard";
 import { holdFailureError } from "./hold-errors";
 import { writeOrder } from "./order-writer";
@@ -14,10 +15,28 @@ import { loadOrder, transition, type LoadedOrder } from "./repo";
 import { orderView, type OrderView } from "./view";
 
 export type CheckoutDeps = { env: Env; db: Db; waitUntil: (p: Promise<unknown>) => void; log: Logger };
-export type CheckoutRequest = { buyer: Identity; key: string; body: OrderRequest; publicOrigin: string; clientIp: string };
+export type CheckoutRequest = {
+  buyer: Identity;
+  key: string;
+  body: OrderRequest;
+  publicOrigin: string;
+  clientIp: string;
+  /** The client address as Cloudflare saw it (cf-connecting-ip), null when there is none. */
+  clientAddress: string | null;
+  /** A Turnstile token (cf-turnstile-response), asked for on hot events. */
+  turnstileToken: string | null;
+};
 export type CheckoutResult = { created: boolean; order: OrderView; paymentUrl: string | null };
 
-type Attempt = { deps: CheckoutDeps; req: CheckoutRequest; request: OrderRequest; orderId: string; bodyHash: string; stock: InventoryApi };
+type Attempt = {
+  deps: CheckoutDeps;
+  req: CheckoutRequest;
+  request: OrderRequest;
+  orderId: string;
+  bodyHash: string;
+  stock: InventoryApi;
+  guard: HoldGuard;
+};
 
 const keyReused = () => new ApiError(422, "idempotency_key_reused", "This Idempotency-Key was already used for a different request");
 
@@ -35,13 +54,14 @@ const keyReused = () => new ApiError(422, "idempotency_key_reused", "This Idempo
  */
 export async function placeOrder(deps: CheckoutDeps, req: CheckoutRequest): Promise<CheckoutResult> {
   const request = canonicalOrderRequest(req.body);
-  const [orderId, bodyHash] = await Promise.all([
+  const [orderId, bodyHash, guard] = await Promise.all([
     deriveOrderId(req.buyer.userId, req.key),
     hashOrderRequest(request),
+    holdGuard(deps.env, { address: req.clientAddress, turnstileToken: req.turnstileToken }, deps.log),
     assertEventExists(deps.env, request.eventId),
   ]);
   assertPaymentsAvailable(deps.env);
-  const a: Attempt = { deps, req, request, orderId, bodyHash, stock: inventory(deps.env, request.eventId) };
+  const a: Attempt = { deps, req, request, orderId, bodyHash, stock: inventory(deps.env, request.eventId), guard };
 
   let hold = await holdStock(a, false);
   if (!hold.ok && hold.code === "hold_ended") {
@@ -51,7 +71,11 @@ export async function placeOrder(deps: CheckoutDeps, req: CheckoutRequest): Prom
     // made it died. Nothing was bought under this key, so this retry starts it afresh.
     hold = await holdStock(a, true);
   }
-  if (!hold.ok) throw holdFailureError(hold.code, hold.message, hold.details);
+  if (!hold.ok) {
+    // The client renders the Turnstile widget with this site key and sends its token again.
+    const details = hold.code === "challenge_required" ? { siteKey: deps.env.TURNSTILE_SITE_KEY ?? null } : hold.details;
+    throw holdFailureError(hold.code, hold.message, details);
+  }
   if (!sameItems(hold.items, request.items)) throw keyReused(); // the key's hold is for other items
   if (hold.alreadyHeld) {
     const found = await loadOrder(deps.db, orderId);
@@ -70,6 +94,7 @@ async function holdStock(a: Attempt, rehold: boolean): Promise<HoldResult> {
       items: a.request.items,
       ttlSeconds: holdTtlSeconds(a.deps.env),
       rehold,
+      guard: a.guard,
     });
   } catch (err) {
     // Nothing to undo: if the hold was made and only its answer lost, a retry with the same key
@@ -191,7 +216,7 @@ function sameItems(held: HoldItem[], asked: HoldItem[]): boolean {
 async function giveBack(a: Attempt, orderWritten: boolean) {
   const { deps, orderId } = a;
   try {
-    await a.stock.release(orderId);
+    await a.stock.release(orderId, { cooldown: false });
   } catch (err) {
     // The hold's own expiry gives the stock back in any case.
     deps.log.error("release_failed", { orderId, error: (err as Error).message });
