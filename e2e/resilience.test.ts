@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { Client, eventually } from "./client";
+import { Client, eventually, uniqueEmail } from "./client";
 import { available, newKey, placeOrder, publishedSale, signUp } from "./saga-helpers";
 
 // Dependencies switched off and on on the booted stack. VNPAY: the sandbox's __control
@@ -78,5 +78,46 @@ describe("VNPAY down", () => {
       return (await health()).breakers.vnpay === "closed";
     }, 20_000, 500);
     await eventually(async () => (await available(sale)) === 2, 5_000);
+  });
+});
+
+describe("inventory hoarding through the gateway (finding 2)", () => {
+  /** A fresh account whose requests all come from `ip` (as one script on one machine would). */
+  async function accountAt(ip: string) {
+    const client = new Client(ip);
+    const res = await client.post("/api/auth/register", { email: uniqueEmail("hoarder"), password: "correct-horse-battery", name: "Hoarder", role: "buyer" });
+    expect(res.status).toBe(201);
+    client.token = res.json.accessToken;
+    return client;
+  }
+
+  it("fresh accounts from one client address hold at most 10 unpaid orders of an event; another address still buys", async () => {
+    const { sale } = await publishedSale({ quantity: 40 });
+    const ip = new Client().ip;
+    for (let i = 0; i < 10; i++) expect((await placeOrder(await accountAt(ip), sale, 1)).status).toBe(201);
+    const refused = await placeOrder(await accountAt(ip), sale, 1);
+    expect(refused.status).toBe(429);
+    expect(refused.json.error.code).toBe("client_limit_exceeded");
+    const { client: elsewhere } = await signUp();
+    expect((await placeOrder(elsewhere, sale, 1)).status).toBe(201);
+    await eventually(async () => (await available(sale)) === 29, 5_000);
+  });
+
+  it("a buyer who cancels waits before holding the same event again (429 hold_cooldown with Retry-After)", async () => {
+    const { sale } = await publishedSale({ quantity: 5 });
+    const { client: buyer } = await signUp();
+    const first = await placeOrder(buyer, sale, 1);
+    expect((await buyer.post(`/api/orders/${first.json.order.id}/cancel`)).status).toBe(200);
+    const again = await placeOrder(buyer, sale, 1);
+    expect(again.status).toBe(429);
+    expect(again.json.error.code).toBe("hold_cooldown");
+    expect(Number(again.headers.get("retry-after"))).toBeGreaterThan(0);
+  });
+
+  it("browsers may send the Turnstile token: the gateway's CORS allows cf-turnstile-response", async () => {
+    const res = await new Client().call("OPTIONS", "/api/orders", {
+      headers: { origin: "http://localhost:8788", "access-control-request-method": "POST", "access-control-request-headers": "cf-turnstile-response" },
+    });
+    expect(res.headers.get("access-control-allow-headers")?.toLowerCase()).toContain("cf-turnstile-response");
   });
 });
