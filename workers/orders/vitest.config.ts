@@ -51,6 +51,7 @@ export default workerProject("orders", {
   // the machine); an event is hot from 12 holds a minute (test/hoarding.test.ts).
   bindings: {
     PAYMENTS_TIMEOUT_MS: "300",
+    RPC_DEADLINE_MS: "2000",
     BREAKER_COOLDOWN_MS: "500",
     TURNSTILE_SECRET_KEY: "1x0000000000000000000000000000000AA",
     TURNSTILE_SITE_KEY: "1x00000000000000000000AA",

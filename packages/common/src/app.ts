@@ -4,6 +4,7 @@ import { handleError, notFoundRoute, errorResponse } from "./errors";
 import { requestContext, type Logger } from "./log";
 import { identityFromGateway, type AuthVariables } from "./identity";
 import { refuseMisconfigured } from "./production-guard";
+import { envWithRpcDeadlines } from "./resilience";
 
 export type ServiceBindings = {
   INTERNAL_AUTH_SECRET: string;
@@ -22,12 +23,18 @@ export const validationHook = (result: { success: boolean; error?: unknown }) =>
 };
 
 /**
- * A domain worker's Hono app: request id + JSON logs, a refusal to run in production with
+ * A domain worker's Hono app: request id + JSON logs, deadlines on its RPC calls, a refusal to run in production with
  * development secrets, the gateway's identity signed for this service, contract errors for everything, and its OpenAPI document at /openapi.json (merged by the gateway).
  */
 export function createServiceApp<B extends ServiceBindings>(service: string) {
   const app = new OpenAPIHono<ServiceEnv<B>>({ defaultHook: validationHook as never });
   app.use("*", requestContext(service));
+  // Every `*_RPC` call a route makes has a deadline (RPC_DEADLINE_MS, 10 s): a hung worker
+  // answers this request with an error instead of holding it open.
+  app.use("*", async (c, next) => {
+    c.env = envWithRpcDeadlines(c.env);
+    await next();
+  });
   app.use("*", refuseMisconfigured());
   app.use("*", identityFromGateway(service) as never);
   app.onError(handleError);

@@ -184,3 +184,40 @@ export function breakerOptions(env: { BREAKER_FAILURE_THRESHOLD?: string; BREAKE
   };
   return { failureThreshold: positive(env.BREAKER_FAILURE_THRESHOLD), cooldownMs: positive(env.BREAKER_COOLDOWN_MS) };
 }
+
+/** How long an RPC call on a service binding may take on a request's path (RPC_DEADLINE_MS; default 10 s). */
+export const DEFAULT_RPC_DEADLINE_MS = 10_000;
+const UNWRAPPED = new Set(["then", "fetch", "connect", "dup"]);
+
+/**
+ * The same RPC binding, each method call bounded by `ms` (TimeoutError past it). Only plain
+ * method calls are wrapped (`fetch`, `connect` and symbols pass through); the answer is awaited
+ * as a whole, so promise pipelining on the result is not available through it.
+ */
+export function rpcWithDeadline<T extends object>(binding: T, ms: number, name: string): T {
+  return new Proxy(binding, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop);
+      if (typeof prop !== "string" || UNWRAPPED.has(prop) || typeof value !== "function") return value;
+      return (...args: unknown[]) => withTimeout((target as Record<string, (...a: unknown[]) => Promise<unknown>>)[prop](...args), ms, `${name}.${prop}`);
+    },
+  });
+}
+
+/**
+ * The worker's env with every `*_RPC` service binding bounded by a deadline (rpcWithDeadline);
+ * other bindings as they are. Service apps apply it to every request (createServiceApp).
+ */
+export function envWithRpcDeadlines<E extends object>(env: E): E {
+  const ms = Number((env as { RPC_DEADLINE_MS?: string }).RPC_DEADLINE_MS);
+  const deadline = Number.isInteger(ms) && ms > 0 ? ms : DEFAULT_RPC_DEADLINE_MS;
+  const wrapped = new Map<string, unknown>();
+  return new Proxy(env, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop);
+      if (typeof prop !== "string" || !prop.endsWith("_RPC") || !value || typeof value !== "object") return value;
+      if (!wrapped.has(prop)) wrapped.set(prop, rpcWithDeadline(value, deadline, prop));
+      return wrapped.get(prop);
+    },
+  });
+}

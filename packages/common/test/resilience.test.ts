@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { CircuitBreaker, CircuitOpenError, TimeoutError, backoffDelay, breakerStates, circuitBreaker, retry, withTimeout } from "../src/resilience";
+import {
+  CircuitBreaker,
+  CircuitOpenError,
+  TimeoutError,
+  backoffDelay,
+  breakerStates,
+  circuitBreaker,
+  envWithRpcDeadlines,
+  retry,
+  withTimeout,
+} from "../src/resilience";
 
 const fail = (msg = "down") => Promise.reject(new Error(msg));
 const never = () => new Promise<never>(() => undefined);
@@ -131,5 +141,24 @@ describe("circuitBreaker registry", () => {
     expect(breakerStates()).toMatchObject({ "test-email": "open" });
     circuitBreaker("test-email", { cooldownMs: 0 });
     expect(breakerStates()["test-email"]).toBe("half_open");
+  });
+});
+
+describe("envWithRpcDeadlines", () => {
+  const rpc = { quick: async (n: number) => n * 2, hang: () => never(), fetch: () => "fetch untouched", version: 3 };
+  const env = envWithRpcDeadlines({ EVENTS_RPC: rpc, DB: rpc, RPC_DEADLINE_MS: "40" });
+
+  it("bounds every method call of a *_RPC binding by RPC_DEADLINE_MS", async () => {
+    expect(await env.EVENTS_RPC.quick(21)).toBe(42);
+    const err = await env.EVENTS_RPC.hang().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect((err as Error).message).toBe("EVENTS_RPC.hang timed out after 40 ms");
+  });
+
+  it("leaves fetch, plain properties and other bindings alone", async () => {
+    expect(env.EVENTS_RPC.fetch()).toBe("fetch untouched");
+    expect(env.EVENTS_RPC.version).toBe(3);
+    expect(env.DB).toBe(rpc);
+    expect(env.EVENTS_RPC).toBe(env.EVENTS_RPC); // one wrapper per binding
   });
 });

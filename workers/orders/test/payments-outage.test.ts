@@ -64,3 +64,20 @@ describe("checkout while payments is down", () => {
     expect(await sale.available()).toBe(8);
   });
 });
+
+describe("a hung worker behind an RPC binding", () => {
+  it("answers 503 service_unavailable at the RPC deadline (RPC_DEADLINE_MS, 2 s here) instead of hanging", async () => {
+    const sale = await saleOf(5);
+    const events = testEnv.EVENTS_RPC as unknown as { setAccessHangs(h: boolean): Promise<void> };
+    await events.setAccessHangs(true);
+    try {
+      const started = Date.now();
+      const res = await call("GET", `/api/orders?eventId=${sale.eventId}`, { as: user(["organizer"]) });
+      expect(res.status).toBe(503);
+      expect(res.json.error.code).toBe("service_unavailable");
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await events.setAccessHangs(false);
+    }
+  });
+});

@@ -9,6 +9,7 @@ type PaymentInput = Parameters<PaymentsApi["createPaymentUrl"]>[0];
 
 const organizers = new Map<string, string>();
 const existing = new Set<string>();
+let accessHangs = false;
 /** Ids (hex) of the inventory objects constructed in this worker (events-worker.ts adds them). */
 export const constructedInventories = new Set<string>();
 export class EventsRpc extends WorkerEntrypoint {
@@ -27,7 +28,12 @@ export class EventsRpc extends WorkerEntrypoint {
   inventoryConstructed(idHex: string) {
     return constructedInventories.has(idHex);
   }
-  getEventAccess(eventId: string, userId: string) {
+  /** Test hook: getEventAccess never answers (a hung events worker). */
+  setAccessHangs(hangs: boolean) {
+    accessHangs = hangs;
+  }
+  async getEventAccess(eventId: string, userId: string) {
+    if (accessHangs) await new Promise((resolve) => setTimeout(resolve, 30_000));
     const organizerId = organizers.get(eventId) ?? null;
     return { exists: organizerId !== null, organizerId, isOrganizer: organizerId === userId, isStaff: false };
   }
@@ -43,7 +49,8 @@ export class PaymentsRpc extends WorkerEntrypoint {
   async createPaymentUrl(input: PaymentInput) {
     paymentCalls.push(input);
     if (paymentsMode === "fail") throw new Error("payments_unavailable: VNPAY is unavailable (circuit open)");
-    if (paymentsMode === "hang") await new Promise(() => undefined);
+    // A timer, not a bare pending promise (which workerd cancels at once as a hung request).
+    if (paymentsMode === "hang") await new Promise((resolve) => setTimeout(resolve, 30_000));
     const q = new URLSearchParams({ vnp_TxnRef: input.orderId, vnp_Amount: String(input.amountVnd * 100) });
     return { paymentUrl: `${input.publicOrigin}/paymentv2/vpcpay.html?${q}`, txnRef: input.orderId };
   }
