@@ -8,6 +8,8 @@ import type {
   CancelResult,
   CommitResult,
   ConfigureResult,
+  HoldFailureCode,
+  HoldGuard,
   HoldItem,
   HoldRequest,
   HoldResult,
@@ -118,10 +120,15 @@ export class EventInventory extends DurableObject<InventoryEnv> {
     });
   }
 
-  async release(orderId: string, trace?: Trace): Promise<{ released: boolean }> {
-    return this.traced("release", orderId, trace, async () =>
+  /**
+   * `cooldown: false`: the hold ends through no doing of its buyer (checkout could not start the
+   * payment), so it does not start the buyer's cooldown for this event (HoldRequest.guard).
+   */
+  async release(orderId: string, opts: { cooldown?: boolean; trace?: Trace } = {}): Promise<{ released: boolean }> {
+    return this.traced("release", orderId, opts.trace, async () =>
       this.mutate<{ released: boolean }>((now) => {
         const released = this.releaseStep(orderId, now);
+        if (released && opts.cooldown === false) this.store.exemptFromCooldown(orderId);
         return { result: { released }, changed: released };
       }),
     );
@@ -364,6 +371,11 @@ export class EventInventory extends DurableObject<InventoryEnv> {
       }
     }
 
+    if (req.guard) {
+      const refused = this.guardStep(req, req.guard, now);
+      if (refused) return fail(refused.code, refused.message, refused.details);
+    }
+
     const owned = this.store.buyerCounts(req.buyerId);
     for (let i = 0; i < items.length; i++) {
       const tt = types[i]!;
@@ -386,11 +398,38 @@ export class EventInventory extends DurableObject<InventoryEnv> {
     const totalVnd = priced.reduce((sum, it) => sum + it.quantity * it.unitPriceVnd, 0);
     const expiresAt = now + ttlSeconds * 1000;
     this.store.insertHold({ orderId: req.orderId, buyerId: req.buyerId, expiresAt, totalVnd, now }, priced);
+    if (req.guard) this.store.setGuard(req.orderId, req.guard.clientKey);
     for (const it of items) this.store.addHeld(it.ticketTypeId, it.quantity);
     return {
       result: { ok: true, orderId: req.orderId, expiresAt: new Date(expiresAt).toISOString(), items: priced, totalVnd, alreadyHeld: false },
       changed: true,
     };
+  }
+
+  /**
+   * Inventory hoarding (accounts are free, so a per-account cap alone does not stop a script):
+   * a hot event needs a verified human challenge; a buyer whose unpaid hold of this event just
+   * ended waits a cooldown; one client address holds at most so many unpaid orders at once.
+   */
+  private guardStep(req: HoldRequest, guard: HoldGuard, now: number): { code: HoldFailureCode; message: string; details?: unknown } | null {
+    if (guard.hotHoldsPerMinute > 0 && !guard.humanVerified && this.store.holdsMadeSince(now - 60_000) >= guard.hotHoldsPerMinute) {
+      return { code: "challenge_required", message: "This event is in high demand: complete the human check and send its token" };
+    }
+    if (guard.cooldownSeconds > 0) {
+      const ended = this.store.lastUnpaidEnd(req.buyerId, req.orderId, now - guard.cooldownSeconds * 1000);
+      if (ended !== null) {
+        const retryAfterSeconds = Math.max(1, Math.ceil((ended + guard.cooldownSeconds * 1000 - now) / 1000));
+        return { code: "hold_cooldown", message: `Your last unpaid order for this event ended just now; try again in ${retryAfterSeconds} s`, details: { retryAfterSeconds } };
+      }
+    }
+    if (guard.clientKey && guard.maxActivePerClient > 0 && this.store.activeHoldsOfClient(guard.clientKey) >= guard.maxActivePerClient) {
+      return {
+        code: "client_limit_exceeded",
+        message: "Too many unpaid orders for this event from your network; pay or cancel one first",
+        details: { limit: guard.maxActivePerClient },
+      };
+    }
+    return null;
   }
 
   private answer(hold: HoldRow, alreadyHeld: boolean): HoldResult {

@@ -8,9 +8,16 @@ import { startStack, freePort } from "../scripts/stack.mjs";
 /**
  * Variables the e2e stack runs with: short holds so expiry can be observed in seconds; a short
  * VNPAY API timeout and refund backoff (1, 2, 4 s) so refund retries can be observed too; payment
- * reconciliation from 1 s after a payment attempt (its schedule scales with it: expiry + 1, 5, 15 s…).
+ * reconciliation from 1 s after a payment attempt (its schedule scales with it: expiry + 1, 5, 15 s…);
+ * circuit breakers probe again 2 s after they open (e2e/resilience.test.ts waits for it).
  */
-export const E2E_VARS = { HOLD_TTL_SECONDS: "6", VNPAY_API_TIMEOUT_MS: "2000", REFUND_RETRY_BASE_SECONDS: "1", PAYMENT_CHECK_AFTER_SECONDS: "1" };
+export const E2E_VARS = {
+  HOLD_TTL_SECONDS: "6",
+  VNPAY_API_TIMEOUT_MS: "2000",
+  REFUND_RETRY_BASE_SECONDS: "1",
+  PAYMENT_CHECK_AFTER_SECONDS: "1",
+  BREAKER_COOLDOWN_MS: "2000",
+};
 
 declare module "vitest" {
   export interface ProvidedContext {

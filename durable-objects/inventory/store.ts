@@ -53,6 +53,15 @@ const SCHEMA = [
     restocked INTEGER NOT NULL DEFAULT 0 CHECK (restocked >= 0 AND restocked <= quantity),
     PRIMARY KEY (order_id, ticket_type_id)
   )`,
+  // Hoarding defence: the client address a checkout's hold came from; cooldown = 0 when its end
+  // must not make its buyer wait (released because payments was unavailable).
+  `CREATE TABLE IF NOT EXISTS hold_guards (
+    order_id TEXT PRIMARY KEY,
+    client_key TEXT,
+    cooldown INTEGER NOT NULL DEFAULT 1
+  )`,
+  `CREATE INDEX IF NOT EXISTS hold_guards_client ON hold_guards(client_key)`,
+  `CREATE INDEX IF NOT EXISTS holds_created ON holds(created_at)`,
   // HoldExpired events not yet accepted by the orders inbox (the 'expired but unnotified' state).
   `CREATE TABLE IF NOT EXISTS notices (
     id TEXT PRIMARY KEY,
@@ -182,6 +191,40 @@ export class InventoryStore {
       buyerId,
     );
     return new Map(rows.map((r) => [r.tt, r.n]));
+  }
+
+  /** Active holds of this event made from this client address (any account). */
+  activeHoldsOfClient(clientKey: string): number {
+    return (
+      this.first<{ n: number }>(
+        "SELECT COUNT(*) AS n FROM holds h JOIN hold_guards g ON g.order_id = h.order_id WHERE g.client_key = ? AND h.status = 'active'",
+        clientKey,
+      )?.n ?? 0
+    );
+  }
+  /**
+   * When this buyer's latest unpaid hold that counts for the cooldown ended (after `since`), else
+   * null; `orderId`'s own earlier hold does not count (holding it again is a retry, not a new hold).
+   */
+  lastUnpaidEnd(buyerId: string, orderId: string, since: number): number | null {
+    return (
+      this.first<{ t: number | null }>(
+        `SELECT MAX(h.updated_at) AS t FROM holds h LEFT JOIN hold_guards g ON g.order_id = h.order_id
+         WHERE h.buyer_id = ? AND h.order_id <> ? AND h.status IN ('released', 'expired') AND h.updated_at > ? AND COALESCE(g.cooldown, 1) = 1`,
+        buyerId,
+        orderId,
+        since,
+      )?.t ?? null
+    );
+  }
+  holdsMadeSince(since: number): number {
+    return this.first<{ n: number }>("SELECT COUNT(*) AS n FROM holds WHERE created_at >= ?", since)?.n ?? 0;
+  }
+  setGuard(orderId: string, clientKey: string | null) {
+    this.run("INSERT INTO hold_guards (order_id, client_key) VALUES (?, ?) ON CONFLICT(order_id) DO UPDATE SET client_key = excluded.client_key, cooldown = 1", orderId, clientKey);
+  }
+  exemptFromCooldown(orderId: string) {
+    this.run("INSERT INTO hold_guards (order_id, cooldown) VALUES (?, 0) ON CONFLICT(order_id) DO UPDATE SET cooldown = 0", orderId);
   }
 
   insertHold(h: { orderId: string; buyerId: string; expiresAt: number; totalVnd: number; now: number }, items: PricedItem[]) {

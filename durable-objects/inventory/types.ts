@@ -3,7 +3,36 @@
 export type HoldItem = { ticketTypeId: string; quantity: number };
 export type PricedItem = HoldItem & { name: string; unitPriceVnd: number };
 
-export type HoldFailureCode = "sold_out" | "limit_exceeded" | "sales_closed" | "unknown_ticket_type" | "not_on_sale" | "hold_ended";
+export type HoldFailureCode =
+  | "sold_out"
+  | "limit_exceeded"
+  | "sales_closed"
+  | "unknown_ticket_type"
+  | "not_on_sale"
+  | "hold_ended"
+  /** Hoarding defence (HoldRequest.guard): this client address holds too many unpaid orders of the event. */
+  | "client_limit_exceeded"
+  /** This buyer's last unpaid hold of the event ended (cancelled, expired, payment failed) too recently; details.retryAfterSeconds. */
+  | "hold_cooldown"
+  /** The event is in demand (hot) and this request carries no verified human challenge. */
+  | "challenge_required";
+
+/**
+ * Anti-hoarding rules a checkout asks for (a late payment's re-hold passes none: it is paid).
+ * They are checked after the request's own earlier hold is answered, so a retry is never refused.
+ */
+export type HoldGuard = {
+  /** Who is asking, by client address; active holds are counted per address across accounts. */
+  clientKey: string | null;
+  /** At most this many active (unpaid) holds of this event per client address (0: no limit). */
+  maxActivePerClient: number;
+  /** After a hold of this buyer for this event ended unpaid, no new hold for this long (0: none). */
+  cooldownSeconds: number;
+  /** At least this many holds made in the last minute make the event hot (0: never hot). */
+  hotHoldsPerMinute: number;
+  /** The request passed a human challenge (Turnstile), verified by the caller. */
+  humanVerified: boolean;
+};
 
 export type HoldResult =
   | { ok: true; orderId: string; expiresAt: string; items: PricedItem[]; totalVnd: number; alreadyHeld: boolean }
@@ -23,6 +52,7 @@ export type HoldRequest = {
   rehold?: boolean;
   /** The caller's request id and correlation id, for the object's log line (common's Trace). */
   trace?: { requestId?: string; correlationId?: string };
+  guard?: HoldGuard;
 };
 
 export type CommitResult = { ok: true; alreadyCommitted: boolean } | { ok: false; code: "hold_not_found" | "hold_expired" };

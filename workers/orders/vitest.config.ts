@@ -34,6 +34,17 @@ export default workerProject("orders", {
     auxWorker("reports"),
   ],
   miniflare: { queueProducers: { TEST_ORDERS_INBOX: { queueName: "orders-inbox" } } },
-  // The timeline's per-service wait, short so that a slow stand-in is seen as slow within a test.
-  bindings: { TIMELINE_SOURCE_TIMEOUT_MS: "400" },
+  // Short enough for test/payments-outage.test.ts to see a late payments worker and a half-open
+  // probe, and for the timeline's per-service wait to see a slow stand-in. Turnstile with
+  // Cloudflare's always-pass test secret (verified locally, nothing leaves the machine); an event
+  // is hot from 12 holds a minute (test/hoarding.test.ts).
+  bindings: {
+    TIMELINE_SOURCE_TIMEOUT_MS: "400",
+    PAYMENTS_TIMEOUT_MS: "300",
+    RPC_DEADLINE_MS: "2000",
+    BREAKER_COOLDOWN_MS: "500",
+    TURNSTILE_SECRET_KEY: "1x0000000000000000000000000000000AA",
+    TURNSTILE_SITE_KEY: "1x00000000000000000000AA",
+    TURNSTILE_HOT_HOLDS_PER_MINUTE: "12",
+  },
 });

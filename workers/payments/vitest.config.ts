@@ -10,8 +10,14 @@ const devVars = Object.fromEntries(
 );
 
 export default workerProject("payments", {
-  // A short VNPAY API timeout: the fake's "slow-" answers come too late.
-  bindings: { VNPAY_TMN_CODE: devVars.VNPAY_TMN_CODE, VNPAY_SECURE_SECRET: devVars.VNPAY_SECURE_SECRET, VNPAY_API_TIMEOUT_MS: "500" },
+  // A short VNPAY API timeout: the fake's "slow-" answers come too late. A short breaker
+  // cool-down, so test/breaker.test.ts sees the half-open probe.
+  bindings: {
+    VNPAY_TMN_CODE: devVars.VNPAY_TMN_CODE,
+    VNPAY_SECURE_SECRET: devVars.VNPAY_SECURE_SECRET,
+    VNPAY_API_TIMEOUT_MS: "500",
+    BREAKER_COOLDOWN_MS: "400",
+  },
   workers: [
     {
       name: "gateway",

@@ -5,6 +5,7 @@ import { requestContext, type Logger } from "./log";
 import { identityFromGateway, type AuthVariables } from "./identity";
 import { refuseMisconfigured } from "./production-guard";
 import { countServerErrors } from "./metrics";
+import { envWithRpcDeadlines } from "./resilience";
 
 export type ServiceBindings = {
   INTERNAL_AUTH_SECRET: string;
@@ -23,13 +24,19 @@ export const validationHook = (result: { success: boolean; error?: unknown }) =>
 };
 
 /**
- * A domain worker's Hono app: request id + JSON logs, 5xx counted (metrics.ts), a refusal to run in production with
+ * A domain worker's Hono app: request id + JSON logs, 5xx counted (metrics.ts), deadlines on its RPC calls, a refusal to run in production with
  * development secrets, the gateway's identity signed for this service, contract errors for everything, and its OpenAPI document at /openapi.json (merged by the gateway).
  */
 export function createServiceApp<B extends ServiceBindings>(service: string) {
   const app = new OpenAPIHono<ServiceEnv<B>>({ defaultHook: validationHook as never });
   app.use("*", requestContext(service));
   app.use("*", countServerErrors(service));
+  // Every `*_RPC` call a route makes has a deadline (RPC_DEADLINE_MS, 10 s): a hung worker
+  // answers this request with an error instead of holding it open.
+  app.use("*", async (c, next) => {
+    c.env = envWithRpcDeadlines(c.env);
+    await next();
+  });
   app.use("*", refuseMisconfigured());
   app.use("*", identityFromGateway(service) as never);
   app.onError(handleError);

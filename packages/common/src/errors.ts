@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { CircuitOpenError, TimeoutError } from "./resilience";
 
 /** The contract's error body: {"error":{"code","message","details?"}}. */
 export interface ErrorBody {
@@ -47,10 +48,15 @@ export function errorResponse(
   });
 }
 
-/** Hono onError: ApiError as-is, everything else a 500 without a stack. */
+/** Hono onError: ApiError as-is, a dependency past its deadline or behind an open breaker 503, everything else a 500 without a stack. */
 export function handleError(err: Error, c: Context): Response {
   if (err instanceof ApiError) {
     return errorResponse(err.status, err.code, err.message, err.details, err.headers);
+  }
+  if (err instanceof TimeoutError || err instanceof CircuitOpenError) {
+    const log = c.get("log" as never) as { warn?: (m: string, f?: object) => void } | undefined;
+    log?.warn?.("dependency_unavailable", { error: err.message });
+    return errorResponse(503, "service_unavailable", "A service this request needs is not answering; try again shortly", undefined, { "retry-after": "5" });
   }
   // Hono's own HTTPException (e.g. from body-limit) carries a status.
   const status = (err as { status?: number }).status;

@@ -12,3 +12,4 @@ export * from "./group-commit";
 export * from "./production-guard";
 export * from "./timeline";
 export * from "./metrics";
+export * from "./resilience";

@@ -81,7 +81,7 @@ describe("AuthRpc for other workers", () => {
 describe("health and OpenAPI", () => {
   it("reports its D1 and signing key healthy", async () => {
     const res = await call("GET", "/health");
-    expect(res.json).toEqual({ status: "ok", checks: { db: "ok", signing_key: "ok" } });
+    expect(res.json).toEqual({ status: "ok", checks: { db: "ok", signing_key: "ok" }, breakers: {} });
   });
 
   it("declares every auth route in its OpenAPI document", async () => {

@@ -40,6 +40,12 @@ export class EventsRpc extends WorkerEntrypoint<Env> {
     };
   }
 
+  /** Whether the event exists (any status): orders asks before it touches the event's inventory object. */
+  async eventExists(eventId: string): Promise<boolean> {
+    const row = await drizzle(this.env.DB).select({ id: events.id }).from(events).where(eq(events.id, eventId)).get();
+    return row !== undefined;
+  }
+
   /** Ids of the events this user organizes or is staff of (support lists the tickets about them). */
   async managedEventIds(userId: string): Promise<string[]> {
     const db = drizzle(this.env.DB);

@@ -360,6 +360,12 @@ describe("EventsRpc", () => {
     expect(await rpc().getEventAccess(id, "someone")).toEqual({ exists: true, published: true, organizerId: org!.userId, isOrganizer: false, isStaff: false });
   });
 
+  it("tells whether an event exists, draft or not", async () => {
+    const { id } = await eventWithTicketType(organizer());
+    expect(await rpc().eventExists(id)).toBe(true);
+    expect(await rpc().eventExists(ulid())).toBe(false);
+  });
+
   it("lists the events a user organizes or is staff of", async () => {
     const org = organizer();
     const other = organizer();

@@ -23,7 +23,8 @@ const GATEWAY_PATHS = {
       tags: ["operations"],
       operationId: "getHealth",
       summary: "Health of every service",
-      description: "Public. Asks every service behind the gateway whether it answers; 503 names the failing ones.",
+      description:
+        "Public. Asks every service behind the gateway whether it answers; 503 names the failing ones. `breakers` shows each circuit breaker on an external provider or a worker (vnpay, email, sms, push, payments) as closed, open or half_open.",
       responses: { "200": { description: "All services ok" }, "503": { description: "Some services failing (named)" } },
     },
   },

@@ -36,6 +36,9 @@ export type Env = {
   SMS_API_URL?: string;
   SMS_API_KEY?: string;
   SMS_FROM?: string;
+  /** Circuit breakers on the email, SMS and push providers (domain/drivers.ts): failures that open one (default 5), cool-down (default 10000 ms). */
+  BREAKER_FAILURE_THRESHOLD?: string;
+  BREAKER_COOLDOWN_MS?: string;
   /** Web Push: the VAPID key pair as one P-256 private JWK (secret); push is off without it. */
   VAPID_PRIVATE_JWK?: string;
   /** Web Push: how push services can reach us (mailto: or https:), sent in the VAPID token. */

@@ -1,15 +1,19 @@
-import { createServiceApp, d1Check, mountHealth } from "@tickets/common";
+import { breakerOptions, circuitBreaker, createServiceApp, d1Check, mountHealth } from "@tickets/common";
 import type { Env } from "./env";
 import { notificationRoutes } from "./routes";
 import { pushRoutes } from "./push-routes";
 import { handleQueue, handleScheduled } from "./consumer";
+import { PROVIDERS } from "./domain/drivers";
 
 export type { Env };
 export { InboxReceipts } from "@tickets/common/inbox-receipts";
 export { NotificationsRpc } from "./rpc";
 
 const app = createServiceApp<Env>("notifications");
-mountHealth(app, (env) => ({ db: d1Check(env.DB) }));
+mountHealth(app, (env) => {
+  for (const provider of PROVIDERS) circuitBreaker(provider, breakerOptions(env)); // listed in /health from the first probe on
+  return { db: d1Check(env.DB) };
+});
 notificationRoutes(app);
 pushRoutes(app);
 

@@ -9,6 +9,21 @@ export type Env = QueueEnv & ReceiptsEnv & {
   /** Development only: the readable local copy of the metrics (workers/dev-metrics). */
   DEV_METRICS?: MetricsRecorder;
   HOLD_TTL_SECONDS?: string;
+  /** Hoarding defence (domain/hoarding.ts): unpaid holds of one event per client address (default 10; 0 = off). */
+  HOLDS_PER_CLIENT?: string;
+  /** Seconds a buyer waits after an unpaid hold of theirs ended before holding the same event again (default 60; 0 = off). */
+  HOLD_COOLDOWN_SECONDS?: string;
+  /** Holds made in the last minute that make an event hot, so checkout asks for Turnstile (default 120; 0 = never). */
+  TURNSTILE_HOT_HOLDS_PER_MINUTE?: string;
+  /** Turnstile secret (siteverify); Cloudflare's documented test secrets are verified locally. Unset: no challenge. */
+  TURNSTILE_SECRET_KEY?: string;
+  /** Turnstile site key (public), handed to clients in a challenge_required answer. */
+  TURNSTILE_SITE_KEY?: string;
+  /** How long checkout waits for the payments worker's payment URL (default 5000 ms). */
+  PAYMENTS_TIMEOUT_MS?: string;
+  /** Circuit breaker on the payments worker (domain/payments-guard.ts): failures that open it (default 5), cool-down (default 10000 ms). */
+  BREAKER_FAILURE_THRESHOLD?: string;
+  BREAKER_COOLDOWN_MS?: string;
   INVENTORY: DurableObjectNamespace;
   EVENTS_RPC: Fetcher & EventsApi;
   PAYMENTS_RPC: Fetcher & PaymentsApi;
@@ -33,7 +48,7 @@ export function inventory(env: Env, eventId: string): InventoryApi {
   const stub = env.INVENTORY.get(env.INVENTORY.idFromName(eventId)) as unknown as InventoryApi;
   return {
     hold: (req) => stub.hold({ ...req, trace: currentTrace() }),
-    release: (orderId) => stub.release(orderId, currentTrace()),
+    release: (orderId, opts) => stub.release(orderId, { ...opts, trace: currentTrace() }),
     commit: (orderId) => stub.commit(orderId, currentTrace()),
     restock: (orderId, items) => stub.restock(orderId, items, currentTrace()),
   };

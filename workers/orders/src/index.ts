@@ -4,13 +4,17 @@ import { mountRoutes } from "./routes";
 import { mountTimelineRoutes } from "./routes-timeline";
 import { handleQueue } from "./queue";
 import { runCron } from "./cron";
+import { paymentsBreaker } from "./domain/payments-guard";
 
 export type { Env } from "./env";
 export { OrdersRpc } from "./rpc";
 export { InboxReceipts } from "@tickets/common/inbox-receipts";
 
 const app = createServiceApp<Env>("orders");
-mountHealth(app, (env) => ({ db: d1Check(env.DB), ticketsInbox: queueCheck(env.TICKETS_INBOX) }));
+mountHealth(app, (env) => {
+  paymentsBreaker(env); // listed in /health from the first probe on
+  return { db: d1Check(env.DB), ticketsInbox: queueCheck(env.TICKETS_INBOX) };
+});
 mountRoutes(app);
 mountTimelineRoutes(app);
 

@@ -9,10 +9,10 @@ import type { OrderTicket, TicketsApi as TicketsRpcApi } from "../../tickets/src
 import type { RefundsRpc } from "../../refunds/src/rpc";
 import type { NotificationsRpc } from "../../notifications/src/rpc";
 
-export type { HoldItem, PricedItem, HoldFailureCode, HoldResult, CommitResult } from "../../../durable-objects/inventory/types";
+export type { HoldItem, PricedItem, HoldFailureCode, HoldGuard, HoldResult, CommitResult } from "../../../durable-objects/inventory/types";
 
 export type InventoryApi = Pick<EventInventory, "hold" | "release" | "commit" | "restock">;
-export type EventsApi = Pick<EventsRpc, "getEventAccess">;
+export type EventsApi = Pick<EventsRpc, "getEventAccess" | "eventExists">;
 export type PaymentsApi = Pick<PaymentsRpc, "createPaymentUrl" | "timelineFor">;
 export type TicketView = OrderTicket;
 export type TicketsApi = Pick<TicketsRpcApi, "ticketsForOrder" | "timelineFor">;

@@ -47,6 +47,14 @@ export const CreateOrderHeaders = z.object({
     param: { name: "idempotency-key", in: "header" },
     description: "8–128 characters, unique per checkout attempt; retries with the same key and body return the same order",
   }),
+  "cf-turnstile-response": z
+    .string()
+    .max(2048)
+    .optional()
+    .openapi({
+      param: { name: "cf-turnstile-response", in: "header" },
+      description: "A Cloudflare Turnstile token; needed only after a 403 challenge_required (the event is in high demand)",
+    }),
 });
 
 export const CreatedOrderSchema = z

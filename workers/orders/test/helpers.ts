@@ -58,6 +58,12 @@ export type TestInventory = InventoryApi & {
 };
 export const stock = (eventId: string) => testEnv.INVENTORY.get(testEnv.INVENTORY.idFromName(eventId)) as unknown as TestInventory;
 
+/** The events worker's stand-in (test/fakes/other-workers.ts) with its test hooks. */
+export const eventsFake = testEnv.EVENTS_RPC as unknown as {
+  addEvent(eventId: string): Promise<void>;
+  inventoryConstructed(idHex: string): Promise<boolean>;
+};
+
 /** A fresh published event with one ticket type (on sale now), configured in its inventory object. */
 export async function saleOf(quantity = 10, priceVnd = 250_000) {
   const eventId = `ev-${ulid()}`;
@@ -72,6 +78,7 @@ export async function saleOf(quantity = 10, priceVnd = 250_000) {
     ticketTypes: [{ id: ticketTypeId, name: "General admission", priceVnd, quantity, maxPerOrder: 6, salesStartAt: null, salesEndAt: null }],
   });
   if (!configured.ok) throw new Error(`configure failed: ${JSON.stringify(configured)}`);
+  await eventsFake.addEvent(eventId);
   return { eventId, ticketTypeId, available: async () => (await stock(eventId).availability())[0].available };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SUBSCRIPTIONS } from "@tickets/common";
 import { deriveOrderId } from "../src/domain/order-id";
-import { admin, call, eventually, key, outboxRows, placeOrder, saleOf, stock, testEnv, user } from "./helpers";
+import { admin, call, eventsFake, eventually, key, outboxRows, placeOrder, saleOf, stock, testEnv, user } from "./helpers";
 
 describe("POST /api/orders", () => {
   it("holds the tickets and answers 201 with a pending order and its payment URL", async () => {
@@ -143,6 +143,20 @@ describe("POST /api/orders", () => {
     expect(again.json.error.code).toBe("sold_out");
     const orders = await testEnv.DB.prepare("SELECT COUNT(*) AS n FROM orders WHERE buyer_id = ?").bind(buyer.userId).first<{ n: number }>();
     expect(orders?.n).toBe(0);
+  });
+
+  it("answers 404 event_not_found for an event that does not exist, creating no inventory object and no order", async () => {
+    const buyer = user();
+    const eventId = `ev-missing-${key()}`;
+    const res = await placeOrder(buyer, key(), { eventId, items: [{ ticketTypeId: "tt-any", quantity: 1 }] });
+    expect(res.status).toBe(404);
+    expect(res.json.error.code).toBe("event_not_found");
+    expect(await eventsFake.inventoryConstructed(testEnv.INVENTORY.idFromName(eventId).toString())).toBe(false);
+    const orders = await testEnv.DB.prepare("SELECT COUNT(*) AS n FROM orders WHERE buyer_id = ?").bind(buyer.userId).first<{ n: number }>();
+    expect(orders?.n).toBe(0);
+    // The hook does see objects that were made: an existing event's checkout constructs its own.
+    const sale = await saleOf(5);
+    expect(await eventsFake.inventoryConstructed(testEnv.INVENTORY.idFromName(sale.eventId).toString())).toBe(true);
   });
 
   it("maps limit_exceeded to 409 and an unknown ticket type to 404", async () => {

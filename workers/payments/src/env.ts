@@ -16,6 +16,9 @@ export type Env = ReceiptsEnv & {
   VNPAY_API_TIMEOUT_MS?: string;
   /** Seconds after a payment attempt before reconciliation first asks VNPAY about it (default 120). */
   PAYMENT_CHECK_AFTER_SECONDS?: string;
+  /** Circuit breaker on VNPAY's API (domain/vnpay-api.ts): consecutive failures that open it (default 5) and its cool-down (default 10000 ms). */
+  BREAKER_FAILURE_THRESHOLD?: string;
+  BREAKER_COOLDOWN_MS?: string;
   GATEWAY?: Fetcher;
   ORDERS_INBOX: Queue;
   NOTIFICATIONS_INBOX: Queue;

@@ -4,13 +4,16 @@ import type { Env } from "./env";
 import { mountRoutes } from "./routes";
 import { pruneCallbacks } from "./domain/callbacks";
 import { reconcilePayments } from "./domain/reconcile";
-import { vnpayTransport } from "./domain/vnpay-api";
+import { vnpayBreaker, vnpayTransport } from "./domain/vnpay-api";
 
 export type { Env };
 export { PaymentsRpc } from "./rpc";
 
 const app = createServiceApp<Env>("payments");
-mountHealth(app, (env) => ({ db: d1Check(env.DB), ordersInbox: queueCheck(env.ORDERS_INBOX) }));
+mountHealth(app, (env) => {
+  vnpayBreaker(env); // listed in /health from the first probe on, closed until VNPAY fails
+  return { db: d1Check(env.DB), ordersInbox: queueCheck(env.ORDERS_INBOX) };
+});
 mountRoutes(app);
 
 async function reconcileAndRelay(env: Env) {

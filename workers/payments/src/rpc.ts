@@ -4,7 +4,7 @@ import { createLogger, groupCommit, relayOutbox, withTrace, type TimelineItem, t
 import type { Env } from "./env";
 import { buildPaymentUrl, insertAttemptsWithRequests, type CreatePaymentUrlInput, type RecordedAttempt } from "./domain/payment-url";
 import { refundPayment, type RefundInput, type RefundOutcome } from "./domain/refund";
-import { vnpayTransport } from "./domain/vnpay-api";
+import { vnpayBreaker, vnpayTransport } from "./domain/vnpay-api";
 import { paymentTimeline } from "./domain/timeline";
 
 export type { CreatePaymentUrlInput, RefundInput, RefundOutcome };
@@ -31,8 +31,13 @@ function recordAttempt(db: D1Database) {
 
 /** Internal RPC for the orders and refunds workers. */
 export class PaymentsRpc extends WorkerEntrypoint<Env> {
-  /** Signed VNPAY payment URL for an order (vnp_TxnRef = orderId); records the attempt. No outbound calls. */
+  /**
+   * Signed VNPAY payment URL for an order (vnp_TxnRef = orderId); records the attempt. No outbound
+   * calls, but refused while the VNPAY breaker is open (VNPAY's API keeps failing): orders then
+   * answers 503 and holds nothing, rather than selling a payment that cannot be completed or checked.
+   */
   async createPaymentUrl(input: CreatePaymentUrlInput, trace?: Trace): Promise<CreatePaymentUrlResult> {
+    if (vnpayBreaker(this.env).state === "open") throw new Error("payments_unavailable: VNPAY is unavailable (circuit open)");
     return withTrace({ correlationId: input.orderId, ...trace }, async () => {
       const { paymentUrl, txnRef, attempt, requested } = buildPaymentUrl(this.env, input);
       await recordAttempt(this.env.DB)({ attempt, requested }, (p) => this.ctx.waitUntil(p));

@@ -7,7 +7,7 @@ import { ipnDeliveries, refunds, transactions } from "./db/schema";
 import { checkPaymentUrl, completePayment, decideOutcome, returnLocation } from "./domain/payment";
 import { deliverIpn, retryIpn } from "./domain/ipn";
 import { merchantApi } from "./domain/merchant-api";
-import { controlSchema, setRefundControl } from "./domain/refund-controls";
+import { apiControlSchema, controlSchema, setApiControl, setRefundControl } from "./domain/refund-controls";
 import { ipnControlSchema, setIpnControl } from "./domain/ipn-controls";
 import { errorPage, paymentPage } from "./pages";
 
@@ -97,12 +97,13 @@ export function mountRoutes(app: App) {
     return c.json({ error: answer.stall.status === 504 ? "Gateway Timeout" : "Service Unavailable" }, answer.stall.status);
   });
 
-  // Emulator-only: make the next refunds refuse, time out or fail (see domain/refund-controls.ts),
-  // or lose IPN deliveries (domain/ipn-controls.ts).
+  // Emulator-only: make the next refunds refuse, time out or fail, or take the whole transaction
+  // API down (see domain/refund-controls.ts), or lose IPN deliveries (domain/ipn-controls.ts).
   app.post("/merchant_webapi/__control", async (c) => {
-    const parsed = z.union([controlSchema.strict(), ipnControlSchema.strict()]).safeParse(await c.req.json().catch(() => null));
+    const parsed = z.union([controlSchema.strict(), ipnControlSchema.strict(), apiControlSchema.strict()]).safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) return c.json({ error: { code: "invalid_request", message: z.prettifyError(parsed.error) } }, 400);
     const input = parsed.data;
+    if ("api" in input) return c.json({ control: await setApiControl(db(c), input) });
     return c.json({ control: "ipn" in input ? await setIpnControl(db(c), input) : await setRefundControl(db(c), input) });
   });
 

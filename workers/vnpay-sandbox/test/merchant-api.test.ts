@@ -182,8 +182,23 @@ describe("emulator refund controls (POST /merchant_webapi/__control)", () => {
     expect((await call(await refundRequest(u))).vnp_ResponseCode).toBe("00");
   });
 
+  it("takes the whole transaction API down (querydr and refund, any TxnRef) and back up", async () => {
+    const t = await transaction("success", 100_000);
+    expect((await control({ api: "unavailable" })).status).toBe(200);
+    expect((await raw(await querydrRequest(t))).status).toBe(503);
+    expect((await raw(await refundRequest(t))).status).toBe(503);
+    await control({ api: "timeout", times: 1, delayMs: 150 });
+    const started = Date.now();
+    expect((await raw(await querydrRequest(t))).status).toBe(504);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    await control({ api: "ok" });
+    expect((await call(await querydrRequest(t))).vnp_ResponseCode).toBe("00");
+    expect((await call(await refundRequest(t))).vnp_ResponseCode).toBe("00");
+  });
+
   it("rejects a malformed control with 400", async () => {
     expect((await control({ refund: "explode" })).status).toBe(400);
+    expect((await control({ api: "explode" })).status).toBe(400);
     expect((await control({ refund: "refuse", code: "00" })).status).toBe(400);
   });
 });

@@ -1,8 +1,9 @@
+import { breakerOptions, circuitBreaker, CircuitOpenError, retry } from "@tickets/common";
 import type { Channel } from "../db/schema";
 import { localOutbox } from "../db/schema";
 import type { Db } from "../db/client";
 import type { Env } from "../env";
-import { LocalPushDriver, vapidFrom, WebPushDriver } from "./push";
+import { LocalPushDriver, PushGone, vapidFrom, WebPushDriver } from "./push";
 
 export type OutgoingMessage = {
   /** The notification id: providers use it as an idempotency key, so a retried send is not delivered twice. */
@@ -35,15 +36,26 @@ export class LocalDriver implements ChannelDriver {
 
 const TIMEOUT_MS = 10_000;
 
-async function postJson(url: string, apiKey: string, idempotencyKey: string, body: unknown): Promise<{ providerId: string }> {
-  const res = await fetch(url, {
+/** The provider answered and refused this one message (HTTP 4xx but 408/429): it is up, retrying the same message is pointless. */
+export class ProviderRefusal extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ProviderRefusal";
+  }
+}
+
+type HttpProvider = { url: string; apiKey: string; from: string; fetch?: typeof fetch };
+
+async function postJson(cfg: HttpProvider, idempotencyKey: string, body: unknown): Promise<{ providerId: string }> {
+  const res = await (cfg.fetch ?? fetch)(cfg.url, {
     method: "POST",
-    headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json", "idempotency-key": idempotencyKey },
+    headers: { authorization: `Bearer ${cfg.apiKey}`, "content-type": "application/json", "idempotency-key": idempotencyKey },
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(TIMEOUT_MS),
   });
   const text = await res.text();
-  if (!res.ok) throw new Error(`provider answered ${res.status}: ${text.slice(0, 300)}`);
+  const refused = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
+  if (!res.ok) throw new (refused ? ProviderRefusal : Error)(`provider answered ${res.status}: ${text.slice(0, 300)}`);
   let json: { id?: unknown; messageId?: unknown; sid?: unknown } = {};
   try {
     json = JSON.parse(text);
@@ -56,10 +68,10 @@ async function postJson(url: string, apiKey: string, idempotencyKey: string, bod
 
 /** Resend/Mailchannels-style JSON email API: POST {from,to,subject,text,html} with a bearer key. */
 export class HttpEmailDriver implements ChannelDriver {
-  constructor(private readonly cfg: { url: string; apiKey: string; from: string }) {}
+  constructor(private readonly cfg: HttpProvider) {}
 
   send(msg: OutgoingMessage) {
-    return postJson(this.cfg.url, this.cfg.apiKey, msg.id, {
+    return postJson(this.cfg, msg.id, {
       from: this.cfg.from,
       to: [msg.to],
       subject: msg.subject,
@@ -71,10 +83,40 @@ export class HttpEmailDriver implements ChannelDriver {
 
 /** JSON SMS API: POST {from,to,text} with a bearer key. */
 export class HttpSmsDriver implements ChannelDriver {
-  constructor(private readonly cfg: { url: string; apiKey: string; from: string }) {}
+  constructor(private readonly cfg: HttpProvider) {}
 
   send(msg: OutgoingMessage) {
-    return postJson(this.cfg.url, this.cfg.apiKey, msg.id, { from: this.cfg.from, to: msg.to, text: msg.text });
+    return postJson(this.cfg, msg.id, { from: this.cfg.from, to: msg.to, text: msg.text });
+  }
+}
+
+/** An answer about this one message, not about the provider being up or down. */
+const isOutage = (err: unknown) => !(err instanceof ProviderRefusal || err instanceof PushGone);
+
+export type ProviderName = "email" | "sms" | "push";
+export const PROVIDERS: readonly ProviderName[] = ["email", "sms", "push"];
+
+/**
+ * A provider driver behind this isolate's circuit breaker for that provider (packages/common/src/
+ * resilience.ts): after consecutive outages (timeout, network, 5xx, 408/429) sends fail fast
+ * with CircuitOpenError (recorded like any failed send and retried by the dispatcher later)
+ * until a probe gets through. Each send is tried twice at once: providers deduplicate on the
+ * notification id (idempotency-key), so a repeat is never a second message.
+ */
+export class GuardedDriver implements ChannelDriver {
+  constructor(
+    private readonly provider: ProviderName,
+    private readonly driver: ChannelDriver,
+    private readonly env: Pick<Env, "BREAKER_FAILURE_THRESHOLD" | "BREAKER_COOLDOWN_MS">,
+  ) {}
+
+  send(msg: OutgoingMessage) {
+    const breaker = circuitBreaker(this.provider, breakerOptions(this.env));
+    return retry(() => breaker.run(() => this.driver.send(msg), isOutage), {
+      attempts: 2,
+      baseDelayMs: 200,
+      retryOn: (err) => isOutage(err) && !(err instanceof CircuitOpenError),
+    });
   }
 }
 
@@ -98,15 +140,16 @@ export function driversFor(env: Env, db: Db): Drivers {
     const local = new LocalDriver(db);
     return { email: local, sms: local, push: vapid ? new LocalPushDriver(db) : undefined };
   }
+  const guarded = (provider: ProviderName, driver: ChannelDriver) => new GuardedDriver(provider, driver, env);
   return {
-    push: vapid ? new WebPushDriver({ db, vapid }) : undefined,
+    push: vapid ? guarded("push", new WebPushDriver({ db, vapid })) : undefined,
     email:
       env.EMAIL_API_URL && env.EMAIL_API_KEY
-        ? new HttpEmailDriver({ url: env.EMAIL_API_URL, apiKey: env.EMAIL_API_KEY, from: env.EMAIL_FROM ?? "no-reply@tickets.example" })
+        ? guarded("email", new HttpEmailDriver({ url: env.EMAIL_API_URL, apiKey: env.EMAIL_API_KEY, from: env.EMAIL_FROM ?? "no-reply@tickets.example" }))
         : new UnconfiguredDriver("EMAIL_API_URL/EMAIL_API_KEY"),
     sms:
       env.SMS_API_URL && env.SMS_API_KEY
-        ? new HttpSmsDriver({ url: env.SMS_API_URL, apiKey: env.SMS_API_KEY, from: env.SMS_FROM ?? "EdgeTickets" })
+        ? guarded("sms", new HttpSmsDriver({ url: env.SMS_API_URL, apiKey: env.SMS_API_KEY, from: env.SMS_FROM ?? "EdgeTickets" }))
         : undefined,
   };
 }

@@ -1,21 +1,42 @@
-import { ApiError, SUBSCRIPTIONS, currentTrace, makeEvent, outboxInsert, relayOutbox, withTrace, type Identity, type Logger } from "@tickets/common";
+import { ApiError, SUBSCRIPTIONS, makeEvent, outboxInsert, relayOutbox, withTrace, type Identity, type Logger } from "@tickets/common";
 import { and, eq, isNull } from "drizzle-orm";
 import { holdTtlSeconds, inventory, type Env } from "../env";
 import type { Db } from "../db/client";
 import { orders, type OrderItemRow, type OrderRow } from "../db/schema";
-import type { HoldItem, HoldResult, InventoryApi } from "../ports";
+import type { HoldGuard, HoldItem, HoldResult, InventoryApi } from "../ports";
 import { canonicalOrderRequest, hashOrderRequest, type OrderRequest } from "./idempotency";
 import { deriveOrderId } from "./order-id";
+import { assertEventExists } from "./event-check";
+import { holdGuard } from "./hoarding";
+import { assertPaymentsAvailable, createPaymentUrl, paymentsUnavailable } from "./payments-guard";
 import { holdFailureError } from "./hold-errors";
 import { writeOrder } from "./order-writer";
-import { loadOrder, type LoadedOrder } from "./repo";
+import { loadOrder, transition, type LoadedOrder } from "./repo";
 import { orderView, type OrderView } from "./view";
 
 export type CheckoutDeps = { env: Env; db: Db; waitUntil: (p: Promise<unknown>) => void; log: Logger };
-export type CheckoutRequest = { buyer: Identity; key: string; body: OrderRequest; publicOrigin: string; clientIp: string };
+export type CheckoutRequest = {
+  buyer: Identity;
+  key: string;
+  body: OrderRequest;
+  publicOrigin: string;
+  clientIp: string;
+  /** The client address as Cloudflare saw it (cf-connecting-ip), null when there is none. */
+  clientAddress: string | null;
+  /** A Turnstile token (cf-turnstile-response), asked for on hot events. */
+  turnstileToken: string | null;
+};
 export type CheckoutResult = { created: boolean; order: OrderView; paymentUrl: string | null };
 
-type Attempt = { deps: CheckoutDeps; req: CheckoutRequest; request: OrderRequest; orderId: string; bodyHash: string; stock: InventoryApi };
+type Attempt = {
+  deps: CheckoutDeps;
+  req: CheckoutRequest;
+  request: OrderRequest;
+  orderId: string;
+  bodyHash: string;
+  stock: InventoryApi;
+  guard: HoldGuard;
+};
 
 const keyReused = () => new ApiError(422, "idempotency_key_reused", "This Idempotency-Key was already used for a different request");
 
@@ -33,8 +54,14 @@ const keyReused = () => new ApiError(422, "idempotency_key_reused", "This Idempo
  */
 export async function placeOrder(deps: CheckoutDeps, req: CheckoutRequest): Promise<CheckoutResult> {
   const request = canonicalOrderRequest(req.body);
-  const [orderId, bodyHash] = await Promise.all([deriveOrderId(req.buyer.userId, req.key), hashOrderRequest(request)]);
-  const a: Attempt = { deps, req, request, orderId, bodyHash, stock: inventory(deps.env, request.eventId) };
+  const [orderId, bodyHash, guard] = await Promise.all([
+    deriveOrderId(req.buyer.userId, req.key),
+    hashOrderRequest(request),
+    holdGuard(deps.env, { address: req.clientAddress, turnstileToken: req.turnstileToken }, deps.log),
+    assertEventExists(deps.env, request.eventId),
+  ]);
+  assertPaymentsAvailable(deps.env);
+  const a: Attempt = { deps, req, request, orderId, bodyHash, stock: inventory(deps.env, request.eventId), guard };
   // From here on the order id is the correlation id of every log line, call and event.
   return withTrace({ correlationId: orderId }, () => placeDerived(a));
 }
@@ -49,7 +76,11 @@ async function placeDerived(a: Attempt): Promise<CheckoutResult> {
     // made it died. Nothing was bought under this key, so this retry starts it afresh.
     hold = await holdStock(a, true);
   }
-  if (!hold.ok) throw holdFailureError(hold.code, hold.message, hold.details);
+  if (!hold.ok) {
+    // The client renders the Turnstile widget with this site key and sends its token again.
+    const details = hold.code === "challenge_required" ? { siteKey: deps.env.TURNSTILE_SITE_KEY ?? null } : hold.details;
+    throw holdFailureError(hold.code, hold.message, details);
+  }
   if (!sameItems(hold.items, request.items)) throw keyReused(); // the key's hold is for other items
   if (hold.alreadyHeld) {
     const found = await loadOrder(deps.db, orderId);
@@ -68,6 +99,7 @@ async function holdStock(a: Attempt, rehold: boolean): Promise<HoldResult> {
       items: a.request.items,
       ttlSeconds: holdTtlSeconds(a.deps.env),
       rehold,
+      guard: a.guard,
     });
   } catch (err) {
     // Nothing to undo: if the hold was made and only its answer lost, a retry with the same key
@@ -121,6 +153,14 @@ async function write(a: Attempt, hold: Extract<HoldResult, { ok: true }>): Promi
     : null;
   // The payment URL and the write do not depend on each other: one round trip for both.
   const [written, payment] = await Promise.allSettled([writeOrder(env.DB, { row, items, created }, deps.waitUntil), paymentUrlFor(env, row, req)]);
+  // Another request of the same key wrote the order first: answered below like any such retry.
+  const lostTheWrite = written.status === "fulfilled" && !written.value;
+  if (payment.status === "rejected" && !lostTheWrite) {
+    deps.log.error("payment_url_failed", { orderId, error: (payment.reason as Error)?.message });
+    // A hold another request of the same key made is that request's to answer for.
+    if (!hold.alreadyHeld) await giveBack(a, written.status === "fulfilled");
+    throw paymentsUnavailable();
+  }
   if (written.status === "rejected") {
     deps.log.error("order_write_failed", { orderId, error: (written.reason as Error)?.message });
     throw new ApiError(503, "order_unavailable", "The order could not be saved; retry with the same Idempotency-Key");
@@ -137,10 +177,7 @@ async function write(a: Attempt, hold: Extract<HoldResult, { ok: true }>): Promi
     return replay(a, existing);
   }
   if (created) deps.waitUntil(relay(deps));
-  if (payment.status === "rejected") {
-    deps.log.error("payment_url_failed", { orderId, error: (payment.reason as Error)?.message });
-    throw new ApiError(503, "payment_unavailable", "The payment could not be started; retry with the same Idempotency-Key");
-  }
+  if (payment.status === "rejected") throw paymentsUnavailable(); // not reached: handled above once this write won
   deps.log.info("order_placed", { orderId, eventId: row.eventId, totalVnd: row.totalVnd });
   return { created: true, order: orderView(row, items), paymentUrl: payment.value };
 }
@@ -157,7 +194,7 @@ async function replay(a: Attempt, found: LoadedOrder): Promise<CheckoutResult> {
   let paymentUrl = found.row.paymentUrl;
   if (!paymentUrl && found.row.status === "pending_payment") {
     const made = await paymentUrlFor(deps.env, found.row, req).catch(() => {
-      throw new ApiError(503, "payment_unavailable", "The payment could not be started; retry with the same Idempotency-Key");
+      throw new ApiError(503, "payments_unavailable", "The payment could not be started; retry with the same Idempotency-Key");
     });
     const kept = await deps.db
       .update(orders)
@@ -176,8 +213,29 @@ function sameItems(held: HoldItem[], asked: HoldItem[]): boolean {
   return held.every((i) => want.get(i.ticketTypeId) === i.quantity);
 }
 
+/**
+ * The payment could not be started (payments down, late, or refusing while VNPAY is down): the
+ * hold is released in this request, so the stock is back at once, and an order this request wrote
+ * is cancelled (no event: the buyer only ever saw the 503). Should the payment have been made
+ * after all (an answer lost to the timeout), the saga's late-payment path honours or refunds it.
+ */
+async function giveBack(a: Attempt, orderWritten: boolean) {
+  const { deps, orderId } = a;
+  try {
+    await a.stock.release(orderId, { cooldown: false });
+  } catch (err) {
+    // The hold's own expiry gives the stock back in any case.
+    deps.log.error("release_failed", { orderId, error: (err as Error).message });
+  }
+  if (!orderWritten) return;
+  await transition(deps.db, orderId, "cancelled", {
+    from: ["pending_payment"],
+    patch: { note: "Payments were unavailable when the order was placed; nothing was held" },
+  }).catch((err) => deps.log.error("payments_unavailable_cancel_failed", { orderId, error: (err as Error).message }));
+}
+
 async function paymentUrlFor(env: Env, order: OrderRow, req: CheckoutRequest): Promise<string> {
-  const { paymentUrl } = await env.PAYMENTS_RPC.createPaymentUrl({
+  return createPaymentUrl(env, {
     orderId: order.id,
     amountVnd: order.totalVnd,
     expiresAt: new Date(order.holdExpiresAt).toISOString(),
@@ -187,8 +245,7 @@ async function paymentUrlFor(env: Env, order: OrderRow, req: CheckoutRequest): P
     locale: "vn",
     // payments writes PaymentRequested (the buyer's payment link) with the order's first attempt.
     buyer: { eventId: order.eventId, buyerId: order.buyerId, buyerEmail: order.buyerEmail },
-  }, currentTrace());
-  return paymentUrl;
+  });
 }
 
 async function relay(deps: CheckoutDeps) {

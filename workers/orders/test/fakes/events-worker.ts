@@ -3,6 +3,8 @@
 // vitest.config.ts bundles this file with esbuild (auxiliary workers must be prebuilt bundles).
 import { EventInventory as RealEventInventory, type InventoryEnv } from "../../../../durable-objects/event-inventory";
 
+import { constructedInventories } from "./other-workers";
+
 export { EventsRpc, PaymentsRpc, RefundsRpc, TicketsRpc, NotificationsRpc, InboxReceipts, default } from "./other-workers";
 
 type Env = InventoryEnv & { EVENTS_MIGRATIONS: Array<{ name: string; queries: string[] }> };
@@ -10,6 +12,7 @@ type Env = InventoryEnv & { EVENTS_MIGRATIONS: Array<{ name: string; queries: st
 export class EventInventory extends RealEventInventory {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    constructedInventories.add(ctx.id.toString());
     // The events schema in this test D1; each object may apply it: CREATE … IF NOT EXISTS, and
     // an ALTER TABLE … ADD COLUMN that another object already applied is skipped.
     const queries = env.EVENTS_MIGRATIONS.flatMap((m) => m.queries);

@@ -37,20 +37,49 @@ class TimelineStandIn extends WorkerEntrypoint {
 type PaymentInput = Parameters<PaymentsApi["createPaymentUrl"]>[0];
 
 const organizers = new Map<string, string>();
+const existing = new Set<string>();
+let accessHangs = false;
+/** Ids (hex) of the inventory objects constructed in this worker (events-worker.ts adds them). */
+export const constructedInventories = new Set<string>();
 export class EventsRpc extends WorkerEntrypoint {
   setOrganizer(eventId: string, userId: string) {
     organizers.set(eventId, userId);
+    existing.add(eventId);
   }
-  getEventAccess(eventId: string, userId: string) {
+  /** Test hook: the event exists in the events worker (saleOf registers every event it makes). */
+  addEvent(eventId: string) {
+    existing.add(eventId);
+  }
+  eventExists(eventId: string) {
+    return existing.has(eventId);
+  }
+  /** Test hook: whether an inventory object with this id was ever constructed. */
+  inventoryConstructed(idHex: string) {
+    return constructedInventories.has(idHex);
+  }
+  /** Test hook: getEventAccess never answers (a hung events worker). */
+  setAccessHangs(hangs: boolean) {
+    accessHangs = hangs;
+  }
+  async getEventAccess(eventId: string, userId: string) {
+    if (accessHangs) await new Promise((resolve) => setTimeout(resolve, 30_000));
     const organizerId = organizers.get(eventId) ?? null;
     return { exists: organizerId !== null, organizerId, isOrganizer: organizerId === userId, isStaff: false };
   }
 }
 
 const paymentCalls: PaymentInput[] = [];
+/** Test hook state: the payments worker answers, fails (as when it is down or refuses) or never answers. */
+let paymentsMode: "ok" | "fail" | "hang" = "ok";
 export class PaymentsRpc extends TimelineStandIn {
-  createPaymentUrl(input: PaymentInput) {
+  setMode(mode: typeof paymentsMode) {
+    paymentsMode = mode;
+  }
+  async createPaymentUrl(input: PaymentInput) {
     paymentCalls.push(input);
+    if (paymentsMode === "fail") throw new Error("payments_unavailable: VNPAY is unavailable (circuit open)");
+    // A timer, not a bare pending promise (which workerd cancels at once as a hung request).
+    if (paymentsMode === "hang") await new Promise((resolve) => setTimeout(resolve, 30_000));
     const q = new URLSearchParams({ vnp_TxnRef: input.orderId, vnp_Amount: String(input.amountVnd * 100) });
     return { paymentUrl: `${input.publicOrigin}/paymentv2/vpcpay.html?${q}`, txnRef: input.orderId };
   }
@@ -59,6 +88,9 @@ export class PaymentsRpc extends TimelineStandIn {
   }
   calls(orderId: string) {
     return paymentCalls.filter((c) => c.orderId === orderId);
+  }
+  callCount() {
+    return paymentCalls.length;
   }
 }
 

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { ulid } from "ulid";
+import { breakerOptions, circuitBreaker, retry, type CircuitBreaker } from "@tickets/common";
 import { VNP_VERSION } from "vnpay";
 import type { Env } from "../env";
 import { toVnpDate } from "./vnpay-date";
@@ -49,26 +50,46 @@ export function apiTimeoutMs(env: Pick<Env, "VNPAY_API_TIMEOUT_MS">): number {
 }
 
 /**
- * Any error a transport throws (timeout, network, HTTP error, unreadable answer) means VNPAY's
- * decision is unknown: the caller may send the same request again later.
+ * This isolate's circuit breaker on VNPAY's API: it opens after BREAKER_FAILURE_THRESHOLD (5)
+ * consecutive failed calls (timeout, network, HTTP error), fails calls fast while open, and lets
+ * one probe through every BREAKER_COOLDOWN_MS (10 s). While it is open no new payment is started
+ * (PaymentsRpc.createPaymentUrl refuses), so checkout answers 503 instead of holding tickets that
+ * cannot be paid or reconciled.
  */
-export function vnpayTransport(env: Pick<Env, "VNPAY_HOST" | "GATEWAY" | "VNPAY_API_TIMEOUT_MS">): VnpayTransport {
-  return async (body) => {
-    const init = {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(apiTimeoutMs(env)),
-    };
-    let res: Response;
-    if (env.VNPAY_HOST) res = await fetch(`${env.VNPAY_HOST.replace(/\/+$/, "")}${API_PATH}`, init);
-    else if (env.GATEWAY) res = await env.GATEWAY.fetch(`http://gateway${API_PATH}`, init);
-    else throw new Error("no VNPAY host configured");
-    if (!res.ok) throw new Error(`VNPAY API answered HTTP ${res.status}`);
-    const json = (await res.json()) as unknown;
-    if (!json || typeof json !== "object") throw new Error("VNPAY API answered a non-object");
-    return json as Body;
+export const vnpayBreaker = (env: Pick<Env, "BREAKER_FAILURE_THRESHOLD" | "BREAKER_COOLDOWN_MS">): CircuitBreaker =>
+  circuitBreaker("vnpay", breakerOptions(env));
+
+type TransportEnv = Pick<Env, "VNPAY_HOST" | "GATEWAY" | "VNPAY_API_TIMEOUT_MS" | "BREAKER_FAILURE_THRESHOLD" | "BREAKER_COOLDOWN_MS">;
+
+/**
+ * Any error a transport throws (timeout, network, HTTP error, unreadable answer, open circuit)
+ * means VNPAY's decision is unknown: the caller may send the same request again later. A querydr
+ * only asks, so it is tried twice at once (jittered backoff); a refund is never repeated here (its
+ * caller repeats it later under the same request id).
+ */
+export function vnpayTransport(env: TransportEnv): VnpayTransport {
+  const breaker = vnpayBreaker(env);
+  return (body) => {
+    const call = () => breaker.run(() => send(env, body));
+    return body.vnp_Command === "querydr" ? retry(call, { attempts: 2, baseDelayMs: 200 }) : call();
   };
+}
+
+async function send(env: TransportEnv, body: Record<string, string>): Promise<Body> {
+  const init = {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(apiTimeoutMs(env)),
+  };
+  let res: Response;
+  if (env.VNPAY_HOST) res = await fetch(`${env.VNPAY_HOST.replace(/\/+$/, "")}${API_PATH}`, init);
+  else if (env.GATEWAY) res = await env.GATEWAY.fetch(`http://gateway${API_PATH}`, init);
+  else throw new Error("no VNPAY host configured");
+  if (!res.ok) throw new Error(`VNPAY API answered HTTP ${res.status}`);
+  const json = (await res.json()) as unknown;
+  if (!json || typeof json !== "object") throw new Error("VNPAY API answered a non-object");
+  return json as Body;
 }
 
 export type ApiResult = { verified: boolean; body: Body; responseCode: string; message: string };

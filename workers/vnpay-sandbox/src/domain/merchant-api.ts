@@ -12,7 +12,7 @@ import {
   verifyPipe,
 } from "../signing";
 import { newTransactionNo } from "./payment";
-import { takeRefundControl } from "./refund-controls";
+import { takeApiControl, takeRefundControl } from "./refund-controls";
 
 type Db = DrizzleD1Database<Record<string, unknown>>;
 type Tx = typeof transactions.$inferSelect;
@@ -96,7 +96,7 @@ async function transactionApi(db: Db, env: Env, body: unknown): Promise<Record<s
   if (!wellFormed) return answer("03");
 
   // Emulator-only controls, applied before the request id is used up: as if VNPAY never got it.
-  const control = command === "refund" ? await takeRefundControl(db, str("vnp_TxnRef")) : null;
+  const control = (await takeApiControl(db)) ?? (command === "refund" ? await takeRefundControl(db, str("vnp_TxnRef")) : null);
   if (control?.mode === "timeout") return { stall: { status: 504, delayMs: control.delayMs } };
   if (control?.mode === "unavailable") return { stall: { status: 503, delayMs: 0 } };
   if (control?.mode === "refuse") return answer(control.code, null, { vnp_Message: "Refund refused (emulator control)" });

@@ -36,9 +36,36 @@ export async function setRefundControl(db: Db, input: RefundControlInput) {
   return { scope, refund: input.refund, times: input.times ?? null, code: row.code, delayMs: row.delayMs };
 }
 
+/**
+ * Emulator-only: `{api: "unavailable"|"timeout"|"ok", times?, delayMs?}` takes VNPAY's whole
+ * transaction API (querydr and refund, any TxnRef) down: HTTP 503 at once, or no answer for
+ * `delayMs` then 504, until `ok` (or for `times` requests). Kept as a row of its own scope.
+ */
+export const apiControlSchema = z.object({
+  api: z.enum(["ok", "timeout", "unavailable"]),
+  times: z.number().int().positive().max(1000).optional(),
+  delayMs: z.number().int().min(0).max(120_000).optional(),
+});
+const API_SCOPE = "api:*";
+
+export async function setApiControl(db: Db, input: z.infer<typeof apiControlSchema>) {
+  if (input.api === "ok") {
+    await db.delete(refundControls).where(eq(refundControls.scope, API_SCOPE));
+    return { api: "ok" as const };
+  }
+  const row = { mode: input.api, remaining: input.times ?? null, code: "99", delayMs: input.delayMs ?? 30_000, createdAt: Date.now() };
+  await db.insert(refundControls).values({ scope: API_SCOPE, ...row }).onConflictDoUpdate({ target: refundControls.scope, set: row });
+  return { api: input.api, times: input.times ?? null, delayMs: row.delayMs };
+}
+
+/** The whole-API outage in force, if any (used up by one request when limited). */
+export const takeApiControl = (db: Db) => take(db, [API_SCOPE]);
+
 /** The control that applies to this refund request (the TxnRef's, else the global one), used up by one. */
-export async function takeRefundControl(db: Db, txnRef: string): Promise<RefundControl | null> {
-  for (const scope of [txnRef, "*"]) {
+export const takeRefundControl = (db: Db, txnRef: string) => take(db, [txnRef, "*"]);
+
+async function take(db: Db, scopes: string[]): Promise<RefundControl | null> {
+  for (const scope of scopes) {
     const taken = await db
       .update(refundControls)
       .set({ remaining: sql`CASE WHEN ${refundControls.remaining} IS NULL THEN NULL ELSE ${refundControls.remaining} - 1 END` })
