@@ -40,10 +40,14 @@ export class EventsRpc extends WorkerEntrypoint<Env> {
     };
   }
 
-  /** Whether the event exists (any status): orders asks before it touches the event's inventory object. */
+  /**
+   * Whether buyers can see the event (published or cancelled): orders asks before it touches the
+   * event's inventory object. A draft answers false, so an order for someone's draft is the same
+   * 404 event_not_found as one for an id that never existed (no existence oracle).
+   */
   async eventExists(eventId: string): Promise<boolean> {
-    const row = await drizzle(this.env.DB).select({ id: events.id }).from(events).where(eq(events.id, eventId)).get();
-    return row !== undefined;
+    const row = await drizzle(this.env.DB).select({ status: events.status }).from(events).where(eq(events.id, eventId)).get();
+    return row !== undefined && row.status !== "draft";
   }
 
   /** Ids of the events this user organizes or is staff of (support lists the tickets about them). */

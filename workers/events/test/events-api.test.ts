@@ -360,8 +360,11 @@ describe("EventsRpc", () => {
     expect(await rpc().getEventAccess(id, "someone")).toEqual({ exists: true, published: true, organizerId: org!.userId, isOrganizer: false, isStaff: false });
   });
 
-  it("tells whether an event exists, draft or not", async () => {
-    const { id } = await eventWithTicketType(organizer());
+  it("tells whether buyers can see an event: a draft looks missing", async () => {
+    const org = organizer();
+    const { id } = await eventWithTicketType(org);
+    expect(await rpc().eventExists(id)).toBe(false);
+    expect((await call("POST", `/api/events/${id}/publish`, org)).status).toBe(200);
     expect(await rpc().eventExists(id)).toBe(true);
     expect(await rpc().eventExists(ulid())).toBe(false);
   });

@@ -9,8 +9,8 @@ const MAX_KNOWN = 10_000;
 const known = new Map<string, number>();
 
 /**
- * An order names an event that exists (any status: the inventory object itself refuses a draft or
- * cancelled one), else 404 event_not_found. Asked BEFORE the event's inventory object is touched:
+ * An order names an event buyers can see (published or cancelled: the inventory object itself
+ * refuses a cancelled one with 409 not_on_sale), else 404 event_not_found, drafts included. Asked BEFORE the event's inventory object is touched:
  * `idFromName(anything).get()` would otherwise create (and store) an object for any string.
  * Only existence is cached; a missing event is asked again each time (it may be created later).
  */
