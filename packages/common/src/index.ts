@@ -10,3 +10,4 @@ export * from "./health";
 export * from "./service";
 export * from "./group-commit";
 export * from "./production-guard";
+export * from "./audit";

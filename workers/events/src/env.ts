@@ -13,6 +13,8 @@ export type Env = {
   INTERNAL_AUTH_SECRET: string;
   INVENTORY: DurableObjectNamespace<EventInventory>;
   ORDERS_INBOX: Queue;
+  /** AuditRecorded → reports. */
+  REPORTS_INBOX: Queue;
   AUTH_RPC: AuthLookup;
   ORDERS_RPC: OrdersLookup;
 };

@@ -1,7 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { drizzle } from "drizzle-orm/d1";
-import { errorResponses, jsonBody, jsonResponse, listOf, paginationQuery, requireRole, type ServiceApp } from "@tickets/common";
+import { actorOf, errorResponses, jsonBody, jsonResponse, listOf, paginationQuery, relayOutbox, requireRole, type ServiceApp } from "@tickets/common";
 import type { Env } from "./env";
+import type { Identity } from "@tickets/common";
 import {
   CancelEventBody,
   CancellationProgressSchema,
@@ -174,7 +175,20 @@ const listStaffRoute = createRoute({
   responses: { 200: jsonResponse(listOf(StaffSchema)), ...errorResponses(400, 401, 403, 404) },
 });
 
+type RouteContext = { get(key: "identity"): Identity | null; req: { raw: Request } };
+const actor = (c: RouteContext) => actorOf(c.get("identity"), c.req.raw.headers);
+
 export function mountRoutes(app: ServiceApp<Env>) {
+  // A change writes its audit row (and maybe EventCancelled) to the outbox: send it right away;
+  // the cron relays whatever this misses.
+  app.use("/api/events/*", async (c, next) => {
+    await next();
+    if (c.req.method !== "GET" && c.res.status < 400) c.executionCtx.waitUntil(relayOutbox(drizzle(c.env.DB), c.env, c.get("log")));
+  });
+  app.use("/api/events", async (c, next) => {
+    await next();
+    if (c.req.method !== "GET" && c.res.status < 400) c.executionCtx.waitUntil(relayOutbox(drizzle(c.env.DB), c.env, c.get("log")));
+  });
   // Who may call comes before what they sent: 401/403 before a 400 for changes and staff lists.
   app.use("/api/events/*", async (c, next) => {
     if (c.req.method !== "GET" || c.req.path.endsWith("/staff") || c.req.path.endsWith("/cancellation")) requireRole(c.get("identity"), "organizer", "admin");
@@ -189,7 +203,7 @@ export function mountRoutes(app: ServiceApp<Env>) {
 
   app.openapi(cancelRoute, async (c) => {
     const { id } = c.req.valid("param");
-    const event = await cancelEvent(c.env, drizzle(c.env.DB), c.get("identity"), id, c.req.valid("json").reason, c.get("log"));
+    const event = await cancelEvent(c.env, drizzle(c.env.DB), actor(c), id, c.req.valid("json").reason, c.get("log"));
     return c.json({ event }, 202);
   });
 
@@ -200,7 +214,7 @@ export function mountRoutes(app: ServiceApp<Env>) {
   app.openapi(listRoute, async (c) => c.json(await listEvents(drizzle(c.env.DB), c.get("identity"), c.req.valid("query")), 200));
 
   app.openapi(createEventRoute, async (c) =>
-    c.json({ event: await createEvent(drizzle(c.env.DB), c.get("identity"), c.req.valid("json")) }, 201),
+    c.json({ event: await createEvent(drizzle(c.env.DB), actor(c), c.req.valid("json")) }, 201),
   );
 
   app.openapi(detailRoute, async (c) =>
@@ -208,22 +222,22 @@ export function mountRoutes(app: ServiceApp<Env>) {
   );
 
   app.openapi(updateEventRoute, async (c) => {
-    const event = await updateEvent(c.env, drizzle(c.env.DB), c.get("identity"), c.req.valid("param").id, c.req.valid("json"));
+    const event = await updateEvent(c.env, drizzle(c.env.DB), actor(c), c.req.valid("param").id, c.req.valid("json"));
     return c.json({ event }, 200);
   });
 
   app.openapi(publishRoute, async (c) =>
-    c.json({ event: await publishEvent(c.env, drizzle(c.env.DB), c.get("identity"), c.req.valid("param").id) }, 200),
+    c.json({ event: await publishEvent(c.env, drizzle(c.env.DB), actor(c), c.req.valid("param").id) }, 200),
   );
 
   app.openapi(addTicketTypeRoute, async (c) => {
-    const ticketType = await addTicketType(c.env, drizzle(c.env.DB), c.get("identity"), c.req.valid("param").id, c.req.valid("json"));
+    const ticketType = await addTicketType(c.env, drizzle(c.env.DB), actor(c), c.req.valid("param").id, c.req.valid("json"));
     return c.json({ ticketType }, 201);
   });
 
   app.openapi(updateTicketTypeRoute, async (c) => {
     const { id, ttId } = c.req.valid("param");
-    const ticketType = await updateTicketType(c.env, drizzle(c.env.DB), c.get("identity"), id, ttId, c.req.valid("json"));
+    const ticketType = await updateTicketType(c.env, drizzle(c.env.DB), actor(c), id, ttId, c.req.valid("json"));
     return c.json({ ticketType }, 200);
   });
 

@@ -24,6 +24,7 @@ const ROUTES: Array<[RegExp, ServiceName]> = [
   [/^\/api\/refunds(\/|$)/, "refunds"],
   [/^\/api\/notifications(\/|$)/, "notifications"],
   [/^\/api\/reports(\/|$)/, "reports"],
+  [/^\/api\/admin\/audit$/, "reports"],
   [/^\/api\/support(\/|$)/, "support"],
 ];
 
