@@ -11,3 +11,4 @@ export * from "./service";
 export * from "./group-commit";
 export * from "./production-guard";
 export * from "./audit";
+export * from "./dead-letters";

@@ -36,8 +36,12 @@ export function serviceFor(pathname: string): ServiceName | null {
 /** Paths the local VNPAY emulator serves to browsers (development only: the binding exists only there). */
 export const SANDBOX_PATH = /^\/(paymentv2|merchant_webapi)\//;
 
-/** The local cron driver (development only, like the sandbox: no such binding in production). */
+/**
+ * The local cron driver and its queue injector for fault tests (development only, like the
+ * sandbox: no such binding in production).
+ */
 export const DEV_CRON_PATH = "/__dev/cron";
+export const DEV_PATHS = new Set([DEV_CRON_PATH, "/__dev/queue"]);
 
 /**
  * Rate-limit classes: credentials endpoints are the tightest, writes next, reads looser, and

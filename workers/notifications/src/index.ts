@@ -1,4 +1,4 @@
-import { createServiceApp, d1Check, mountHealth } from "@tickets/common";
+import { createServiceApp, d1Check, mountDeadLetterRoutes, mountHealth } from "@tickets/common";
 import type { Env } from "./env";
 import { notificationRoutes } from "./routes";
 import { pushRoutes } from "./push-routes";
@@ -11,5 +11,6 @@ const app = createServiceApp<Env>("notifications");
 mountHealth(app, (env) => ({ db: d1Check(env.DB) }));
 notificationRoutes(app);
 pushRoutes(app);
+mountDeadLetterRoutes(app, { prefix: "/api/notifications", name: "Notification", tag: "notifications", inbox: (env) => env.NOTIFICATIONS_INBOX });
 
 export default { fetch: app.fetch, queue: handleQueue, scheduled: handleScheduled } satisfies ExportedHandler<Env>;
