@@ -3,7 +3,7 @@ import type { AuthRpc } from "../../auth/src/rpc";
 import type { OrdersRpc } from "../../orders/src/rpc";
 
 /** What the events worker calls on the auth worker's AuthRpc entrypoint. */
-export type AuthLookup = Pick<AuthRpc, "findUserByEmail">;
+export type AuthLookup = Pick<AuthRpc, "findUserByEmail" | "getUser">;
 
 /** What the events worker asks the orders worker (the cancellation batch it runs). */
 export type OrdersLookup = Pick<OrdersRpc, "cancellationProgress">;

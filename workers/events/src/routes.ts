@@ -15,6 +15,7 @@ import {
   EventSchema,
   GrantStaffBody,
   ListEventsQuery,
+  StaffParams,
   StaffSchema,
   TicketTypeParams,
   TicketTypeSchema,
@@ -24,7 +25,7 @@ import {
 import { createEvent, eventDetail, publishEvent, updateEvent } from "./domain/events";
 import { listEvents } from "./domain/listing";
 import { addTicketType, updateTicketType } from "./domain/ticket-types";
-import { grantStaff, listStaff } from "./domain/staff";
+import { inviteStaff, listStaff, revokeStaff } from "./domain/staff";
 import { cancelEvent, cancellationProgress } from "./domain/cancellation";
 import { CATEGORIES } from "./domain/categories";
 
@@ -155,12 +156,26 @@ const grantStaffRoute = createRoute({
   method: "post",
   path: "/api/events/{id}/staff",
   operationId: "grantEventStaff",
-  description: "Its organizer or an admin. Staff may check tickets in and see the event's support tickets; 404 user_not_found when no account has that email. Idempotent.",
+  description:
+    "Its organizer or an admin. The account with this email, now or once it signs up, gets staff on this event: it may check tickets in and see the event's support tickets. " +
+    "The answer is the same whether or not such an account exists, and never names it. Inviting the same address again answers the same invite.",
   tags,
   security,
-  summary: "Grant a registered user staff (check-in) rights on this event; 404 user_not_found",
+  summary: "Invite door staff (check-in rights on this event) by email",
   request: { params: EventIdParam, ...jsonBody(GrantStaffBody) },
-  responses: { 201: jsonResponse(z.object({ staff: StaffSchema }), "Granted"), ...errorResponses(400, 401, 403, 404) },
+  responses: { 201: jsonResponse(z.object({ staff: StaffSchema }), "Invited"), ...errorResponses(400, 401, 403, 404) },
+});
+
+const revokeStaffRoute = createRoute({
+  method: "delete",
+  path: "/api/events/{id}/staff/{staffId}",
+  operationId: "revokeEventStaff",
+  description: "Its organizer or an admin. The invite and the check-in rights it gave end at once; 404 staff_not_found when the event has no such invite (or it was revoked already).",
+  tags,
+  security,
+  summary: "Revoke a staff invite of this event",
+  request: { params: StaffParams },
+  responses: { 204: { description: "Revoked" }, ...errorResponses(401, 403, 404) },
 });
 
 const listStaffRoute = createRoute({
@@ -242,8 +257,14 @@ export function mountRoutes(app: ServiceApp<Env>) {
   });
 
   app.openapi(grantStaffRoute, async (c) => {
-    const staff = await grantStaff(c.env, drizzle(c.env.DB), c.get("identity"), c.req.valid("param").id, c.req.valid("json").email);
+    const staff = await inviteStaff(c.env, drizzle(c.env.DB), actor(c), c.req.valid("param").id, c.req.valid("json").email);
     return c.json({ staff }, 201);
+  });
+
+  app.openapi(revokeStaffRoute, async (c) => {
+    const { id, staffId } = c.req.valid("param");
+    await revokeStaff(drizzle(c.env.DB), actor(c), id, staffId);
+    return c.body(null, 204);
   });
 
   app.openapi(listStaffRoute, async (c) =>
