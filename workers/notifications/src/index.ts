@@ -2,6 +2,7 @@ import { createServiceApp, d1Check, mountDeadLetterRoutes, mountHealth } from "@
 import type { Env } from "./env";
 import { notificationRoutes } from "./routes";
 import { pushRoutes } from "./push-routes";
+import { contactRoutes } from "./contact-routes";
 import { handleQueue, handleScheduled } from "./consumer";
 
 export type { Env };
@@ -11,6 +12,7 @@ const app = createServiceApp<Env>("notifications");
 mountHealth(app, (env) => ({ db: d1Check(env.DB) }));
 notificationRoutes(app);
 pushRoutes(app);
+contactRoutes(app);
 mountDeadLetterRoutes(app, { prefix: "/api/notifications", name: "Notification", tag: "notifications", inbox: (env) => env.NOTIFICATIONS_INBOX });
 
 export default { fetch: app.fetch, queue: handleQueue, scheduled: handleScheduled } satisfies ExportedHandler<Env>;
