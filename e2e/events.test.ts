@@ -140,25 +140,42 @@ describe("events through the gateway", () => {
     expect(tooMany.json.error.code).toBe("invalid_request");
   });
 
-  it("grants staff by email through the auth worker", async () => {
+  it("invites staff by email without telling whether the address has an account; the account (also one made later) may scan until revoked", async () => {
     const { client: org } = await registered("organizer");
-    const { email, user } = await registered("buyer");
+    const { email, client: door } = await registered("buyer");
     const e = (await org.post("/api/events", eventBody())).json.event;
-    const granted = await org.post(`/api/events/${e.id}/staff`, { email });
-    expect(granted.status).toBe(201);
-    expect(granted.json.staff).toMatchObject({ eventId: e.id, userId: user.id, email });
-    const unknown = await org.post(`/api/events/${e.id}/staff`, { email: uniqueEmail("nobody") });
-    expect(unknown.status).toBe(404);
-    expect(unknown.json.error.code).toBe("user_not_found");
+    const stats = (who: Client) => who.get(`/api/checkin/events/${e.id}/stats`);
+    expect((await stats(door)).status).toBe(403);
+
+    const invited = await org.post(`/api/events/${e.id}/staff`, { email });
+    const laterEmail = uniqueEmail("events-later");
+    const pending = await org.post(`/api/events/${e.id}/staff`, { email: laterEmail });
+    for (const res of [invited, pending]) {
+      expect(res.status).toBe(201);
+      expect(Object.keys(res.json.staff).sort()).toEqual(["email", "eventId", "id", "invitedAt"]);
+    }
+    expect(invited.json.staff).toMatchObject({ eventId: e.id, email });
+    expect((await stats(door)).status).toBe(200);
+
+    // The second address signs up after its invite: it is staff from its first request on.
+    const later = new Client();
+    const signedUp = await later.post("/api/auth/register", { email: laterEmail, password: "events-e2e-password", name: "Later" });
+    later.token = signedUp.json.accessToken;
+    expect((await stats(later)).status).toBe(200);
+
     const list = await org.get(`/api/events/${e.id}/staff`);
-    expect(list.json.items.map((s: { userId: string }) => s.userId)).toEqual([user.id]);
+    expect(list.json.items.map((s: { email: string }) => s.email).sort()).toEqual([email, laterEmail].sort());
+    expect((await org.call("DELETE", `/api/events/${e.id}/staff/${invited.json.staff.id}`)).status).toBe(204);
+    expect((await stats(door)).status).toBe(403);
+    expect((await stats(later)).status).toBe(200);
+    expect((await org.call("DELETE", `/api/events/${e.id}/staff/${invited.json.staff.id}`)).json.error.code).toBe("staff_not_found");
   });
 
   it("has the seeded demo event and documents the routes", async () => {
     const demo = await new Client().get(`/api/events?q=${encodeURIComponent("Demo Flash Sale")}`);
     expect(demo.json.items).toEqual(expect.arrayContaining([expect.objectContaining({ title: "Demo Flash Sale", city: "Ho Chi Minh City", status: "published" })]));
     const doc = await new Client().get("/api/openapi.json");
-    for (const path of ["/api/events", "/api/events/{id}", "/api/events/{id}/publish", "/api/events/{id}/ticket-types", "/api/events/{id}/ticket-types/{ttId}", "/api/events/{id}/staff"]) {
+    for (const path of ["/api/events", "/api/events/{id}", "/api/events/{id}/publish", "/api/events/{id}/ticket-types", "/api/events/{id}/ticket-types/{ttId}", "/api/events/{id}/staff", "/api/events/{id}/staff/{staffId}"]) {
       expect(doc.json.paths[path], path).toBeDefined();
     }
   });

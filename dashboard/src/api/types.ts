@@ -34,6 +34,8 @@ export type TimelineItem = { at: string; service: string; step: string; detail?:
 export type OrderTimeline = { items: TimelineItem[]; partial: boolean };
 export type QueueState = { position: number; estimatedWaitSeconds: number; state: "waiting" | "admitted"; pass?: string };
 export type List<T> = { items: T[]; nextCursor: string | null };
+/** A door-staff invite (POST/GET /api/events/{id}/staff answer this since invites replaced grants; the snapshot still shows the old grant). */
+export type StaffInvite = { id: string; eventId: string; email: string; invitedAt: string };
 
 // ── openapi-typescript shaped helpers ────────────────────────────────────────
 type Json<T> = { headers: { [name: string]: unknown }; content: { "application/json": T } };
@@ -56,6 +58,10 @@ export interface ContractPaths {
   "/api/orders/{id}/timeline": { parameters: NoParams; get: OpNoBody<Params<Id, never>, OrderTimeline> };
   "/api/events/{id}/queue": { parameters: NoParams; post: OpNoBody<Params<Id, never>, QueueState> };
   "/api/events/{id}/queue/me": { parameters: NoParams; get: OpNoBody<Params<Id, never>, QueueState> };
+  "/api/events/{id}/staff/{staffId}": {
+    parameters: NoParams;
+    delete: { parameters: Params<Id & { staffId: string }, never>; requestBody?: never; responses: { 204: { headers: { [name: string]: unknown }; content?: never } } & Errors };
+  };
 }
 
 /** The entries above as data, so a test can tell when the snapshot has caught up with one. */
@@ -63,4 +69,5 @@ export const CONTRACT_ONLY_ROUTES = {
   "/api/orders/{id}/timeline": ["get"],
   "/api/events/{id}/queue": ["post"],
   "/api/events/{id}/queue/me": ["get"],
+  "/api/events/{id}/staff/{staffId}": ["delete"],
 } as const satisfies { [P in keyof ContractPaths]: readonly Exclude<keyof ContractPaths[P], "parameters">[] };

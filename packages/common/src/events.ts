@@ -111,6 +111,23 @@ export const eventPayloadSchemas = {
   EventCancellationStep: z.object({ eventId: z.string() }),
   /** A paid order of a cancelled event: its full refund was requested; the buyer is told. */
   OrderEventCancelled: z.object({ ...orderRef, refundId: z.string().nullable(), amountVnd: z.number().int(), reason: z.string() }),
+  /**
+   * An organizer or admin changed something (audit.ts): written by the owning worker in the same
+   * D1 batch as the change, so the change and its audit row cannot diverge; reports stores it.
+   */
+  AuditRecorded: z.object({
+    actorId: z.string(),
+    /** `<thing>.<verb>`, e.g. `event.publish`, `staff.revoke`, `refund.retry` (AUDIT_ACTIONS). */
+    action: z.string().max(64),
+    /** `<kind>:<id>`, e.g. `event:01J…`. */
+    target: z.string().max(200),
+    /** The client address the gateway saw (cf-connecting-ip); null when unknown. */
+    ip: z.string().max(64).nullable(),
+    at: z.string(),
+    service: z.string().max(32),
+    /** A few facts about the change (field names changed, amounts); never secrets or free text. */
+    details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())])).optional(),
+  }),
 } as const;
 
 export type EventType = keyof typeof eventPayloadSchemas;
@@ -190,9 +207,10 @@ export const SUBSCRIPTIONS: Record<EventType, Inbox[]> = {
   EventCancelled: ["orders"],
   EventCancellationStep: ["orders"],
   OrderEventCancelled: ["notifications"],
+  AuditRecorded: ["reports"],
 };
 
-/** The worker that makes each event (`makeEvent("<type>"` in its src; a test checks it); docs/saga.md is generated from this and SUBSCRIPTIONS. */
+/** The worker(s) that make each event, comma-separated (`makeEvent("<type>"` in each one's src; a test checks it); docs/saga.md is generated from this and SUBSCRIPTIONS. */
 export const PUBLISHERS: Record<EventType, string> = {
   OrderCreated: "orders",
   OrderConfirmed: "orders",
@@ -214,4 +232,5 @@ export const PUBLISHERS: Record<EventType, string> = {
   EventCancelled: "events",
   EventCancellationStep: "orders",
   OrderEventCancelled: "orders",
+  AuditRecorded: "events, refunds, support", // each records its own organizer/admin actions
 };

@@ -13,3 +13,5 @@ export * from "./production-guard";
 export * from "./timeline";
 export * from "./metrics";
 export * from "./resilience";
+export * from "./audit";
+export * from "./dead-letters";

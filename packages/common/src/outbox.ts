@@ -1,5 +1,5 @@
 import { sqliteTable, text, integer } from "drizzle-orm/sqlite-core";
-import { and, asc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt, sql, type SQL } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { INBOXES, SUBSCRIPTIONS, eventTypes, type Envelope, type EventType } from "./events";
 import type { Logger } from "./log";
@@ -43,6 +43,17 @@ type AnyDb = DrizzleD1Database<Record<string, unknown>>;
 /** The insert to put into the same batch as the state change. */
 export function outboxInsert(db: AnyDb, event: Envelope) {
   return db.insert(outbox).values({ id: event.id, type: event.type, envelope: JSON.stringify(event), createdAt: Date.now() });
+}
+
+/**
+ * The insert for a drizzle batch, writing the event only if `condition` holds when it runs (e.g.
+ * `EXISTS (…the row carries this change's revision…)`, placed after the guarded update).
+ */
+export function outboxInsertIf(db: AnyDb, event: Envelope, condition: SQL) {
+  // insert … select names every column of the table, in order.
+  return db
+    .insert(outbox)
+    .select(sql`SELECT ${event.id}, ${event.type}, ${JSON.stringify(event)}, ${Date.now()}, NULL, 0, NULL, NULL, 0 WHERE ${condition}`);
 }
 
 /**

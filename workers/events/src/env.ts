@@ -4,7 +4,7 @@ import type { AuthRpc } from "../../auth/src/rpc";
 import type { OrdersRpc } from "../../orders/src/rpc";
 
 /** What the events worker calls on the auth worker's AuthRpc entrypoint. */
-export type AuthLookup = Pick<AuthRpc, "findUserByEmail">;
+export type AuthLookup = Pick<AuthRpc, "findUserByEmail" | "getUser">;
 
 /** What the events worker asks the orders worker (the cancellation batch it runs). */
 export type OrdersLookup = Pick<OrdersRpc, "cancellationProgress">;
@@ -18,6 +18,8 @@ export type Env = {
   DEV_METRICS?: MetricsRecorder;
   INVENTORY: DurableObjectNamespace<EventInventory>;
   ORDERS_INBOX: Queue;
+  /** AuditRecorded → reports. */
+  REPORTS_INBOX: Queue;
   AUTH_RPC: AuthLookup;
   ORDERS_RPC: OrdersLookup;
 };

@@ -1,7 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { drizzle } from "drizzle-orm/d1";
-import { errorResponses, jsonBody, jsonResponse, listOf, paginationQuery, requireRole, type ServiceApp } from "@tickets/common";
+import { actorOf, errorResponses, jsonBody, jsonResponse, listOf, paginationQuery, relayOutbox, requireRole, type ServiceApp } from "@tickets/common";
 import type { Env } from "./env";
+import type { Identity } from "@tickets/common";
 import {
   CancelEventBody,
   CancellationProgressSchema,
@@ -14,6 +15,7 @@ import {
   EventSchema,
   GrantStaffBody,
   ListEventsQuery,
+  StaffParams,
   StaffSchema,
   TicketTypeParams,
   TicketTypeSchema,
@@ -23,7 +25,7 @@ import {
 import { createEvent, eventDetail, publishEvent, updateEvent } from "./domain/events";
 import { listEvents } from "./domain/listing";
 import { addTicketType, updateTicketType } from "./domain/ticket-types";
-import { grantStaff, listStaff } from "./domain/staff";
+import { inviteStaff, listStaff, revokeStaff } from "./domain/staff";
 import { cancelEvent, cancellationProgress } from "./domain/cancellation";
 import { CATEGORIES } from "./domain/categories";
 
@@ -154,12 +156,26 @@ const grantStaffRoute = createRoute({
   method: "post",
   path: "/api/events/{id}/staff",
   operationId: "grantEventStaff",
-  description: "Its organizer or an admin. Staff may check tickets in and see the event's support tickets; 404 user_not_found when no account has that email. Idempotent.",
+  description:
+    "Its organizer or an admin. The account with this email, now or once it signs up, gets staff on this event: it may check tickets in and see the event's support tickets. " +
+    "The answer is the same whether or not such an account exists, and never names it. Inviting the same address again answers the same invite.",
   tags,
   security,
-  summary: "Grant a registered user staff (check-in) rights on this event; 404 user_not_found",
+  summary: "Invite door staff (check-in rights on this event) by email",
   request: { params: EventIdParam, ...jsonBody(GrantStaffBody) },
-  responses: { 201: jsonResponse(z.object({ staff: StaffSchema }), "Granted"), ...errorResponses(400, 401, 403, 404) },
+  responses: { 201: jsonResponse(z.object({ staff: StaffSchema }), "Invited"), ...errorResponses(400, 401, 403, 404) },
+});
+
+const revokeStaffRoute = createRoute({
+  method: "delete",
+  path: "/api/events/{id}/staff/{staffId}",
+  operationId: "revokeEventStaff",
+  description: "Its organizer or an admin. The invite and the check-in rights it gave end at once; 404 staff_not_found when the event has no such invite (or it was revoked already).",
+  tags,
+  security,
+  summary: "Revoke a staff invite of this event",
+  request: { params: StaffParams },
+  responses: { 204: { description: "Revoked" }, ...errorResponses(401, 403, 404) },
 });
 
 const listStaffRoute = createRoute({
@@ -174,7 +190,20 @@ const listStaffRoute = createRoute({
   responses: { 200: jsonResponse(listOf(StaffSchema)), ...errorResponses(400, 401, 403, 404) },
 });
 
+type RouteContext = { get(key: "identity"): Identity | null; req: { raw: Request } };
+const actor = (c: RouteContext) => actorOf(c.get("identity"), c.req.raw.headers);
+
 export function mountRoutes(app: ServiceApp<Env>) {
+  // A change writes its audit row (and maybe EventCancelled) to the outbox: send it right away;
+  // the cron relays whatever this misses.
+  app.use("/api/events/*", async (c, next) => {
+    await next();
+    if (c.req.method !== "GET" && c.res.status < 400) c.executionCtx.waitUntil(relayOutbox(drizzle(c.env.DB), c.env, c.get("log")));
+  });
+  app.use("/api/events", async (c, next) => {
+    await next();
+    if (c.req.method !== "GET" && c.res.status < 400) c.executionCtx.waitUntil(relayOutbox(drizzle(c.env.DB), c.env, c.get("log")));
+  });
   // Who may call comes before what they sent: 401/403 before a 400 for changes and staff lists.
   app.use("/api/events/*", async (c, next) => {
     if (c.req.method !== "GET" || c.req.path.endsWith("/staff") || c.req.path.endsWith("/cancellation")) requireRole(c.get("identity"), "organizer", "admin");
@@ -189,7 +218,7 @@ export function mountRoutes(app: ServiceApp<Env>) {
 
   app.openapi(cancelRoute, async (c) => {
     const { id } = c.req.valid("param");
-    const event = await cancelEvent(c.env, drizzle(c.env.DB), c.get("identity"), id, c.req.valid("json").reason, c.get("log"));
+    const event = await cancelEvent(c.env, drizzle(c.env.DB), actor(c), id, c.req.valid("json").reason, c.get("log"));
     return c.json({ event }, 202);
   });
 
@@ -200,7 +229,7 @@ export function mountRoutes(app: ServiceApp<Env>) {
   app.openapi(listRoute, async (c) => c.json(await listEvents(drizzle(c.env.DB), c.get("identity"), c.req.valid("query")), 200));
 
   app.openapi(createEventRoute, async (c) =>
-    c.json({ event: await createEvent(drizzle(c.env.DB), c.get("identity"), c.req.valid("json")) }, 201),
+    c.json({ event: await createEvent(drizzle(c.env.DB), actor(c), c.req.valid("json")) }, 201),
   );
 
   app.openapi(detailRoute, async (c) =>
@@ -208,28 +237,34 @@ export function mountRoutes(app: ServiceApp<Env>) {
   );
 
   app.openapi(updateEventRoute, async (c) => {
-    const event = await updateEvent(c.env, drizzle(c.env.DB), c.get("identity"), c.req.valid("param").id, c.req.valid("json"));
+    const event = await updateEvent(c.env, drizzle(c.env.DB), actor(c), c.req.valid("param").id, c.req.valid("json"));
     return c.json({ event }, 200);
   });
 
   app.openapi(publishRoute, async (c) =>
-    c.json({ event: await publishEvent(c.env, drizzle(c.env.DB), c.get("identity"), c.req.valid("param").id) }, 200),
+    c.json({ event: await publishEvent(c.env, drizzle(c.env.DB), actor(c), c.req.valid("param").id) }, 200),
   );
 
   app.openapi(addTicketTypeRoute, async (c) => {
-    const ticketType = await addTicketType(c.env, drizzle(c.env.DB), c.get("identity"), c.req.valid("param").id, c.req.valid("json"));
+    const ticketType = await addTicketType(c.env, drizzle(c.env.DB), actor(c), c.req.valid("param").id, c.req.valid("json"));
     return c.json({ ticketType }, 201);
   });
 
   app.openapi(updateTicketTypeRoute, async (c) => {
     const { id, ttId } = c.req.valid("param");
-    const ticketType = await updateTicketType(c.env, drizzle(c.env.DB), c.get("identity"), id, ttId, c.req.valid("json"));
+    const ticketType = await updateTicketType(c.env, drizzle(c.env.DB), actor(c), id, ttId, c.req.valid("json"));
     return c.json({ ticketType }, 200);
   });
 
   app.openapi(grantStaffRoute, async (c) => {
-    const staff = await grantStaff(c.env, drizzle(c.env.DB), c.get("identity"), c.req.valid("param").id, c.req.valid("json").email);
+    const staff = await inviteStaff(c.env, drizzle(c.env.DB), actor(c), c.req.valid("param").id, c.req.valid("json").email);
     return c.json({ staff }, 201);
+  });
+
+  app.openapi(revokeStaffRoute, async (c) => {
+    const { id, staffId } = c.req.valid("param");
+    await revokeStaff(drizzle(c.env.DB), actor(c), id, staffId);
+    return c.body(null, 204);
   });
 
   app.openapi(listStaffRoute, async (c) =>

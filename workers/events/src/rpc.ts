@@ -1,8 +1,8 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
 import { asc, eq } from "drizzle-orm";
-import { eventStaff, events, ticketTypes } from "./db/schema";
-import { isStaff } from "./domain/staff";
+import { events, ticketTypes } from "./db/schema";
+import { isStaff, staffedEventIds } from "./domain/staff";
 import { toIso } from "./domain/validate";
 import { eventStatus } from "./domain/present";
 import type { Env } from "./env";
@@ -36,7 +36,7 @@ export class EventsRpc extends WorkerEntrypoint<Env> {
       published: event.status === "published",
       organizerId: event.organizerId,
       isOrganizer: event.organizerId === userId,
-      isStaff: await isStaff(db, eventId, userId),
+      isStaff: await isStaff(this.env, db, eventId, userId),
     };
   }
 
@@ -55,9 +55,9 @@ export class EventsRpc extends WorkerEntrypoint<Env> {
     const db = drizzle(this.env.DB);
     const [organized, staffed] = await Promise.all([
       db.select({ id: events.id }).from(events).where(eq(events.organizerId, userId)).all(),
-      db.select({ id: eventStaff.eventId }).from(eventStaff).where(eq(eventStaff.userId, userId)).all(),
+      staffedEventIds(this.env, db, userId),
     ]);
-    return [...new Set([...organized, ...staffed].map((r) => r.id))];
+    return [...new Set([...organized.map((r) => r.id), ...staffed])];
   }
 
   async getEventSummary(eventId: string): Promise<EventSummary | null> {

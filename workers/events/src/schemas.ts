@@ -140,8 +140,18 @@ export const EventListItemSchema = EventSchema.extend({
 export const EventDetailSchema = EventSchema.extend({ ticketTypes: z.array(TicketTypeSchema) }).openapi("EventDetail");
 
 export const StaffSchema = z
-  .object({ eventId: z.string(), userId: z.string(), email: z.string(), name: z.string(), grantedAt: z.string() })
-  .openapi("StaffGrant");
+  .object({
+    id: z.string().openapi({ description: "The invite's id (DELETE /api/events/{id}/staff/{staffId} revokes it)" }),
+    eventId: z.string(),
+    email: z.string().openapi({ description: "The invited address, normalised; nothing tells whether an account has it" }),
+    invitedAt: z.string(),
+  })
+  .openapi("StaffInvite");
+
+export const StaffParams = z.object({
+  id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }),
+  staffId: z.string().min(1).max(64).openapi({ param: { name: "staffId", in: "path" } }),
+});
 
 export const CategorySchema = z
   .object({ id: z.enum(CATEGORY_IDS), name: z.object({ vi: z.string(), en: z.string() }) })

@@ -3,7 +3,7 @@ import { exports } from "cloudflare:workers";
 import { ulid } from "ulid";
 import type { HoldResult } from "../../../durable-objects/event-inventory";
 import type { EventsRpc } from "../src/rpc";
-import { admin, buyer, call, count, eventWithTicketType, inDays, inventory, organizer, validEvent, type Who } from "./helpers";
+import { admin, buyer, call, count, eventWithTicketType, inDays, inventory, organizer, testEnv, validEvent, type Who } from "./helpers";
 
 const expectError = (res: { status: number; json: any }, status: number, code: string) => {
   expect(res.status).toBe(status);
@@ -313,34 +313,73 @@ describe("GET /api/events", () => {
   });
 });
 
-describe("staff", () => {
-  it("grants staff by email, idempotently, and lists them", async () => {
+describe("staff (invited by email, revocable)", () => {
+  const rpc = () => (exports as unknown as { EventsRpc: EventsRpc }).EventsRpc;
+  const auth = () => testEnv.AUTH_RPC as unknown as { signUp(u: { id: string; email: string }): Promise<void> };
+
+  it("answers an invite alike whether or not the address has an account, never naming it; idempotent; paged list", async () => {
     const org = organizer();
     const { id } = await eventWithTicketType(org);
-    const res = await call("POST", `/api/events/${id}/staff`, org, { email: "Staff@Example.test" });
-    expect(res.status).toBe(201);
-    expect(res.json.staff).toMatchObject({ eventId: id, userId: "user-staff-1", email: "staff@example.test", name: "Door Staff" });
-    expect((await call("POST", `/api/events/${id}/staff`, org, { email: "staff@example.test" })).status).toBe(201);
-    await call("POST", `/api/events/${id}/staff`, org, { email: "second.staff@example.test" });
+    const known = await call("POST", `/api/events/${id}/staff`, org, { email: "Staff@Example.test" });
+    const unknown = await call("POST", `/api/events/${id}/staff`, org, { email: "nobody-yet@example.test" });
+    for (const res of [known, unknown]) {
+      expect(res.status).toBe(201);
+      expect(Object.keys(res.json.staff).sort()).toEqual(["email", "eventId", "id", "invitedAt"]);
+    }
+    expect(known.json.staff).toMatchObject({ eventId: id, email: "staff@example.test" });
+    expect(JSON.stringify(known.json)).not.toMatch(/user-staff-1|Door Staff/);
+    const again = await call("POST", `/api/events/${id}/staff`, org, { email: "staff@example.test" });
+    expect(again.json.staff.id).toBe(known.json.staff.id);
+
     const list = await call("GET", `/api/events/${id}/staff`, org);
     expect(list.status).toBe(200);
-    expect(list.json.items.map((s: any) => s.userId)).toEqual(["user-staff-1", "user-staff-2"]);
+    expect(list.json.items.map((s: any) => s.email).sort()).toEqual(["nobody-yet@example.test", "staff@example.test"]);
+    expect(JSON.stringify(list.json)).not.toMatch(/user-staff-1|Door Staff/);
     const page = await call("GET", `/api/events/${id}/staff?limit=1`, org);
-    expect(page.json.nextCursor).toBe("user-staff-1");
     const rest = await call("GET", `/api/events/${id}/staff?limit=1&cursor=${page.json.nextCursor}`, org);
-    expect(rest.json).toMatchObject({ items: [{ userId: "user-staff-2" }], nextCursor: null });
+    expect([...page.json.items, ...rest.json.items].map((s: any) => s.id).sort()).toEqual(list.json.items.map((s: any) => s.id).sort());
+    expect(rest.json.nextCursor).toBeNull();
   });
 
-  it("answers unknown users, bad emails and strangers properly and grants nothing", async () => {
+  it("makes the account staff, also one that signs up after the invite, until the invite is revoked", async () => {
+    const org = { ...organizer()!, ip: "192.0.2.44" };
+    const { id } = await eventWithTicketType(org);
+    const later = `later-${ulid()}@example.test`;
+    const invite = await call("POST", `/api/events/${id}/staff`, org, { email: later });
+    const laterId = `user-${ulid()}`;
+    expect((await rpc().getEventAccess(id, laterId)).isStaff).toBe(false);
+    await auth().signUp({ id: laterId, email: later.toUpperCase() });
+    expect((await rpc().getEventAccess(id, laterId)).isStaff).toBe(true);
+    expect(await rpc().managedEventIds(laterId)).toEqual([id]);
+
+    const revoked = await call("DELETE", `/api/events/${id}/staff/${invite.json.staff.id}`, org);
+    expect(revoked.status).toBe(204);
+    expect((await rpc().getEventAccess(id, laterId)).isStaff).toBe(false);
+    expect(await rpc().managedEventIds(laterId)).toEqual([]);
+    expectError(await call("DELETE", `/api/events/${id}/staff/${invite.json.staff.id}`, org), 404, "staff_not_found");
+
+    const audit = await testEnv.DB.prepare("SELECT envelope FROM outbox WHERE type = 'AuditRecorded' AND envelope LIKE ?").bind(`%staff:${invite.json.staff.id}%`).all<{ envelope: string }>();
+    expect(audit.results.map((r) => JSON.parse(r.envelope).payload)).toEqual([
+      expect.objectContaining({ action: "staff.invite", actorId: org.userId, ip: "192.0.2.44", details: { eventId: id } }),
+      expect.objectContaining({ action: "staff.revoke", actorId: org.userId, ip: "192.0.2.44" }),
+    ]);
+  });
+
+  it("refuses bad emails and strangers, and revokes nothing of another event", async () => {
     const org = organizer();
     const { id } = await eventWithTicketType(org);
-    expectError(await call("POST", `/api/events/${id}/staff`, org, { email: "nobody@example.test" }), 404, "user_not_found");
+    const { id: otherEvent } = await eventWithTicketType(org);
+    const invite = await call("POST", `/api/events/${id}/staff`, org, { email: "staff@example.test" });
     expectError(await call("POST", `/api/events/${id}/staff`, org, { email: "not-an-email" }), 400, "invalid_request");
     expectError(await call("POST", `/api/events/${id}/staff`, organizer(), { email: "staff@example.test" }), 404, "not_found");
     expectError(await call("POST", `/api/events/${id}/staff`, buyer(), { email: "staff@example.test" }), 403, "forbidden");
     expectError(await call("GET", `/api/events/${id}/staff`, organizer()), 404, "not_found");
     expectError(await call("GET", `/api/events/${id}/staff`, null), 401, "unauthorized");
-    expect(await count("event_staff", "event_id = ?", id)).toBe(0);
+    expectError(await call("DELETE", `/api/events/${id}/staff/${invite.json.staff.id}`, organizer()), 404, "not_found");
+    expectError(await call("DELETE", `/api/events/${id}/staff/${invite.json.staff.id}`, buyer()), 403, "forbidden");
+    expectError(await call("DELETE", `/api/events/${otherEvent}/staff/${invite.json.staff.id}`, org), 404, "staff_not_found");
+    expect(await count("staff_invites", "event_id = ?", id)).toBe(1);
+    expect((await rpc().getEventAccess(id, "user-staff-1")).isStaff).toBe(true);
   });
 });
 

@@ -86,7 +86,8 @@ export const failingInbox = (): QueueLike => ({
 
 // ---- HTTP through the worker, as the gateway would call it --------------------------------
 
-export type Who = { userId: string; roles: Role[]; email?: string } | null;
+/** `ip`: the client address the gateway would forward (cf-connecting-ip). */
+export type Who = { userId: string; roles: Role[]; email?: string; ip?: string } | null;
 
 export const organizer = (userId = `org-${ulid()}`): Who => ({ userId, roles: ["organizer"] });
 export const buyer = (userId = `buyer-${ulid()}`): Who => ({ userId, roles: ["buyer"] });
@@ -97,6 +98,7 @@ export async function call(method: string, path: string, who: Who, body?: unknow
   if (who) {
     const identity = { userId: who.userId, email: who.email ?? `${who.userId}@example.test`, roles: who.roles, sessionId: "s-test" };
     Object.assign(headers, await signIdentity(identity, testEnv.INTERNAL_AUTH_SECRET, "events"));
+    if (who.ip) headers["cf-connecting-ip"] = who.ip;
   }
   if (body !== undefined || raw !== undefined) headers["content-type"] = "application/json";
   const res = await (exports as unknown as { default: Fetcher }).default.fetch(`http://events.internal${path}`, {

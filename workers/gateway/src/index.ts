@@ -4,7 +4,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { bodyLimit } from "hono/body-limit";
 import { Scalar } from "@scalar/hono-api-reference";
 import { ApiError, countServerErrors, errorResponse, handleError, refuseMisconfigured, requestContext, type Identity, type MetricsRecorder } from "@tickets/common";
-import { API_DOCS_SCRIPT, DEV_CRON_PATH, DEV_METRICS_PATH, SANDBOX_PATH, SERVICE_BINDINGS, routeClass, serviceFor } from "./routes-table";
+import { API_DOCS_SCRIPT, DEV_METRICS_PATH, DEV_PATHS, SANDBOX_PATH, SERVICE_BINDINGS, routeClass, serviceFor } from "./routes-table";
 import { TokenVerifier, type AuthKeysApi } from "./authenticate";
 import { clientAddress, enforceRateLimit } from "./rate-limit";
 import { BadTokenGuard } from "./bad-tokens";
@@ -124,7 +124,7 @@ app.all("*", async (c) => {
   if (c.env.VNPAY_SANDBOX && SANDBOX_PATH.test(url.pathname)) {
     return forward(c.env.VNPAY_SANDBOX, c.req.raw, { requestId, identity: null, secret: c.env.INTERNAL_AUTH_SECRET, publicOrigin: url.origin, audience: "vnpay-sandbox" });
   }
-  if (c.env.DEV_CRON && DEV_CRON_PATH === url.pathname) {
+  if (c.env.DEV_CRON && DEV_PATHS.has(url.pathname)) {
     return forward(c.env.DEV_CRON, c.req.raw, { requestId, identity: null, secret: c.env.INTERNAL_AUTH_SECRET, publicOrigin: url.origin, audience: "dev-cron" });
   }
   if (c.env.DEV_METRICS && DEV_METRICS_PATH === url.pathname) {

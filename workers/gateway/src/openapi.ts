@@ -14,6 +14,7 @@ export const TAGS = [
   { name: "notifications", description: "Messages sent to the caller and browser push subscriptions." },
   { name: "reports", description: "Sales figures, live series, daily report files and reconciliation for organizers and admins." },
   { name: "support", description: "Support tickets between buyers, organizers, staff and admins." },
+  { name: "admin", description: "Platform administration: the audit log of organizer and admin actions." },
   { name: "operations", description: "Health, this document and other platform endpoints." },
 ];
 

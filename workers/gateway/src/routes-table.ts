@@ -26,6 +26,7 @@ const ROUTES: Array<[RegExp, ServiceName]> = [
   [/^\/api\/reports(\/|$)/, "reports"],
   // The platform's metrics summary: reports serves the read side of operations (see its README).
   [/^\/api\/admin\/metrics$/, "reports"],
+  [/^\/api\/admin\/audit$/, "reports"],
   [/^\/api\/support(\/|$)/, "support"],
 ];
 
@@ -40,8 +41,12 @@ export const SANDBOX_PATH = /^\/(paymentv2|merchant_webapi)\//;
 /** The API reference's script: a static asset (workers/gateway/assets), answered before the worker runs. */
 export const API_DOCS_SCRIPT = "/api/docs/scalar.js";
 
-/** The local cron driver (development only, like the sandbox: no such binding in production). */
+/**
+ * The local cron driver and its queue injector for fault tests (development only, like the
+ * sandbox: no such binding in production).
+ */
 export const DEV_CRON_PATH = "/__dev/cron";
+export const DEV_PATHS = new Set([DEV_CRON_PATH, "/__dev/queue"]);
 
 /** The metric points recorded locally (development only: workers/dev-metrics, read by the e2e tests). */
 export const DEV_METRICS_PATH = "/__dev/metrics";

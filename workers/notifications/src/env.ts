@@ -24,6 +24,8 @@ export type Env = {
   TICKETS_RPC: Pick<TicketsApi, "holdersForEventsStartingBetween">;
   /** Our own inbox: the reminder cron enqueues EventReminderDue here (same retries as saga events). */
   NOTIFICATIONS_INBOX: Queue;
+  /** Email/SMS messages one address may get per hour (default 30); the rest are dropped as recipient_throttled. */
+  NOTIFY_MAX_PER_RECIPIENT_PER_HOUR?: string;
   /** "local" (default: record deliveries in D1) or "http" (the providers below). */
   NOTIFY_DRIVER?: string;
   /** Absolute origin for links in messages, e.g. https://tickets.example.com */

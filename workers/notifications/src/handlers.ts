@@ -13,6 +13,8 @@ export type HandlerDeps = {
   events: EventsApi;
   orders: OrdersApi;
   log: Logger;
+  /** Email/SMS messages one address may get per hour (dispatch's default when unset). */
+  maxPerRecipientPerHour?: number;
   /** Absolute origin for links ("" keeps them relative). */
   baseUrl: string;
   /** The dashboard's origin, for links to its pages (support conversations); defaults to baseUrl. */

@@ -1,7 +1,8 @@
-import { breakerOptions, circuitBreaker, createServiceApp, d1Check, mountHealth } from "@tickets/common";
+import { breakerOptions, circuitBreaker, createServiceApp, d1Check, mountDeadLetterRoutes, mountHealth } from "@tickets/common";
 import type { Env } from "./env";
 import { notificationRoutes } from "./routes";
 import { pushRoutes } from "./push-routes";
+import { contactRoutes } from "./contact-routes";
 import { handleQueue, handleScheduled } from "./consumer";
 import { PROVIDERS } from "./domain/drivers";
 
@@ -16,5 +17,7 @@ mountHealth(app, (env) => {
 });
 notificationRoutes(app);
 pushRoutes(app);
+contactRoutes(app);
+mountDeadLetterRoutes(app, { prefix: "/api/notifications", name: "Notification", tag: "notifications", inbox: (env) => env.NOTIFICATIONS_INBOX });
 
 export default { fetch: app.fetch, queue: handleQueue, scheduled: handleScheduled } satisfies ExportedHandler<Env>;

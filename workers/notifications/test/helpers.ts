@@ -31,3 +31,25 @@ export const rowsFor = async (where: string, ...binds: unknown[]) =>
 
 export const deliveries = async (recipient: string) =>
   (await testEnv.DB.prepare("SELECT * FROM local_outbox WHERE recipient = ?").bind(recipient).all<{ id: string; subject: string; body_text: string }>()).results;
+
+/** Calls the worker as the gateway would, as `userId` (a stand-in user: "-phone" in the id has a phone). */
+export async function callAs(userId: string, method: string, path: string, body?: unknown) {
+  const headers: Record<string, string> = await signIdentity({ userId, email: `${userId}@example.test`, roles: ["buyer"], sessionId: "s" }, testEnv.INTERNAL_AUTH_SECRET, "notifications");
+  if (body !== undefined) headers["content-type"] = "application/json";
+  const res = await (exports as unknown as { default: Fetcher }).default.fetch(`http://notifications.internal${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: res.status, json: (await res.json()) as any };
+}
+
+/** The last verification code the local SMS driver delivered to `phone`. */
+export async function lastCodeTo(phone: string) {
+  const row = await testEnv.DB.prepare("SELECT body_text FROM local_outbox WHERE recipient = ? AND subject = 'Verification code' ORDER BY created_at DESC, rowid DESC LIMIT 1").bind(phone).first<{ body_text: string }>();
+  return /(\d{6})/.exec(row?.body_text ?? "")?.[1] ?? null;
+}
+
+/** Proves the stand-in user's phone (+84901234567) through the real request/confirm flow. */
+export async function verifyPhone(userId: string) {
+  const requested = await callAs(userId, "POST", "/api/notifications/contacts/phone/verification");
+  if (requested.status !== 202) throw new Error(`code request failed: ${JSON.stringify(requested.json)}`);
+  const confirmed = await callAs(userId, "POST", "/api/notifications/contacts/phone/verification/confirm", { code: await lastCodeTo("+84901234567") });
+  if (confirmed.status !== 200) throw new Error(`confirm failed: ${JSON.stringify(confirmed.json)}`);
+}

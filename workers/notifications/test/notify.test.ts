@@ -5,7 +5,7 @@ import { createLogger, makeEvent } from "@tickets/common";
 import { dispatch, type Intent } from "../src/domain/dispatch";
 import type { ChannelDriver, OutgoingMessage } from "../src/domain/drivers";
 import { dbOf } from "../src/db/client";
-import { deliveries, deliver, listAs, rowsFor, testEnv } from "./helpers";
+import { deliveries, deliver, listAs, rowsFor, testEnv, verifyPhone } from "./helpers";
 
 const ticketsIssued = (buyerId: string, extra: { buyerEmail?: string; locale?: "vi" | "en" } = {}) =>
   makeEvent("TicketsIssued", {
@@ -39,8 +39,9 @@ describe("notifications from saga events", () => {
     expect(delivered).toMatchObject({ id: row.id, subject: row.subject });
   });
 
-  it("adds an SMS when the user has a phone, in unaccented Vietnamese", async () => {
+  it("adds an SMS when the user has a verified phone, in unaccented Vietnamese", async () => {
     const buyer = `user-vi-phone-${ulid()}`;
+    await verifyPhone(buyer);
     const event = ticketsIssued(buyer);
     await deliver([event]);
     const rows = await rowsFor("source_id = ?", event.id);
@@ -68,6 +69,7 @@ describe("notifications from saga events", () => {
 
   it("sends once per (event, template, recipient, channel), however often the event arrives", async () => {
     const buyer = `user-vi-phone-${ulid()}`;
+    await verifyPhone(buyer);
     const event = ticketsIssued(buyer);
     await deliver([event]);
     await deliver([event]); // redelivered: recognised as processed
@@ -97,6 +99,7 @@ describe("notifications from saga events", () => {
       recipient: { userId: "u1", email: "race@example.test", phone: "+84900000000", locale: "vi", name: null },
       data: { orderId: "O1", amountVnd: 100_000 },
     };
+    await testEnv.DB.prepare("INSERT OR IGNORE INTO verified_contacts (user_id, channel, address, verified_at) VALUES ('u1', 'sms', '+84900000000', 1)").run();
     const deps = { db: dbOf(testEnv), drivers: { email: slow, sms: slow }, log: createLogger({ test: "race" }) };
     const results = await Promise.all(Array.from({ length: 6 }, () => dispatch(deps, intent)));
     expect(sent.map((m) => m.channel).sort()).toEqual(["email", "sms"]);
@@ -216,6 +219,7 @@ describe("daily reports", () => {
 describe("GET /api/notifications", () => {
   it("lists the caller's own messages, newest first, with a cursor", async () => {
     const buyer = `user-vi-phone-${ulid()}`;
+    await verifyPhone(buyer);
     await deliver([ticketsIssued(buyer)]);
     await deliver([makeEvent("OrderExpired", { orderId: `ord.${buyer}`, eventId: "evt-1", buyerId: buyer })]);
     const first = await listAs(buyer, "?limit=3");

@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, desc, eq, lt, or } from "drizzle-orm";
 import type { MiddlewareHandler } from "hono";
 import {
   ApiError,
@@ -10,18 +9,16 @@ import {
   jsonResponse,
   listOf,
   makeEvent,
-  paginationQuery,
+  mountDeadLetterRoutes,
   PUBLIC_ORIGIN_HEADER,
   recordMetric,
   relayOutbox,
   requireIdentity,
-  requireRole,
   type ServiceApp,
   type Identity,
 } from "@tickets/common";
 import { inventory, type Env } from "./env";
 import { getDb } from "./db/client";
-import { deadLetters } from "./db/schema";
 import { placeOrder } from "./domain/checkout";
 import { listOrders, loadOrder, transition, type LoadedOrder } from "./domain/repo";
 import { PAID_STATUSES, type OrderStatus } from "./domain/status";
@@ -30,7 +27,6 @@ import {
   CreateOrderBody,
   CreateOrderHeaders,
   CreatedOrderSchema,
-  DeadLetterSchema,
   ListOrdersQuery,
   OrderIdParams,
   OrderSchema,
@@ -102,18 +98,6 @@ const cancelOrder = createRoute({
   responses: { 200: jsonResponse(z.object({ order: OrderSchema })), ...errorResponses(401, 404, 409) },
 });
 
-const listDeadLetters = createRoute({
-  method: "get",
-  path: "/api/orders/admin/dead-letters",
-  operationId: "listOrderDeadLetters",
-  description: "Admins only (403 otherwise). Saga messages the orders consumer could not process after its retries, with the error, for investigation.",
-  tags,
-  security,
-  summary: "Messages the orders saga consumer gave up on (admin)",
-  middleware: [signedIn] as const,
-  request: { query: paginationQuery },
-  responses: { 200: jsonResponse(listOf(DeadLetterSchema)), ...errorResponses(400, 401, 403) },
-});
 
 type Ticket = z.infer<typeof OrderTicketSchema>;
 
@@ -212,37 +196,6 @@ export function mountRoutes(app: ServiceApp<Env>) {
     return c.json({ order }, 200);
   });
 
-  app.openapi(listDeadLetters, async (c) => {
-    requireRole(c.get("identity"), "admin");
-    const { limit, cursor } = c.req.valid("query");
-    const after = parseCursor(cursor);
-    const rows = await getDb(c.env.DB)
-      .select()
-      .from(deadLetters)
-      .where(after ? or(lt(deadLetters.receivedAt, after.at), and(eq(deadLetters.receivedAt, after.at), lt(deadLetters.id, after.id))) : undefined)
-      .orderBy(desc(deadLetters.receivedAt), desc(deadLetters.id))
-      .limit(limit + 1);
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return c.json(
-      {
-        items: page.map((r) => ({ id: r.id, queue: r.queue, body: parseJson(r.body), receivedAt: new Date(r.receivedAt).toISOString() })),
-        nextCursor: rows.length > limit && last ? `${last.receivedAt}.${last.id}` : null,
-      },
-      200,
-    );
-  });
+  mountDeadLetterRoutes(app, { prefix: "/api/orders", name: "Order", tag: "orders", inbox: (env) => env.ORDERS_INBOX });
 }
 
-function parseCursor(cursor: string | undefined) {
-  const m = cursor ? /^(\d+)\.(.+)$/.exec(cursor) : null;
-  return m ? { at: Number(m[1]), id: m[2] } : null;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}

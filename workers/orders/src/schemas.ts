@@ -74,6 +74,3 @@ export const ListOrdersQuery = paginationQuery.extend({
 
 export const OrderIdParams = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
 
-export const DeadLetterSchema = z
-  .object({ id: z.string(), queue: z.string(), body: z.unknown(), receivedAt: z.string() })
-  .openapi("OrdersDeadLetter");

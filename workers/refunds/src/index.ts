@@ -1,4 +1,4 @@
-import { createLogger, createServiceApp, d1Check, mountHealth, queueCheck, sweepOutbox } from "@tickets/common";
+import { createLogger, createServiceApp, d1Check, mountDeadLetterRoutes, mountHealth, queueCheck, sweepOutbox } from "@tickets/common";
 import type { Env } from "./env";
 import { getDb } from "./db/client";
 import { sweepDueRefunds } from "./domain/settle";
@@ -12,6 +12,7 @@ export { InboxReceipts } from "@tickets/common/inbox-receipts";
 const app = createServiceApp<Env>("refunds");
 mountHealth(app, (env) => ({ db: d1Check(env.DB), refundsInbox: queueCheck(env.REFUNDS_INBOX) }));
 mountRoutes(app);
+mountDeadLetterRoutes(app, { prefix: "/api/refunds", name: "Refund", tag: "refunds", inbox: (env) => env.REFUNDS_INBOX });
 
 /**
  * Every minute: refunds whose re-attempt message was lost or whose claimer died; then the outbox

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { errorResponses, errors, isAdmin, jsonBody, jsonResponse, relayOutbox, requireIdentity, type ServiceApp } from "@tickets/common";
+import { clientIpOf, errorResponses, errors, isAdmin, jsonBody, jsonResponse, relayOutbox, requireIdentity, type ServiceApp } from "@tickets/common";
 import type { Env } from "./env";
 import { getDb } from "./db/client";
 import { isOrganizerOf, requireRefundManager, requireRefundReader } from "./domain/access";
@@ -77,7 +77,7 @@ export function mountRoutes(app: ServiceApp<Env>) {
     if (!manages && !buyer) throw errors.notFound("Order");
     if (!manages && amountVnd !== undefined) throw errors.invalidRequest("A buyer's refund amount follows the event's refund policy: leave amountVnd out");
     const refund = manages
-      ? await requestRefund({ db, orders: c.env.ORDERS_RPC, log }, { orderId, amountVnd, reason, requestedBy: who.userId, cause: isAdmin(who) ? "admin" : "organizer" })
+      ? await requestRefund({ db, orders: c.env.ORDERS_RPC, log }, { orderId, amountVnd, reason, requestedBy: who.userId, cause: isAdmin(who) ? "admin" : "organizer", clientIp: clientIpOf(c.req.raw.headers) })
       : await requestBuyerRefund({ db, events: c.env.EVENTS_RPC, tickets: c.env.TICKETS_RPC, log }, who, order, reason);
     c.executionCtx.waitUntil(relayOutbox(db as never, c.env, log));
     return c.json({ refund: toView(refund) }, 202);
@@ -96,7 +96,7 @@ export function mountRoutes(app: ServiceApp<Env>) {
     const log = c.get("log");
     const found = await loadRefund(db, { id: c.req.valid("param").id });
     const refund = await requireRefundManager(c.env.EVENTS_RPC, found, who, log);
-    const retried = await retryFailedRefund({ db, log }, refund, who.userId);
+    const retried = await retryFailedRefund({ db, log }, refund, who.userId, clientIpOf(c.req.raw.headers));
     c.executionCtx.waitUntil(relayOutbox(db as never, c.env, log));
     return c.json({ refund: toView(retried) }, 202);
   });

@@ -3,8 +3,9 @@ import type { Env } from "./env";
 import { getDb } from "./db/client";
 import { ensureEventInfo } from "./domain/event-info";
 import { recordCheckIn, recordRefund, recordSale } from "./domain/facts";
+import { recordAudit } from "./domain/audit";
 
-/** reports-inbox: the sales read model (idempotent per fact, order-independent); reports-dlq: park. */
+/** reports-inbox: the sales read model (idempotent per fact, order-independent) and the audit log; reports-dlq: park. */
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env) {
   const db = getDb(env.DB);
   if (batch.queue.endsWith("-dlq")) {
@@ -21,6 +22,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env) {
       await ensureEventInfo(db, env.EVENTS_RPC, e.payload.eventId);
       await recordRefund(env.DB, e);
     },
+    AuditRecorded: (e) => recordAudit(db, e),
     TicketCheckedIn: async (e) => {
       await ensureEventInfo(db, env.EVENTS_RPC, e.payload.eventId);
       await recordCheckIn(env.DB, e);

@@ -27,6 +27,8 @@ export type Env = QueueEnv & {
   REPORTS_BUCKET: R2Bucket;
   /** DailyReportReady → notifications. */
   NOTIFICATIONS_INBOX: Queue;
+  /** Its own inbox: an operator replays dead letters into it (npm run dlq). */
+  REPORTS_INBOX: Queue;
   /** How long reconciliation waits before reading a difference again (default 15 s). */
   RECONCILE_RECHECK_MS?: string;
 };

@@ -1,4 +1,4 @@
-import { createServiceApp, d1Check, mountHealth, r2Check } from "@tickets/common";
+import { createServiceApp, d1Check, mountDeadLetterRoutes, mountHealth, r2Check } from "@tickets/common";
 import type { Env } from "./env";
 import { handleQueue } from "./consumer";
 import { runCron } from "./cron";
@@ -10,6 +10,7 @@ export { InboxReceipts } from "@tickets/common/inbox-receipts";
 const app = createServiceApp<Env>("reports");
 mountHealth(app, (env) => ({ db: d1Check(env.DB), bucket: r2Check(env.REPORTS_BUCKET) }));
 mountRoutes(app);
+mountDeadLetterRoutes(app, { prefix: "/api/reports", name: "Report", tag: "reports", inbox: (env) => env.REPORTS_INBOX });
 
 export default {
   fetch: app.fetch,

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { ApiError, METRIC_NAMES, errorResponses, jsonResponse, requireRole, type ServiceApp } from "@tickets/common";
+import { ApiError, METRIC_NAMES, errorResponses, jsonResponse, listOf, paginationQuery, requireRole, type ServiceApp } from "@tickets/common";
 import type { Env } from "./env";
 import { getDb } from "./db/client";
 import { askEvents, requireReportReader } from "./domain/access";
@@ -8,6 +8,7 @@ import { dailyReportKey } from "./domain/daily";
 import { latestRuns } from "./domain/reconcile";
 import { metricsSummary, localSource, type MetricsSource } from "./domain/metrics-summary";
 import { analyticsEngineSource } from "./domain/analytics-engine";
+import { listAudit } from "./domain/audit";
 import { eventSales, salesSeries, summary, SERIES_KEEP_MINUTES } from "./domain/sales";
 import { DRIFT_METRICS, RUN_STATUSES } from "./db/schema";
 
@@ -111,6 +112,32 @@ const reconciliationRoute = createRoute({
   responses: { 200: jsonResponse(z.object({ items: z.array(RunSchema) })), ...errorResponses(400, 401, 403) },
 });
 
+const AuditEntrySchema = z
+  .object({
+    id: z.string(),
+    at: z.string().openapi({ description: "When the action happened (ISO-8601 UTC)" }),
+    actorId: z.string().openapi({ description: "User id of the organizer or admin who acted" }),
+    action: z.string().openapi({ example: "event.publish", description: "`<thing>.<verb>`: event.create|update|publish|cancel, ticket_type.create|update, staff.invite|revoke, refund.request|retry, support.reply|status" }),
+    target: z.string().openapi({ example: "event:01JD8X3T4P0000000000000000", description: "`<kind>:<id>` of what was acted on" }),
+    ip: z.string().nullable().openapi({ description: "Client address the request came from" }),
+    service: z.string().openapi({ description: "The service that owns the data and recorded the action" }),
+    details: z.record(z.string(), z.unknown()).nullable().openapi({ description: "A few facts about the change (fields changed, amounts)" }),
+  })
+  .openapi("AuditEntry");
+
+const auditRoute = createRoute({
+  method: "get",
+  path: "/api/admin/audit",
+  operationId: "listAuditLog",
+  description:
+    "Admins only (401 without a token, 403 for anyone else). Each entry is written by the service that owns the data, in the same transaction as the change, and shows here within seconds. Newest first; `actorId` filters to one user.",
+  tags: ["admin"],
+  summary: "Audit log of organizer and admin actions: who, what, when, from where (admin)",
+  security: [{ bearer: [] }],
+  request: { query: paginationQuery.extend({ actorId: z.string().min(1).max(64).optional() }) },
+  responses: { 200: jsonResponse(listOf(AuditEntrySchema)), ...errorResponses(400, 401, 403) },
+});
+
 const dailyFileRoute = createRoute({
   method: "get",
   path: "/api/reports/files/daily/{date}",
@@ -210,6 +237,12 @@ export function mountRoutes(app: ServiceApp<Env>) {
       throw new ApiError(503, "metrics_unavailable", "The metrics store did not answer; try again");
     }
   });
+
+  app.use("/api/admin/audit", async (c, next) => {
+    requireRole(c.get("identity"), "admin"); // 401/403 before a 400 for a bad query
+    await next();
+  });
+  app.openapi(auditRoute, async (c) => c.json(await listAudit(getDb(c.env.DB), c.req.valid("query")), 200));
 
   app.openapi(dailyFileRoute, async (c) => {
     const who = requireRole(c.get("identity"), "organizer", "admin");

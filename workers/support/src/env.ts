@@ -17,6 +17,8 @@ export type Env = {
   ORDERS_RPC: OrdersApi;
   /** SupportReplyPosted goes here (the outbox relay fans it out). */
   NOTIFICATIONS_INBOX: Queue;
+  /** AuditRecorded goes here (the reports worker keeps the audit log). */
+  REPORTS_INBOX: Queue;
   /** New tickets one user may open per window (default 5 per 600 s). */
   SUPPORT_TICKET_LIMIT?: string;
   SUPPORT_TICKET_WINDOW_SECONDS?: string;

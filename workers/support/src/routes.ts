@@ -5,6 +5,7 @@ import {
   jsonBody,
   jsonResponse,
   listOf,
+  clientIpOf,
   relayOutbox,
   requireIdentity,
   signedIn,
@@ -111,13 +112,15 @@ export function mountRoutes(app: ServiceApp<Env>) {
 
   app.openapi(postMessage, async (c) => {
     const { who, db, ticket, access } = await visibleTicket(c, c.req.valid("param").id);
-    const { message, notified } = await postReply(db, who, ticket, access, c.req.valid("json"));
+    const { message, notified } = await postReply(db, who, ticket, access, c.req.valid("json"), clientIpOf(c.req.raw.headers));
     if (notified) c.executionCtx.waitUntil(relayOutbox(db as never, c.env, c.get("log")));
     return c.json({ message }, 201);
   });
 
   app.openapi(patchTicket, async (c) => {
-    const { db, ticket, access } = await visibleTicket(c, c.req.valid("param").id);
-    return c.json({ ticket: await setStatus(db, ticket, access, c.req.valid("json").status) }, 200);
+    const { who, db, ticket, access } = await visibleTicket(c, c.req.valid("param").id);
+    const updated = await setStatus(db, who, ticket, access, c.req.valid("json").status, clientIpOf(c.req.raw.headers));
+    c.executionCtx.waitUntil(relayOutbox(db as never, c.env, c.get("log")));
+    return c.json({ ticket: updated }, 200);
   });
 }

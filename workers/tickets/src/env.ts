@@ -16,6 +16,8 @@ export type Env = ReceiptsEnv & {
   NOTIFICATIONS_INBOX: Queue;
   /** TicketCheckedIn → the reports read model. */
   REPORTS_INBOX: Queue;
+  /** Its own inbox: an operator replays dead letters into it (npm run dlq). */
+  TICKETS_INBOX: Queue;
   EVENTS_RPC: EventsApi;
   /** Private ES256 JWK (with kid) that signs ticket codes. */
   TICKET_SIGNING_JWK: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ulid } from "ulid";
 import { keyRing, signTicketCode } from "../src/domain/codes";
-import { admit } from "../src/domain/checkin";
+import { admit, clampScanTime, MAX_OFFLINE_MS } from "../src/domain/checkin";
 import { dbOf } from "../src/db/client";
 import { call, callJson, deliver, identity, orderConfirmed, refundSucceeded, rpc, testEnv } from "./helpers";
 
@@ -161,6 +161,8 @@ describe("check-in", () => {
     const [voidTicket] = await rpc.ticketsForOrder(voided.payload.orderId);
     await deliver([refundSucceeded(voided)]);
 
+    // The tickets were issued an hour ago; the scanner was offline for the last ten minutes.
+    await testEnv.DB.prepare("UPDATE tickets SET issued_at = ?1 WHERE event_id = ?2").bind(Date.now() - 60 * 60_000, eventId).run();
     const t0 = Date.now() - 10 * 60_000;
     const at = (min: number) => new Date(t0 + min * 60_000).toISOString();
     // Two gates admitted ticket 0 offline: the later scan is listed first, the earlier one must win.
@@ -260,5 +262,32 @@ describe("ticket reads", () => {
     const rest = await callJson("GET", `/api/tickets?limit=2&cursor=${page.json.nextCursor}`, buyer);
     expect(rest.json).toMatchObject({ nextCursor: null });
     expect([...page.json.items, ...rest.json.items].map((t: { id: string }) => t.id).sort()).toEqual(tickets.map((t) => t.id).sort());
+  });
+
+  it("clamps offline scan times: not before the ticket was issued or the offline window, not in the future", async () => {
+    const { tickets, staff, eventId } = await issued();
+    const issuedAt = Date.now() - 30 * 60_000;
+    await testEnv.DB.prepare("UPDATE tickets SET issued_at = ?1 WHERE event_id = ?2").bind(issuedAt, eventId).run();
+    const before = Date.now();
+    const sync = await callJson("POST", `/api/checkin/events/${eventId}/sync`, staff, {
+      scans: [
+        { code: tickets[0].code, scannedAt: new Date(issuedAt - 5 * 60_000).toISOString() }, // before the ticket existed
+        { code: tickets[1].code, scannedAt: new Date(Date.now() + 3_600_000).toISOString() }, // a scanner clock an hour ahead
+      ],
+    });
+    expect(sync.status).toBe(200);
+    const [early, ahead] = sync.json.results;
+    expect(early).toMatchObject({ result: "admitted", checkedInAt: new Date(issuedAt).toISOString() });
+    expect(Date.parse(ahead.checkedInAt)).toBeGreaterThanOrEqual(before);
+    expect(Date.parse(ahead.checkedInAt)).toBeLessThanOrEqual(Date.now());
+    expect((await checkedInEvents(tickets[0].id)).map((e) => e.payload.checkedInAt)).toEqual([new Date(issuedAt).toISOString()]);
+  });
+
+  it("never places a scan more than a day back or in the future", () => {
+    const now = Date.parse("2026-06-10T12:00:00Z");
+    expect(clampScanTime(new Date(now - 7 * 86_400_000).toISOString(), now)).toBe(now - MAX_OFFLINE_MS);
+    expect(clampScanTime("2026-06-10T11:00:00Z", now)).toBe(Date.parse("2026-06-10T11:00:00Z"));
+    expect(clampScanTime("2026-06-10T12:05:00Z", now)).toBe(now);
+    expect(clampScanTime("not a date", now)).toBe(now);
   });
 });

@@ -1,4 +1,4 @@
-import { sqliteTable, text, integer, primaryKey } from "drizzle-orm/sqlite-core";
+import { sqliteTable, text, integer, unique } from "drizzle-orm/sqlite-core";
 
 export { outbox, processedEvents, deadLetters } from "@tickets/common";
 
@@ -50,19 +50,20 @@ export const ticketAvailability = sqliteTable("ticket_availability", {
   updatedAt: integer("updated_at").notNull(),
 });
 
-export const eventStaff = sqliteTable(
-  "event_staff",
+/** Mirrors migrations/events/0006_staff_invites.sql: door staff, invited by email (user_id once the account is known). */
+export const staffInvites = sqliteTable(
+  "staff_invites",
   {
+    id: text("id").primaryKey(),
     eventId: text("event_id").notNull(),
-    userId: text("user_id").notNull(),
     email: text("email").notNull(),
-    name: text("name").notNull().default(""),
-    grantedBy: text("granted_by").notNull(),
+    userId: text("user_id"),
+    invitedBy: text("invited_by").notNull(),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.eventId, t.userId] })],
+  (t) => [unique("staff_invites_event_email").on(t.eventId, t.email)],
 );
 
 export type EventRow = typeof events.$inferSelect;
 export type TicketTypeRow = typeof ticketTypes.$inferSelect;
-export type StaffRow = typeof eventStaff.$inferSelect;
+export type StaffRow = typeof staffInvites.$inferSelect;

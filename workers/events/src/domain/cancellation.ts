@@ -1,9 +1,10 @@
 import { and, eq, isNull } from "drizzle-orm";
-import { errors, makeEvent, outboxInsert, relayOutbox, type Identity, type Logger } from "@tickets/common";
+import { errors, makeEvent, outboxInsert, relayOutbox, type Actor, type Identity, type Logger } from "@tickets/common";
 import { events } from "../db/schema";
 import type { Env } from "../env";
 import { loadManagedEvent, type Db } from "./access";
 import { inventoryOf } from "./inventory-sync";
+import { eventAudit } from "./events";
 import { eventJson } from "./present";
 import { toIso } from "./validate";
 
@@ -17,8 +18,8 @@ export const eventCancelledId = (eventId: string) => `event-cancelled-${eventId}
  * batch, and the outbox is relayed. Calling it again repeats the idempotent steps (so a call cut
  * short by a crash is completed by the next) and changes nothing else.
  */
-export async function cancelEvent(env: Env, db: Db, identity: Identity | null, id: string, reason: string, log: Logger) {
-  const { event, who } = await loadManagedEvent(db, id, identity);
+export async function cancelEvent(env: Env, db: Db, actor: Actor, id: string, reason: string, log: Logger) {
+  const { event, who } = await loadManagedEvent(db, id, actor.identity);
   await inventoryOf(env, id).cancel(id);
   if (event.cancelledAt === null) {
     const now = Date.now();
@@ -32,6 +33,8 @@ export async function cancelEvent(env: Env, db: Db, identity: Identity | null, i
         .set({ cancelledAt: now, cancellationReason: reason, cancelledBy: who.userId, updatedAt: now })
         .where(and(eq(events.id, id), isNull(events.cancelledAt))),
       outboxInsert(db, cancelled).onConflictDoNothing(),
+      // Once per event, like EventCancelled: only the call that really cancelled is audited.
+      outboxInsert(db, { ...eventAudit(who, actor, "event.cancel", `event:${id}`), id: `audit-event-cancel-${id}` }).onConflictDoNothing(),
     ]);
     log.info("event_cancelled", { eventId: id, by: who.userId });
   }

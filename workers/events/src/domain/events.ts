@@ -1,7 +1,7 @@
 import { asc, eq } from "drizzle-orm";
 import type { z } from "@hono/zod-openapi";
 import { ulid } from "ulid";
-import { errors, requireRole, type Identity } from "@tickets/common";
+import { auditPayload, errors, makeEvent, outboxInsert, requireRole, type Actor, type Identity } from "@tickets/common";
 import { events, ticketTypes, type EventRow, type TicketTypeRow } from "../db/schema";
 import type { CreateEventBody, UpdateEventBody } from "../schemas";
 import type { Env } from "../env";
@@ -21,8 +21,11 @@ function checkTimes(startsAt: number, endsAt: number, startsChanged: boolean, no
   if (endsAt <= startsAt) throw invalid("endsAt", "endsAt must be after startsAt");
 }
 
-export async function createEvent(db: Db, identity: Identity | null, body: z.infer<typeof CreateEventBody>) {
-  const who = requireRole(identity, "organizer", "admin");
+export const eventAudit = (who: { userId: string }, actor: Actor, action: Parameters<typeof auditPayload>[2], target: string, details?: Parameters<typeof auditPayload>[4]) =>
+  makeEvent("AuditRecorded", auditPayload({ userId: who.userId, ip: actor.ip }, "events", action, target, details));
+
+export async function createEvent(db: Db, actor: Actor, body: z.infer<typeof CreateEventBody>) {
+  const who = requireRole(actor.identity, "organizer", "admin");
   const now = Date.now();
   const startsAt = toMs(body.startsAt);
   const endsAt = toMs(body.endsAt);
@@ -51,12 +54,12 @@ export async function createEvent(db: Db, identity: Identity | null, body: z.inf
     cancelledBy: null,
   };
   // No inventory push yet: the object learns the event with its first ticket type.
-  await db.insert(events).values(row);
+  await db.batch([db.insert(events).values(row), outboxInsert(db, eventAudit(who, actor, "event.create", `event:${row.id}`))]);
   return eventJson(row);
 }
 
-export async function updateEvent(env: Env, db: Db, identity: Identity | null, id: string, body: z.infer<typeof UpdateEventBody>) {
-  const { event } = await loadEditableEvent(db, id, identity);
+export async function updateEvent(env: Env, db: Db, actor: Actor, id: string, body: z.infer<typeof UpdateEventBody>) {
+  const { event, who } = await loadEditableEvent(db, id, actor.identity);
   const now = Date.now();
   const startsAt = body.startsAt !== undefined ? toMs(body.startsAt) : event.startsAt;
   const endsAt = body.endsAt !== undefined ? toMs(body.endsAt) : event.endsAt;
@@ -81,12 +84,14 @@ export async function updateEvent(env: Env, db: Db, identity: Identity | null, i
     }),
   };
   const next: EventRow = { ...event, ...fields, revision: event.revision + 1, updatedAt: now };
-  await commitChange(env, db, { event, next: { event: next, types }, eventFields: fields });
+  // The refund policy is one of the fields: its change is audited as event.update with refundPolicy listed.
+  const audit = eventAudit(who, actor, "event.update", `event:${id}`, { fields: Object.keys(body).sort() });
+  await commitChange(env, db, { event, next: { event: next, types }, eventFields: fields, audit });
   return eventJson(next);
 }
 
-export async function publishEvent(env: Env, db: Db, identity: Identity | null, id: string) {
-  const { event } = await loadEditableEvent(db, id, identity);
+export async function publishEvent(env: Env, db: Db, actor: Actor, id: string) {
+  const { event, who } = await loadEditableEvent(db, id, actor.identity);
   if (event.status === "published") return eventJson(event);
   const now = Date.now();
   if (event.endsAt <= now) throw errors.invalidState("This event has already ended");
@@ -94,7 +99,7 @@ export async function publishEvent(env: Env, db: Db, identity: Identity | null, 
   if (types.length === 0) throw errors.invalidState("Add at least one ticket type before publishing");
   const fields = { status: "published" as const, publishedAt: now };
   const next: EventRow = { ...event, ...fields, revision: event.revision + 1, updatedAt: now };
-  await commitChange(env, db, { event, next: { event: next, types }, eventFields: fields });
+  await commitChange(env, db, { event, next: { event: next, types }, eventFields: fields, audit: eventAudit(who, actor, "event.publish", `event:${id}`) });
   return eventJson(next);
 }
 

@@ -1,6 +1,6 @@
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { ApiError, createLogger } from "@tickets/common";
+import { ApiError, createLogger, outboxInsertIf, type Envelope } from "@tickets/common";
 import { loadInventoryConfig } from "../../../../durable-objects/inventory/events-db";
 import type { Availability, InventoryConfig } from "../../../../durable-objects/event-inventory";
 import { events, type EventRow, type TicketTypeRow } from "../db/schema";
@@ -48,6 +48,8 @@ export type Change = {
   eventFields?: Partial<Pick<EventRow, "title" | "description" | "venue" | "city" | "categoryId" | "startsAt" | "endsAt" | "status" | "publishedAt" | "refundFullHours" | "refundPartialHours" | "refundPartialPercent">>;
   /** Ticket type writes, each made conditional on `guard` (the event still at the read revision). */
   writes?: (guard: SQL) => BatchItem<"sqlite">[];
+  /** The organizer/admin action, written to the outbox only if this change's own update landed. */
+  audit?: Envelope<"AuditRecorded">;
 };
 
 /**
@@ -74,14 +76,17 @@ export async function commitChange(env: Env, db: Db, change: Change): Promise<Av
   const guard = sql`exists (select 1 from events where id = ${event.id} and revision = ${base})`;
   let bumped = 0;
   try {
+    const writes = change.writes?.(guard) ?? [];
+    const updatedAt = change.next.event.updatedAt;
     const results = await db.batch([
-      ...(change.writes?.(guard) ?? []),
+      ...writes,
       db
         .update(events)
-        .set({ ...change.eventFields, revision: base + 1, updatedAt: change.next.event.updatedAt })
+        .set({ ...change.eventFields, revision: base + 1, updatedAt })
         .where(and(eq(events.id, event.id), eq(events.revision, base))),
+      ...(change.audit ? [auditIfBumped(db, change.audit, event.id, base + 1, updatedAt)] : []),
     ] as unknown as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
-    bumped = (results.at(-1) as D1Result).meta.changes;
+    bumped = (results[writes.length] as D1Result).meta.changes;
   } catch (err) {
     await resyncInventory(env, event.id).catch((e) => log.error("inventory_resync_failed", { eventId: event.id, error: (e as Error).message }));
     throw err;
@@ -91,6 +96,11 @@ export async function commitChange(env: Env, db: Db, change: Change): Promise<Av
     throw editConflict();
   }
   return res.availability;
+}
+
+/** The audit event's outbox row, inserted only when the event row carries this change's revision and time. */
+function auditIfBumped(db: Db, audit: Envelope<"AuditRecorded">, eventId: string, revision: number, updatedAt: number) {
+  return outboxInsertIf(db, audit, sql`EXISTS (SELECT 1 FROM events WHERE id = ${eventId} AND revision = ${revision} AND updated_at = ${updatedAt})`);
 }
 
 const editConflict = () => new ApiError(409, "edit_conflict", "The event was changed at the same time; reload it and try again");

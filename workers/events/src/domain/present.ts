@@ -1,5 +1,5 @@
 import { inArray } from "drizzle-orm";
-import { ticketAvailability, type EventRow, type StaffRow, type TicketTypeRow } from "../db/schema";
+import { ticketAvailability, type EventRow, type TicketTypeRow } from "../db/schema";
 import type { Db } from "./access";
 import type { CategoryId } from "./categories";
 import { toIso, toIsoOrNull } from "./validate";
@@ -49,10 +49,6 @@ export function ticketTypeJson(t: TicketTypeRow, counts?: Counts) {
     salesStartAt: toIsoOrNull(t.salesStartAt),
     salesEndAt: toIsoOrNull(t.salesEndAt),
   };
-}
-
-export function staffJson(s: StaffRow) {
-  return { eventId: s.eventId, userId: s.userId, email: s.email, name: s.name, grantedAt: toIso(s.createdAt) };
 }
 
 /** Held/sold per ticket type as the inventory objects last published them (≈ 1 s behind). */

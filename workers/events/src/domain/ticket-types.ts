@@ -1,12 +1,12 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { z } from "@hono/zod-openapi";
 import { ulid } from "ulid";
-import { errors, type Identity } from "@tickets/common";
+import { errors, type Actor } from "@tickets/common";
 import { events, ticketTypes, type EventRow, type TicketTypeRow } from "../db/schema";
 import type { CreateTicketTypeBody, UpdateTicketTypeBody } from "../schemas";
 import type { Env } from "../env";
 import { loadEditableEvent, type Db } from "./access";
-import { ticketTypesOf } from "./events";
+import { eventAudit, ticketTypesOf } from "./events";
 import { commitChange } from "./inventory-sync";
 import { ticketTypeJson } from "./present";
 import { invalid, toMs } from "./validate";
@@ -26,8 +26,8 @@ function countsFrom(availability: Array<{ ticketTypeId: string; held: number; so
   return availability.find((a) => a.ticketTypeId === id);
 }
 
-export async function addTicketType(env: Env, db: Db, identity: Identity | null, eventId: string, body: z.infer<typeof CreateTicketTypeBody>) {
-  const { event } = await loadEditableEvent(db, eventId, identity);
+export async function addTicketType(env: Env, db: Db, actor: Actor, eventId: string, body: z.infer<typeof CreateTicketTypeBody>) {
+  const { event, who } = await loadEditableEvent(db, eventId, actor.identity);
   const salesStartAt = msOrNull(body.salesStartAt);
   const salesEndAt = msOrNull(body.salesEndAt);
   checkSalesWindow(event, salesStartAt, salesEndAt);
@@ -49,6 +49,7 @@ export async function addTicketType(env: Env, db: Db, identity: Identity | null,
   const availability = await commitChange(env, db, {
     event,
     next: { event: { ...event, updatedAt: now }, types: [...types, row] },
+    audit: eventAudit(who, actor, "ticket_type.create", `ticket_type:${row.id}`, { eventId, priceVnd: row.priceVnd, quantity: row.quantity }),
     writes: (guard) => [
       // insert … select from the event row, so nothing is inserted unless the guard holds
       db.insert(ticketTypes).select(
@@ -76,12 +77,12 @@ export async function addTicketType(env: Env, db: Db, identity: Identity | null,
 export async function updateTicketType(
   env: Env,
   db: Db,
-  identity: Identity | null,
+  actor: Actor,
   eventId: string,
   ttId: string,
   body: z.infer<typeof UpdateTicketTypeBody>,
 ) {
-  const { event } = await loadEditableEvent(db, eventId, identity);
+  const { event, who } = await loadEditableEvent(db, eventId, actor.identity);
   const types = await ticketTypesOf(db, eventId);
   const current = types.find((t) => t.id === ttId);
   if (!current) throw errors.notFound("Ticket type");
@@ -100,6 +101,7 @@ export async function updateTicketType(
   const availability = await commitChange(env, db, {
     event,
     next: { event: { ...event, updatedAt: now }, types: types.map((t) => (t.id === ttId ? updated : t)) },
+    audit: eventAudit(who, actor, "ticket_type.update", `ticket_type:${ttId}`, { eventId, fields: Object.keys(body).sort() }),
     writes: (guard) => [
       db
         .update(ticketTypes)

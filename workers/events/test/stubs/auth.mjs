@@ -10,6 +10,16 @@ export class AuthRpc extends WorkerEntrypoint {
   async findUserByEmail(email) {
     return USERS.find((u) => u.email === String(email).trim().toLowerCase()) ?? null;
   }
+
+  async getUser(id) {
+    const u = USERS.find((x) => x.id === id);
+    return u ? { ...u, locale: "vi", phone: null } : null;
+  }
+
+  /** Test-only: an account that signs up after it was invited. */
+  async signUp(user) {
+    USERS.push({ roles: ["buyer"], name: "", ...user, email: String(user.email).trim().toLowerCase() });
+  }
 }
 
 export default { fetch: () => new Response("auth stand-in", { status: 404 }) };

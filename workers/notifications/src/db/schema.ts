@@ -79,3 +79,30 @@ export const localOutbox = sqliteTable("local_outbox", {
   bodyHtml: text("body_html"),
   createdAt: integer("created_at").notNull(),
 });
+
+/** Mirrors migrations/notifications/0007_contact_verification.sql: phone numbers their users proved. */
+export const verifiedContacts = sqliteTable(
+  "verified_contacts",
+  {
+    userId: text("user_id").notNull(),
+    channel: text("channel", { enum: ["sms"] }).notNull(),
+    address: text("address").notNull(),
+    verifiedAt: integer("verified_at").notNull(),
+  },
+  (t) => [uniqueIndex("verified_contacts_pk").on(t.userId, t.channel, t.address)],
+);
+
+/** The pending code of a user (its hash), one per channel. */
+export const contactVerifications = sqliteTable(
+  "contact_verifications",
+  {
+    userId: text("user_id").notNull(),
+    channel: text("channel", { enum: ["sms"] }).notNull(),
+    address: text("address").notNull(),
+    codeHash: text("code_hash").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("contact_verifications_pk").on(t.userId, t.channel)],
+);

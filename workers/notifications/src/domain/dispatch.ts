@@ -8,6 +8,11 @@ import type { TemplateData, TemplateName } from "../templates/types";
 import type { Drivers } from "./drivers";
 import { render } from "./render";
 import { PUSH_TEMPLATES, PushGone } from "./push";
+import { isPhoneVerified } from "./verification";
+
+/** Email and SMS messages one address may get per hour (the rest are dropped: `recipient_throttled`). */
+export const DEFAULT_MAX_PER_RECIPIENT_PER_HOUR = 30;
+const HOUR_MS = 60 * 60_000;
 
 export type Recipient = { userId: string | null; email: string | null; phone: string | null; locale: Locale; name: string | null };
 
@@ -36,7 +41,10 @@ const LEASE_MS = 30_000;
  * with a guarded update first, so two deliveries racing never both send it; the outcome
  * (sent / failed with the error and attempt count) is written back.
  */
-export async function dispatch(deps: { db: Db; drivers: Drivers; log: Logger; now?: () => number }, intent: Intent): Promise<DispatchResult> {
+export async function dispatch(
+  deps: { db: Db; drivers: Drivers; log: Logger; now?: () => number; maxPerRecipientPerHour?: number },
+  intent: Intent,
+): Promise<DispatchResult> {
   const { db, drivers, log } = deps;
   const now = deps.now ?? Date.now;
   const { recipient, template } = intent;
@@ -44,7 +52,8 @@ export async function dispatch(deps: { db: Db; drivers: Drivers; log: Logger; no
 
   const rows: Array<{ channel: Channel; recipient: string; subject: string; bodyText: string; bodyHtml: string | null; url?: string }> = [];
   if (recipient.email) rows.push({ channel: "email", recipient: recipient.email, subject: rendered.subject, bodyText: rendered.text, bodyHtml: rendered.html });
-  if (recipient.phone && drivers.sms) rows.push({ channel: "sms", recipient: recipient.phone, subject: rendered.subject, bodyText: rendered.sms, bodyHtml: null });
+  // Only to a number its owner proved (SMS pumping, phishing with organizer-chosen text).
+  if (recipient.phone && drivers.sms && (await isPhoneVerified(db, recipient.userId, recipient.phone))) rows.push({ channel: "sms", recipient: recipient.phone, subject: rendered.subject, bodyText: rendered.sms, bodyHtml: null });
   if (recipient.userId && drivers.push && PUSH_TEMPLATES.includes(template)) {
     // One row per browser the user subscribed: each device gets the message once.
     const subscriptions = await db.select({ endpoint: pushSubscriptions.endpoint }).from(pushSubscriptions).where(eq(pushSubscriptions.userId, recipient.userId)).all();
@@ -53,7 +62,10 @@ export async function dispatch(deps: { db: Db; drivers: Drivers; log: Logger; no
     }
   }
   const at = now();
+  const cap = deps.maxPerRecipientPerHour ?? DEFAULT_MAX_PER_RECIPIENT_PER_HOUR;
   for (const row of rows) {
+    const throttled = row.channel !== "push" && (await recentTo(db, row.recipient, intent.sourceId, at)) >= cap;
+    if (throttled) log.warn("recipient_throttled", { channel: row.channel, template, sourceId: intent.sourceId, cap });
     await db
       .insert(notifications)
       .values({
@@ -63,7 +75,8 @@ export async function dispatch(deps: { db: Db; drivers: Drivers; log: Logger; no
         userId: recipient.userId,
         orderId: orderOf(intent.data),
         locale: recipient.locale,
-        status: "queued",
+        status: throttled ? "dropped" : "queued",
+        lastError: throttled ? "recipient_throttled" : null,
         attempts: 0,
         createdAt: at,
         updatedAt: at,
@@ -87,6 +100,16 @@ export async function dispatch(deps: { db: Db; drivers: Drivers; log: Logger; no
   }
   if (result.failed.length) log.warn("notification_send_failed", { sourceId: intent.sourceId, template, failed: result.failed });
   return result;
+}
+
+/** Messages recorded for an address in the last hour, other than this cause's own (a redelivery is not a new message). */
+async function recentTo(db: Db, recipient: string, sourceId: string, now: number) {
+  const row = await db
+    .select({ n: sql<number>`count(*)` })
+    .from(notifications)
+    .where(and(eq(notifications.recipient, recipient), sql`${notifications.createdAt} > ${now - HOUR_MS}`, sql`${notifications.sourceId} != ${sourceId}`))
+    .get();
+  return row?.n ?? 0;
 }
 
 async function sendOne(db: Db, drivers: Drivers, row: NotificationRow, now: () => number): Promise<"sent" | "busy" | "dropped" | { error: string }> {

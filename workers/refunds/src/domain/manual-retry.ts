@@ -1,4 +1,4 @@
-import { errors, stampedOutboxInsert, type Logger } from "@tickets/common";
+import { auditPayload, errors, makeEvent, stampedOutboxInsert, type Logger } from "@tickets/common";
 import type { Db } from "../db/client";
 import type { RefundRow } from "../db/schema";
 import { committedVndSql, ledgerOf } from "./ledger";
@@ -11,10 +11,11 @@ import { loadRefund, requestedEvent } from "./settle";
  * failed (else 409 invalid_state), and only if its amount still fits in what is left of the
  * payment (else 409 not_refundable): another refund may have taken that money meanwhile.
  */
-export async function retryFailedRefund(deps: { db: Db; log: Logger }, refund: RefundRow, retriedBy: string): Promise<RefundRow> {
+export async function retryFailedRefund(deps: { db: Db; log: Logger }, refund: RefundRow, retriedBy: string, clientIp: string | null = null): Promise<RefundRow> {
   const { db } = deps;
   if (refund.status !== "failed") throw errors.invalidState(`A ${refund.status} refund cannot be retried`, { status: refund.status });
   const requested = requestedEvent(refund);
+  const audit = makeEvent("AuditRecorded", auditPayload({ userId: retriedBy, ip: clientIp }, "refunds", "refund.retry", `refund:${refund.id}`, { orderId: refund.orderId }));
   const now = Date.now();
   const d1 = db.$client as D1Database;
   const [res] = await d1.batch([
@@ -26,6 +27,7 @@ export async function retryFailedRefund(deps: { db: Db; log: Logger }, refund: R
       )
       .bind(refund.id, now, requested.id, refund.orderId),
     stampedOutboxInsert(d1, requested, "refunds", refund.id),
+    stampedOutboxInsert(d1, audit, "refunds", refund.id, requested.id),
   ]);
   const after = (await loadRefund(db, { id: refund.id }))!;
   if (res.meta.changes === 0) {

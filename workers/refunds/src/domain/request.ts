@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ulid } from "ulid";
-import { ApiError, errors, stampedOutboxInsert, type Logger } from "@tickets/common";
+import { ApiError, auditPayload, errors, makeEvent, stampedOutboxInsert, type Logger } from "@tickets/common";
 import type { Db } from "../db/client";
 import type { RefundRow } from "../db/schema";
 import type { OrdersApi } from "../env";
@@ -27,6 +27,8 @@ export const refundRequestSchema = z.object({
   requestKey: z.string().min(1).max(200).optional(),
   /** Saga tracing of the RefundRequested event (correlation/causation ids). */
   trace: z.object({ correlationId: z.string(), causationId: z.string().nullable() }).optional(),
+  /** Set when an organizer or admin asked over HTTP (their client address): the refund is audited. */
+  clientIp: z.string().max(64).nullable().optional(),
 });
 export type RefundRequest = z.input<typeof refundRequestSchema>;
 
@@ -72,9 +74,14 @@ export async function requestRefund(deps: RequestDeps, raw: RefundRequest): Prom
 
   const requested = requestedEvent(row, req.trace as Cause | undefined);
   const d1 = db.$client as D1Database;
+  const audited = req.clientIp !== undefined && req.cause !== "event_cancelled";
+  const audit = audited
+    ? makeEvent("AuditRecorded", auditPayload({ userId: req.requestedBy, ip: req.clientIp ?? null }, "refunds", "refund.request", `refund:${refundId}`, { orderId: order.id, amountVnd }))
+    : null;
   const [res] = await d1.batch([
     insertRequestedRefund(d1, { ...row, lastEventId: requested.id }),
     stampedOutboxInsert(d1, requested, "refunds", refundId),
+    ...(audit ? [stampedOutboxInsert(d1, audit, "refunds", refundId, requested.id)] : []),
   ]);
   if (res.meta.changes === 0) {
     // A concurrent request with the same key, or one that took the money first.

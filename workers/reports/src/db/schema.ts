@@ -145,7 +145,26 @@ export const dailyReports = sqliteTable(
   (t) => [primaryKey({ columns: [t.organizerId, t.day] })],
 );
 
+/** Mirrors migrations/reports/0004_audit_log.sql: one row per AuditRecorded event (id = its envelope id). */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: text("id").primaryKey(),
+    at: text("at").notNull(),
+    actorId: text("actor_id").notNull(),
+    action: text("action").notNull(),
+    target: text("target").notNull(),
+    ip: text("ip"),
+    service: text("service").notNull(),
+    details: text("details"),
+    recordedAt: integer("recorded_at").notNull(),
+  },
+  (t) => [index("audit_log_at").on(t.at, t.id), index("audit_log_actor").on(t.actorId, t.at, t.id)],
+);
+export type AuditRow = typeof auditLog.$inferSelect;
+
 export const schema = {
+  auditLog,
   eventInfo,
   ticketTypeNames,
   orderFacts,

@@ -27,6 +27,8 @@ export async function admit(db: Db, claims: TicketClaims, opts: { at: number; by
   const row = await getTicket(db, claims.tid);
   const before = settled(row, claims);
   if (before || !row) return before ?? { result: "not_found" };
+  // Nobody was admitted before their ticket existed (an offline scan's claimed time is clamped).
+  opts = { ...opts, at: Math.max(opts.at, row.issuedAt) };
   const update = db
     .update(tickets)
     .set({ status: "checked_in", checkedInAt: opts.at, checkedInBy: opts.by })
@@ -66,6 +68,21 @@ function checkedInOutboxInsert(d1: D1Database, event: Envelope<"TicketCheckedIn"
 }
 
 export type SyncScan = { code: string; scannedAt: string };
+
+/** How long a scanner may stay offline: older claimed scan times are moved up to this bound. */
+export const MAX_OFFLINE_MS = 24 * 60 * 60_000;
+
+/**
+ * The time an offline scan is recorded at: what the scanner claims, but never in the future
+ * (its clock may run ahead), never more than MAX_OFFLINE_MS ago, and (in admit) never before
+ * the ticket was issued. A scanner cannot back-date an admission to any moment it likes. (The
+ * event's start is not a bound: the tickets worker only keeps a best-effort snapshot of it.)
+ */
+export function clampScanTime(claimed: string, now: number): number {
+  const at = Date.parse(claimed);
+  if (!Number.isFinite(at)) return now;
+  return Math.min(Math.max(at, now - MAX_OFFLINE_MS), now);
+}
 export type SyncResult = {
   index: number;
   ticketId: string | null;
@@ -85,8 +102,7 @@ export async function syncScans(
   scans: SyncScan[],
   opts: { by: string; now: number },
 ): Promise<SyncResult[]> {
-  // A scanner's clock may run ahead; nobody was admitted in the future.
-  const when = (s: SyncScan) => Math.min(Date.parse(s.scannedAt) || opts.now, opts.now);
+  const when = (s: SyncScan) => clampScanTime(s.scannedAt, opts.now);
   const ordered = scans.map((s, index) => ({ ...s, index, at: when(s) })).sort((a, b) => a.at - b.at);
   const results: SyncResult[] = [];
   for (const scan of ordered) {
@@ -104,7 +120,7 @@ export async function syncScans(
     const base = { index: scan.index, ticketId: claims.tid };
     switch (outcome.result) {
       case "admitted":
-        results.push({ ...base, result: "admitted", checkedInAt: new Date(scan.at).toISOString() });
+        results.push({ ...base, result: "admitted", checkedInAt: new Date(outcome.ticket.checkedInAt ?? scan.at).toISOString() });
         break;
       case "already_checked_in":
         results.push({ ...base, result: "already_checked_in", checkedInAt: new Date(outcome.checkedInAt).toISOString() });

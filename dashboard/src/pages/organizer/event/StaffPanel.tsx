@@ -1,19 +1,28 @@
 import { useState, type FormEvent } from "react";
 import { api, call } from "../../../api/client";
+import type { StaffInvite } from "../../../api/types";
 import { useI18n } from "../../../i18n";
 import { Button, DateTime, EmptyState, ErrorMessage, Field, Spinner, useAction, useApi } from "../../../components";
 
-/** Door staff of the event: grant check-in rights to a registered user by email. */
+/** Door staff of the event: invite by email (the answer never tells whether the address has an account), remove. */
 export function StaffPanel({ eventId }: { eventId: string }) {
   const { t } = useI18n();
-  const staff = useApi(() => call(api.GET("/api/events/{id}/staff", { params: { path: { id: eventId }, query: { limit: 100 } } })).then((r) => r.items), [eventId]);
+  const staff = useApi(() => call(api.GET("/api/events/{id}/staff", { params: { path: { id: eventId }, query: { limit: 100 } } })).then((r) => r.items as unknown as StaffInvite[]), [eventId]);
   const [email, setEmail] = useState("");
   const [error, setError] = useState<string | undefined>();
   const [granted, setGranted] = useState<string | null>(null);
+  const [revoked, setRevoked] = useState<string | null>(null);
   const add = useAction(async (who: string) => {
     await call(api.POST("/api/events/{id}/staff", { params: { path: { id: eventId } }, body: { email: who } }));
     setGranted(who);
+    setRevoked(null);
     setEmail("");
+    await staff.reload();
+  });
+  const remove = useAction(async (invite: { id: string; email: string }) => {
+    await call(api.DELETE("/api/events/{id}/staff/{staffId}", { params: { path: { id: eventId, staffId: invite.id } } }));
+    setRevoked(invite.email);
+    setGranted(null);
     await staff.reload();
   });
 
@@ -39,10 +48,10 @@ export function StaffPanel({ eventId }: { eventId: string }) {
           {t("org.staff.grant")}
         </Button>
       </form>
-      <ErrorMessage error={add.error} />
-      {granted && (
+      <ErrorMessage error={add.error ?? remove.error} />
+      {(granted || revoked) && (
         <p className="notice notice-ok" role="status">
-          {t("org.staff.granted", { email: granted })}
+          {granted ? t("org.staff.granted", { email: granted }) : t("org.staff.revoked", { email: revoked! })}
         </p>
       )}
       {staff.error ? (
@@ -54,12 +63,13 @@ export function StaffPanel({ eventId }: { eventId: string }) {
       ) : (
         <ul className="list">
           {staff.data.map((s) => (
-            <li key={s.userId} className="card row">
-              <span>
-                {s.name} <span className="org-muted">{s.email}</span>
-              </span>
+            <li key={s.id} className="card row">
+              <span>{s.email}</span>
               <span className="meta">
-                <DateTime iso={s.grantedAt} style="date" />
+                <DateTime iso={s.invitedAt} style="date" />{" "}
+                <Button variant="secondary" className="btn-small" busy={remove.busy} aria-label={t("org.staff.revokeLabel", { email: s.email })} onClick={() => void remove.run(s)}>
+                  {t("org.staff.revoke")}
+                </Button>
               </span>
             </li>
           ))}
