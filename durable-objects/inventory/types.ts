@@ -3,7 +3,7 @@
 export type HoldItem = { ticketTypeId: string; quantity: number };
 export type PricedItem = HoldItem & { name: string; unitPriceVnd: number };
 
-export type HoldFailureCode = "sold_out" | "limit_exceeded" | "sales_closed" | "unknown_ticket_type" | "not_on_sale" | "hold_ended";
+export type HoldFailureCode = "sold_out" | "limit_exceeded" | "sales_closed" | "unknown_ticket_type" | "not_on_sale" | "hold_ended" | "queue_required";
 
 export type HoldResult =
   | { ok: true; orderId: string; expiresAt: string; items: PricedItem[]; totalVnd: number; alreadyHeld: boolean }
@@ -21,6 +21,13 @@ export type HoldRequest = {
    * must not take stock again for an order that already ended).
    */
   rehold?: boolean;
+  /**
+   * A buyer's checkout (POST /api/orders) says whether it came with a valid waiting-room pass
+   * (orders checks the signature itself). While the event's room is on, false is refused with
+   * `queue_required`; undefined (the saga's own re-holds of late payments) is never checked.
+   * Checkout attempts also count towards the automatic switch-on.
+   */
+  queueAdmitted?: boolean;
 };
 
 export type CommitResult = { ok: true; alreadyCommitted: boolean } | { ok: false; code: "hold_not_found" | "hold_expired" };
@@ -47,6 +54,8 @@ export type InventoryConfig = {
   startsAt: number;
   endsAt: number;
   ticketTypes: InventoryTicketType[];
+  /** The waiting room: on (organizer, admin), and the checkout attempts per minute that switch it on by itself (null: never). */
+  queue?: { on: boolean; autoThresholdPerMinute: number | null };
 };
 
 export type QuantityConflict = { ticketTypeId: string; quantity: number; held: number; sold: number };

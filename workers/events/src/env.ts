@@ -1,4 +1,5 @@
 import type { EventInventory } from "../../../durable-objects/event-inventory";
+import type { WaitingRoom } from "../../../durable-objects/waiting-room";
 import type { AuthRpc } from "../../auth/src/rpc";
 import type { OrdersRpc } from "../../orders/src/rpc";
 
@@ -12,6 +13,10 @@ export type Env = {
   DB: D1Database;
   INTERNAL_AUTH_SECRET: string;
   INVENTORY: DurableObjectNamespace<EventInventory>;
+  /** One waiting room per event (durable-objects/waiting-room.ts), hosted here. */
+  WAITING_ROOM: DurableObjectNamespace<WaitingRoom>;
+  /** Signs waiting-room passes (orders checks them with the same secret). */
+  QUEUE_PASS_SECRET: string;
   ORDERS_INBOX: Queue;
   AUTH_RPC: AuthLookup;
   ORDERS_RPC: OrdersLookup;

@@ -45,7 +45,7 @@ app.use("*", secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
 app.use("*", async (c, next) =>
   cors({
     origin: (origin) => (origin === c.env.DASHBOARD_ORIGIN ? origin : null),
-    allowHeaders: ["authorization", "content-type", "idempotency-key", "x-request-id"],
+    allowHeaders: ["authorization", "content-type", "idempotency-key", "x-request-id", "queue-pass"],
     allowMethods: ["GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"],
     exposeHeaders: ["x-request-id", "retry-after"],
     maxAge: 600,

@@ -4,6 +4,8 @@ import type { EventsApi, InventoryApi, PaymentsApi, RefundsApi, TicketsApi } fro
 export type Env = QueueEnv & ReceiptsEnv & {
   DB: D1Database;
   INTERNAL_AUTH_SECRET: string;
+  /** Checks waiting-room passes (Queue-Pass) locally; the events worker signs them with the same secret. */
+  QUEUE_PASS_SECRET: string;
   HOLD_TTL_SECONDS?: string;
   INVENTORY: DurableObjectNamespace;
   EVENTS_RPC: Fetcher & EventsApi;

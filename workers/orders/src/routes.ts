@@ -11,6 +11,7 @@ import {
   makeEvent,
   paginationQuery,
   PUBLIC_ORIGIN_HEADER,
+  QUEUE_PASS_HEADER,
   relayOutbox,
   requireIdentity,
   requireRole,
@@ -48,7 +49,7 @@ const createOrder = createRoute({
   method: "post",
   path: "/api/orders",
   operationId: "createOrder",
-  description: "Buyers (signed in). Holds the tickets for 15 minutes and answers the order with its VNPAY payment URL; the buyer also gets the link by email or SMS. 409 sold_out (nothing held) or limit_exceeded (over maxPerOrder or the per-buyer limit), 400 without an Idempotency-Key; the same Idempotency-Key answers the same order again.",
+  description: "Buyers (signed in). Holds the tickets for 15 minutes and answers the order with its VNPAY payment URL; the buyer also gets the link by email or SMS. While the event's waiting room is on, a valid Queue-Pass (from GET /api/events/{id}/queue/me, for this buyer and event, unexpired) is required: 403 queue_required otherwise. 409 sold_out (nothing held) or limit_exceeded (over maxPerOrder or the per-buyer limit), 400 without an Idempotency-Key; the same Idempotency-Key answers the same order again.",
   tags,
   security,
   summary: "Hold tickets and start paying (idempotent per Idempotency-Key)",
@@ -57,7 +58,7 @@ const createOrder = createRoute({
   responses: {
     201: jsonResponse(CreatedOrderSchema, "Order created, tickets held until holdExpiresAt"),
     200: jsonResponse(CreatedOrderSchema, "The same request again: the order it made"),
-    ...errorResponses(400, 401, 404, 409, 422, 503),
+    ...errorResponses(400, 401, 403, 404, 409, 422, 503),
   },
 });
 
@@ -148,6 +149,7 @@ export function mountRoutes(app: ServiceApp<Env>) {
         body: c.req.valid("json"),
         publicOrigin: c.req.header(PUBLIC_ORIGIN_HEADER) ?? new URL(c.req.url).origin,
         clientIp: c.req.header("cf-connecting-ip") ?? "127.0.0.1",
+        queuePass: c.req.valid("header")[QUEUE_PASS_HEADER],
       },
     );
     const body = { order: result.order, paymentUrl: result.paymentUrl };

@@ -47,6 +47,10 @@ export const CreateOrderHeaders = z.object({
     param: { name: "idempotency-key", in: "header" },
     description: "8–128 characters, unique per checkout attempt; retries with the same key and body return the same order",
   }),
+  "queue-pass": z.string().max(1024).optional().openapi({
+    param: { name: "queue-pass", in: "header" },
+    description: "The pass from GET /api/events/{id}/queue/me once admitted; required while the event's waiting room is on",
+  }),
 });
 
 export const CreatedOrderSchema = z

@@ -1,7 +1,7 @@
 import { asc, eq } from "drizzle-orm";
 import type { z } from "@hono/zod-openapi";
 import { ulid } from "ulid";
-import { errors, requireRole, type Identity } from "@tickets/common";
+import { ApiError, errors, isAdmin, requireRole, type Identity } from "@tickets/common";
 import { events, ticketTypes, type EventRow, type TicketTypeRow } from "../db/schema";
 import type { CreateEventBody, UpdateEventBody } from "../schemas";
 import type { Env } from "../env";
@@ -49,6 +49,11 @@ export async function createEvent(db: Db, identity: Identity | null, body: z.inf
     cancelledAt: null,
     cancellationReason: null,
     cancelledBy: null,
+    queueEnabled: false,
+    queueAdmitPerMinute: 60,
+    queueForced: false,
+    queueAutoThreshold: null,
+    queueAutoAt: null,
   };
   // No inventory push yet: the object learns the event with its first ticket type.
   await db.insert(events).values(row);
@@ -56,7 +61,8 @@ export async function createEvent(db: Db, identity: Identity | null, body: z.inf
 }
 
 export async function updateEvent(env: Env, db: Db, identity: Identity | null, id: string, body: z.infer<typeof UpdateEventBody>) {
-  const { event } = await loadEditableEvent(db, id, identity);
+  const { event, who } = await loadEditableEvent(db, id, identity);
+  if (body.queue?.forced !== undefined && !isAdmin(who)) throw new ApiError(403, "forbidden", "Only an admin may force the waiting room");
   const now = Date.now();
   const startsAt = body.startsAt !== undefined ? toMs(body.startsAt) : event.startsAt;
   const endsAt = body.endsAt !== undefined ? toMs(body.endsAt) : event.endsAt;
@@ -79,10 +85,22 @@ export async function updateEvent(env: Env, db: Db, identity: Identity | null, i
       refundPartialHours: body.refundPolicy.partialRefundUntilHours,
       refundPartialPercent: body.refundPolicy.partialRefundPercent,
     }),
+    ...(body.queue && queueFields(body.queue)),
   };
   const next: EventRow = { ...event, ...fields, revision: event.revision + 1, updatedAt: now };
   await commitChange(env, db, { event, next: { event: next, types }, eventFields: fields });
   return eventJson(next);
+}
+
+/** Turning the room off also forgets a switch-on by demand (the organizer decided). */
+function queueFields(q: NonNullable<z.infer<typeof UpdateEventBody>["queue"]>) {
+  return {
+    queueEnabled: q.enabled,
+    ...(q.admitPerMinute !== undefined && { queueAdmitPerMinute: q.admitPerMinute }),
+    ...(q.forced !== undefined && { queueForced: q.forced }),
+    ...(q.autoThresholdPerMinute !== undefined && { queueAutoThreshold: q.autoThresholdPerMinute }),
+    ...(!q.enabled && { queueAutoAt: null }),
+  };
 }
 
 export async function publishEvent(env: Env, db: Db, identity: Identity | null, id: string) {

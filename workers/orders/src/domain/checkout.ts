@@ -1,4 +1,4 @@
-import { ApiError, SUBSCRIPTIONS, makeEvent, outboxInsert, relayOutbox, type Identity, type Logger } from "@tickets/common";
+import { ApiError, SUBSCRIPTIONS, makeEvent, outboxInsert, relayOutbox, verifyQueueToken, type Identity, type Logger } from "@tickets/common";
 import { and, eq, isNull } from "drizzle-orm";
 import { holdTtlSeconds, inventory, type Env } from "../env";
 import type { Db } from "../db/client";
@@ -12,10 +12,27 @@ import { loadOrder, type LoadedOrder } from "./repo";
 import { orderView, type OrderView } from "./view";
 
 export type CheckoutDeps = { env: Env; db: Db; waitUntil: (p: Promise<unknown>) => void; log: Logger };
-export type CheckoutRequest = { buyer: Identity; key: string; body: OrderRequest; publicOrigin: string; clientIp: string };
+export type CheckoutRequest = {
+  buyer: Identity;
+  key: string;
+  body: OrderRequest;
+  publicOrigin: string;
+  clientIp: string;
+  /** The Queue-Pass header, if sent. */
+  queuePass?: string | null;
+};
 export type CheckoutResult = { created: boolean; order: OrderView; paymentUrl: string | null };
 
-type Attempt = { deps: CheckoutDeps; req: CheckoutRequest; request: OrderRequest; orderId: string; bodyHash: string; stock: InventoryApi };
+type Attempt = {
+  deps: CheckoutDeps;
+  req: CheckoutRequest;
+  request: OrderRequest;
+  orderId: string;
+  bodyHash: string;
+  stock: InventoryApi;
+  /** A valid waiting-room pass for this buyer and event came with the request (checked here, no call out). */
+  queueAdmitted: boolean;
+};
 
 const keyReused = () => new ApiError(422, "idempotency_key_reused", "This Idempotency-Key was already used for a different request");
 
@@ -33,8 +50,12 @@ const keyReused = () => new ApiError(422, "idempotency_key_reused", "This Idempo
  */
 export async function placeOrder(deps: CheckoutDeps, req: CheckoutRequest): Promise<CheckoutResult> {
   const request = canonicalOrderRequest(req.body);
-  const [orderId, bodyHash] = await Promise.all([deriveOrderId(req.buyer.userId, req.key), hashOrderRequest(request)]);
-  const a: Attempt = { deps, req, request, orderId, bodyHash, stock: inventory(deps.env, request.eventId) };
+  const [orderId, bodyHash, queueAdmitted] = await Promise.all([
+    deriveOrderId(req.buyer.userId, req.key),
+    hashOrderRequest(request),
+    checkQueuePass(deps, req.queuePass, request.eventId, req.buyer.userId),
+  ]);
+  const a: Attempt = { deps, req, request, orderId, bodyHash, stock: inventory(deps.env, request.eventId), queueAdmitted };
 
   let hold = await holdStock(a, false);
   if (!hold.ok && hold.code === "hold_ended") {
@@ -63,6 +84,7 @@ async function holdStock(a: Attempt, rehold: boolean): Promise<HoldResult> {
       items: a.request.items,
       ttlSeconds: holdTtlSeconds(a.deps.env),
       rehold,
+      queueAdmitted: a.queueAdmitted,
     });
   } catch (err) {
     // Nothing to undo: if the hold was made and only its answer lost, a retry with the same key
@@ -70,6 +92,18 @@ async function holdStock(a: Attempt, rehold: boolean): Promise<HoldResult> {
     a.deps.log.error("hold_failed", { orderId: a.orderId, error: (err as Error).message });
     throw new ApiError(503, "inventory_unavailable", "Tickets cannot be held right now; retry with the same Idempotency-Key");
   }
+}
+
+/**
+ * The pass's signature, buyer, event and expiry, checked locally. Whether the event needs one is
+ * the inventory object's to say (its snapshot knows if the room is on): the hold it is already
+ * asked for refuses with queue_required, so the check costs the hot path no extra call.
+ */
+async function checkQueuePass(deps: CheckoutDeps, pass: string | null | undefined, eventId: string, userId: string): Promise<boolean> {
+  if (!pass) return false;
+  const check = await verifyQueueToken("pass", pass, deps.env.QUEUE_PASS_SECRET, { eventId, userId });
+  if (!check.ok) deps.log.warn("queue_pass_refused", { eventId, reason: check.reason });
+  return check.ok;
 }
 
 async function write(a: Attempt, hold: Extract<HoldResult, { ok: true }>): Promise<CheckoutResult> {
