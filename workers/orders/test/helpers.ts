@@ -59,7 +59,7 @@ export type TestInventory = InventoryApi & {
 export const stock = (eventId: string) => testEnv.INVENTORY.get(testEnv.INVENTORY.idFromName(eventId)) as unknown as TestInventory;
 
 /** A fresh published event with one ticket type (on sale now), configured in its inventory object. */
-export async function saleOf(quantity = 10, priceVnd = 250_000) {
+export async function saleOf(quantity = 10, priceVnd = 250_000, opts: { queueOn?: boolean } = {}) {
   const eventId = `ev-${ulid()}`;
   const ticketTypeId = `tt-${ulid()}`;
   const startsAt = Date.now() + 30 * 86_400_000;
@@ -70,6 +70,7 @@ export async function saleOf(quantity = 10, priceVnd = 250_000) {
     startsAt,
     endsAt: startsAt + 3 * 3_600_000,
     ticketTypes: [{ id: ticketTypeId, name: "General admission", priceVnd, quantity, maxPerOrder: 6, salesStartAt: null, salesEndAt: null }],
+    ...(opts.queueOn && { queue: { on: true, autoThresholdPerMinute: null } }),
   });
   if (!configured.ok) throw new Error(`configure failed: ${JSON.stringify(configured)}`);
   return { eventId, ticketTypeId, available: async () => (await stock(eventId).availability())[0].available };
