@@ -1,3 +1,4 @@
+import { SqlStore } from "../sql-store";
 import type { Availability, AuditRow, InventoryConfig, PricedItem } from "./types";
 
 /**
@@ -106,21 +107,9 @@ export type HoldItemRow = { ticket_type_id: string; quantity: number; unit_price
 export type NoticeRow = { id: string; order_id: string; envelope: string; attempts: number; next_attempt_at: number };
 
 /** Typed, synchronous access to the object's SQLite storage. */
-export class InventoryStore {
-  constructor(private readonly sql: SqlStorage) {}
-
-  migrate() {
-    for (const stmt of SCHEMA) this.sql.exec(stmt);
-  }
-
-  private all<T>(query: string, ...args: unknown[]): T[] {
-    return this.sql.exec(query, ...args).toArray() as unknown as T[];
-  }
-  private first<T>(query: string, ...args: unknown[]): T | null {
-    return this.all<T>(query, ...args)[0] ?? null;
-  }
-  private run(query: string, ...args: unknown[]) {
-    this.sql.exec(query, ...args);
+export class InventoryStore extends SqlStore {
+  constructor(sql: SqlStorage) {
+    super(sql, SCHEMA);
   }
 
   event(): EventRow | null {

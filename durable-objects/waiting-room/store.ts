@@ -1,3 +1,4 @@
+import { SqlStore } from "../sql-store";
 import type { RoomConfig } from "./types";
 
 /**
@@ -51,27 +52,14 @@ export type RoomRow = {
 export type WaiterState = "presale" | "waiting" | "admitted" | "left" | "expired";
 export type WaiterRow = { user_id: string; seq: number | null; state: WaiterState; joined_at: number; pass_expires_at: number | null };
 
-/** Typed, synchronous access to the room's SQLite storage. */
-export class RoomStore {
-  constructor(private readonly sql: SqlStorage) {}
-
-  migrate() {
-    for (const stmt of SCHEMA) this.sql.exec(stmt);
+export class RoomStore extends SqlStore {
+  constructor(sql: SqlStorage) {
+    super(sql, SCHEMA);
   }
 
-  private all<T>(query: string, ...args: unknown[]): T[] {
-    return this.sql.exec(query, ...args).toArray() as unknown as T[];
-  }
-  private first<T>(query: string, ...args: unknown[]): T | null {
-    return this.all<T>(query, ...args)[0] ?? null;
-  }
   private count(query: string, ...args: unknown[]): number {
     return this.first<{ n: number }>(query, ...args)?.n ?? 0;
   }
-  private run(query: string, ...args: unknown[]) {
-    this.sql.exec(query, ...args);
-  }
-
   get databaseSize(): number {
     return this.sql.databaseSize;
   }
