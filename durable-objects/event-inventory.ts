@@ -1,7 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
 import { createLogger, makeEvent, publish, withTrace, type Envelope, type Trace } from "@tickets/common";
 import { InventoryStore, type HoldRow } from "./inventory/store";
-import { loadInventoryConfig, writeAvailability } from "./inventory/events-db";
+import { loadInventoryConfig, markQueueAutoOn, writeAvailability } from "./inventory/events-db";
+import type { WaitingRoom } from "./waiting-room";
 import type {
   AuditRow,
   Availability,
@@ -23,6 +24,8 @@ export type * from "./inventory/types";
 export interface InventoryEnv {
   DB: D1Database;
   ORDERS_INBOX: Queue;
+  /** The event's waiting room, told when demand switches it on (absent where no room is hosted). */
+  WAITING_ROOM?: DurableObjectNamespace<WaitingRoom>;
 }
 
 /** At most one availability write to the events D1 per object per this interval. */
@@ -48,6 +51,8 @@ export class EventInventory extends DurableObject<InventoryEnv> {
   private alarmAt: number | null = null;
   /** While alarm() runs it re-arms from the stored state at its end, so others need not. */
   private inAlarm = false;
+  /** Checkout attempts per second over the last minute (the waiting room's automatic switch-on). */
+  private readonly demand = new MinuteCounter();
 
   constructor(ctx: DurableObjectState, env: InventoryEnv) {
     super(ctx, env);
@@ -353,6 +358,9 @@ export class EventInventory extends DurableObject<InventoryEnv> {
     const ev = this.store.event();
     if (!ev || ev.status !== "published") return fail("not_on_sale", "This event is not on sale");
     if (ev.event_id !== req.eventId) throw new Error(`inventory object of ${ev.event_id} got a hold for ${req.eventId}`);
+    if (req.queueAdmitted !== undefined && this.queueOn(ev.event_id, now) && !req.queueAdmitted) {
+      return fail("queue_required", "This on-sale has a waiting room: join it (POST /api/events/{id}/queue) and send your pass as Queue-Pass");
+    }
 
     const types = items.map((it) => this.store.ticketType(it.ticketTypeId));
     const unknown = items.filter((_, i) => !types[i]).map((it) => it.ticketTypeId);
@@ -432,6 +440,30 @@ export class EventInventory extends DurableObject<InventoryEnv> {
     return null;
   }
 
+  /**
+   * Whether checkout needs a pass: the room is on by configuration, or demand switched it on. A
+   * checkout attempt that finds it off counts towards the threshold; the one that crosses it
+   * switches the room on (kept here, then the room object and the events D1 are told).
+   */
+  private queueOn(eventId: string, now: number): boolean {
+    const q = this.store.queue();
+    if (q && (q.configured_on || q.auto_on_at !== null)) return true;
+    const perMinute = this.demand.add(now);
+    if (q?.auto_threshold == null || perMinute <= q.auto_threshold) return false;
+    this.store.markQueueAutoOn(now);
+    this.log.warn("queue_switched_on_by_demand", { eventId, attemptsPerMinute: perMinute, threshold: q.auto_threshold });
+    this.ctx.waitUntil(this.announceAutoQueue(eventId, now));
+    return true;
+  }
+
+  private async announceAutoQueue(eventId: string, now: number) {
+    const room = this.env.WAITING_ROOM;
+    await Promise.all([
+      room?.get(room.idFromName(eventId)).switchOn(eventId),
+      markQueueAutoOn(this.env.DB, eventId, now),
+    ]).catch((err) => this.log.error("queue_auto_announce_failed", { eventId, error: (err as Error).message }));
+  }
+
   private answer(hold: HoldRow, alreadyHeld: boolean): HoldResult {
     const items = this.store.holdItems(hold.order_id).map((r) => ({
       ticketTypeId: r.ticket_type_id,
@@ -440,6 +472,25 @@ export class EventInventory extends DurableObject<InventoryEnv> {
       unitPriceVnd: r.unit_price_vnd,
     }));
     return { ok: true, orderId: hold.order_id, expiresAt: new Date(hold.expires_at).toISOString(), items, totalVnd: hold.total_vnd, alreadyHeld };
+  }
+}
+
+/** Events in the last 60 s, in one-second buckets. */
+class MinuteCounter {
+  private readonly counts = new Array<number>(60).fill(0);
+  private readonly seconds = new Array<number>(60).fill(-1);
+
+  add(now: number): number {
+    const second = Math.floor(now / 1000);
+    const slot = second % 60;
+    if (this.seconds[slot] !== second) {
+      this.seconds[slot] = second;
+      this.counts[slot] = 0;
+    }
+    this.counts[slot]++;
+    let total = 0;
+    for (let i = 0; i < 60; i++) if (second - this.seconds[i] < 60) total += this.counts[i];
+    return total;
   }
 }
 

@@ -5,7 +5,18 @@ import type { Availability, InventoryConfig } from "./types";
  * bootstrapping its configuration when it has none, and publishing availability for listings.
  */
 
-type EventRow = { id: string; status: "draft" | "published"; starts_at: number; ends_at: number; revision: number; cancelled_at: number | null };
+type EventRow = {
+  id: string;
+  status: "draft" | "published";
+  starts_at: number;
+  ends_at: number;
+  revision: number;
+  cancelled_at: number | null;
+  queue_enabled: number;
+  queue_forced: number;
+  queue_auto_threshold: number | null;
+  queue_auto_at: number | null;
+};
 type TicketTypeRow = {
   id: string;
   name: string;
@@ -18,7 +29,7 @@ type TicketTypeRow = {
 
 export async function loadInventoryConfig(db: D1Database, eventId: string): Promise<InventoryConfig | null> {
   const [events, types] = await db.batch([
-    db.prepare("SELECT id, status, starts_at, ends_at, revision, cancelled_at FROM events WHERE id = ?").bind(eventId),
+    db.prepare("SELECT id, status, starts_at, ends_at, revision, cancelled_at, queue_enabled, queue_forced, queue_auto_threshold, queue_auto_at FROM events WHERE id = ?").bind(eventId),
     db
       .prepare(
         "SELECT id, name, price_vnd, quantity, max_per_order, sales_start_at, sales_end_at FROM ticket_types WHERE event_id = ? ORDER BY created_at, id",
@@ -42,7 +53,16 @@ export async function loadInventoryConfig(db: D1Database, eventId: string): Prom
       salesStartAt: t.sales_start_at,
       salesEndAt: t.sales_end_at,
     })),
+    queue: {
+      on: !!(event.queue_enabled || event.queue_forced || event.queue_auto_at !== null),
+      autoThresholdPerMinute: event.queue_auto_threshold,
+    },
   };
+}
+
+/** Demand switched the waiting room on: the event shows it, and later configuration pushes keep it on. */
+export async function markQueueAutoOn(db: D1Database, eventId: string, now: number) {
+  await db.prepare("UPDATE events SET queue_auto_at = ? WHERE id = ? AND queue_auto_at IS NULL").bind(now, eventId).run();
 }
 
 /** Upserts held/sold per ticket type; `version` only moves forward, so a late write never wins. */

@@ -1,3 +1,4 @@
+import { SqlStore } from "../sql-store";
 import type { Availability, AuditRow, InventoryConfig, PricedItem } from "./types";
 
 /**
@@ -70,7 +71,16 @@ const SCHEMA = [
     attempts INTEGER NOT NULL DEFAULT 0,
     next_attempt_at INTEGER NOT NULL
   )`,
+  // The waiting room as checkout sees it: on by configuration, or since auto_on_at by demand.
+  `CREATE TABLE IF NOT EXISTS queue (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    configured_on INTEGER NOT NULL DEFAULT 0,
+    auto_threshold INTEGER,
+    auto_on_at INTEGER
+  )`,
 ];
+
+export type QueueRow = { configured_on: number; auto_threshold: number | null; auto_on_at: number | null };
 
 export type EventRow = {
   event_id: string;
@@ -106,21 +116,9 @@ export type HoldItemRow = { ticket_type_id: string; quantity: number; unit_price
 export type NoticeRow = { id: string; order_id: string; envelope: string; attempts: number; next_attempt_at: number };
 
 /** Typed, synchronous access to the object's SQLite storage. */
-export class InventoryStore {
-  constructor(private readonly sql: SqlStorage) {}
-
-  migrate() {
-    for (const stmt of SCHEMA) this.sql.exec(stmt);
-  }
-
-  private all<T>(query: string, ...args: unknown[]): T[] {
-    return this.sql.exec(query, ...args).toArray() as unknown as T[];
-  }
-  private first<T>(query: string, ...args: unknown[]): T | null {
-    return this.all<T>(query, ...args)[0] ?? null;
-  }
-  private run(query: string, ...args: unknown[]) {
-    this.sql.exec(query, ...args);
+export class InventoryStore extends SqlStore {
+  constructor(sql: SqlStorage) {
+    super(sql, SCHEMA);
   }
 
   event(): EventRow | null {
@@ -136,6 +134,7 @@ export class InventoryStore {
          revision = excluded.revision, configured_at = excluded.configured_at`,
       cfg.eventId, cfg.status, cfg.startsAt, cfg.endsAt, cfg.revision, now,
     );
+    if (cfg.queue) this.applyQueue(cfg.queue);
     cfg.ticketTypes.forEach((tt, position) =>
       this.run(
         `INSERT INTO ticket_types (id, position, name, price_vnd, quantity, max_per_order, sales_start_at, sales_end_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -144,6 +143,22 @@ export class InventoryStore {
         tt.id, position, tt.name, tt.priceVnd, tt.quantity, tt.maxPerOrder, tt.salesStartAt, tt.salesEndAt,
       ),
     );
+  }
+
+  queue(): QueueRow | null {
+    return this.first<QueueRow>("SELECT configured_on, auto_threshold, auto_on_at FROM queue WHERE id = 1");
+  }
+  /** Turning the room off by configuration also forgets an automatic switch-on. */
+  applyQueue(q: NonNullable<InventoryConfig["queue"]>) {
+    this.run(
+      `INSERT INTO queue (id, configured_on, auto_threshold) VALUES (1, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET auto_on_at = CASE WHEN queue.configured_on = 1 AND excluded.configured_on = 0 THEN NULL ELSE queue.auto_on_at END,
+         configured_on = excluded.configured_on, auto_threshold = excluded.auto_threshold`,
+      q.on ? 1 : 0, q.autoThresholdPerMinute,
+    );
+  }
+  markQueueAutoOn(now: number) {
+    this.run("UPDATE queue SET auto_on_at = ? WHERE id = 1 AND auto_on_at IS NULL", now);
   }
 
   /** Final: applyConfig never moves a cancelled event back on sale. */

@@ -15,7 +15,9 @@ export type HoldFailureCode =
   /** This buyer's last unpaid hold of the event ended (cancelled, expired, payment failed) too recently; details.retryAfterSeconds. */
   | "hold_cooldown"
   /** The event is in demand (hot) and this request carries no verified human challenge. */
-  | "challenge_required";
+  | "challenge_required"
+  /** The event's waiting room is on and this checkout has no valid pass (HoldRequest.queueAdmitted). */
+  | "queue_required";
 
 /**
  * Anti-hoarding rules a checkout asks for (a late payment's re-hold passes none: it is paid).
@@ -53,6 +55,13 @@ export type HoldRequest = {
   /** The caller's request id and correlation id, for the object's log line (common's Trace). */
   trace?: { requestId?: string; correlationId?: string };
   guard?: HoldGuard;
+  /**
+   * A buyer's checkout (POST /api/orders) says whether it came with a valid waiting-room pass
+   * (orders checks the signature itself). While the event's room is on, false is refused with
+   * `queue_required`; undefined (the saga's own re-holds of late payments) is never checked.
+   * Checkout attempts also count towards the automatic switch-on.
+   */
+  queueAdmitted?: boolean;
 };
 
 export type CommitResult = { ok: true; alreadyCommitted: boolean } | { ok: false; code: "hold_not_found" | "hold_expired" };
@@ -79,6 +88,8 @@ export type InventoryConfig = {
   startsAt: number;
   endsAt: number;
   ticketTypes: InventoryTicketType[];
+  /** The waiting room: on (organizer, admin), and the checkout attempts per minute that switch it on by itself (null: never). */
+  queue?: { on: boolean; autoThresholdPerMinute: number | null };
 };
 
 export type QuantityConflict = { ticketTypeId: string; quantity: number; held: number; sold: number };

@@ -70,6 +70,9 @@ const pushSubscription = (endpoint: string) => ({
   keys: { p256dh: Buffer.from([4, ...Array(64).fill(7)]).toString("base64url"), auth: Buffer.alloc(16, 9).toString("base64url") },
 });
 
+/** Dead-letter replay of an id parked nowhere: answered in notFound, nothing replayed. */
+const replayNothing: Rule = { expect: adminOnly, request: () => ({ body: { ids: ["authz-not-parked"] } }) };
+
 const session = async (world: World, role: Role): Promise<RequestParts> =>
   role === "anonymous" ? {} : { token: (await world.freshSession(role)).accessToken };
 
@@ -109,6 +112,14 @@ export const EXPECTED: Record<string, Rule> = {
   updateTicketType: { expect: eventOwner, request: () => ({ body: { name: "Standard" } }) },
   grantEventStaff: { expect: eventOwner, request: (w) => ({ body: { email: w.emails.staff } }) },
   listEventStaff: { expect: eventOwner },
+  revokeEventStaff: {
+    expect: eventOwner,
+    note: "each caller revokes a fresh invite of the organizer's (the world's staff keep theirs)",
+    request: async (w) => {
+      const invite = await w.clients.organizer.post(`/api/events/${w.sale.eventId}/staff`, { email: `authz-revoke-${Date.now()}-${Math.random().toString(36).slice(2)}@example.test` });
+      return { params: { id: w.sale.eventId, staffId: invite.json.staff.id } };
+    },
+  },
   cancelEvent: { expect: eventOwner, request: (w) => ({ params: { id: w.eventToCancel }, body: { reason: "Authorization matrix" } }) },
   getEventCancellation: { expect: eventOwner, request: (w) => ({ params: { id: w.eventToCancel } }) },
 
@@ -124,6 +135,7 @@ export const EXPECTED: Record<string, Rule> = {
   getOrder: { expect: orderReaders },
   cancelOrder: { expect: rule(401, "ok", 404, 404, 404, 404, 404), note: "the owner only", request: (w) => ({ params: { id: w.pendingOrder } }) },
   listOrderDeadLetters: { expect: adminOnly },
+  replayOrderDeadLetters: replayNothing,
 
   // payments
   handleVnpayIpn: { expect: everyone, note: "VNPAY's server calls it; the signature (not a token) is checked: 200 with RspCode 97" },
@@ -176,6 +188,18 @@ export const EXPECTED: Record<string, Rule> = {
   getSupportTicket: { expect: rule(401, "ok", 404, "ok", 404, "ok", "ok") },
   updateSupportTicketStatus: { expect: rule(401, 403, 404, "ok", 404, 403, "ok"), note: "author and staff see the ticket but may not move it", request: () => ({ body: { status: "pending" } }) },
   replyToSupportTicket: { expect: rule(401, "ok", 404, "ok", 404, "ok", "ok"), request: () => ({ body: { message: "A reply" } }) },
+
+  listTicketDeadLetters: { expect: adminOnly },
+  replayTicketDeadLetters: replayNothing,
+  listRefundDeadLetters: { expect: adminOnly },
+  replayRefundDeadLetters: replayNothing,
+  listNotificationDeadLetters: { expect: adminOnly },
+  replayNotificationDeadLetters: replayNothing,
+  listReportDeadLetters: { expect: adminOnly },
+  replayReportDeadLetters: replayNothing,
+  requestPhoneVerification: { expect: signedIn, note: "matrix accounts have no phone: 409 no_phone" },
+  confirmPhoneVerification: { expect: signedIn, note: "no code pending: 409 no_code_pending", request: () => ({ body: { code: "000000" } }) },
+  getMetricsSummary: { expect: adminOnly },
 
   // contract v1.1 routes, keyed by path until they are published
   "GET /api/orders/{id}/timeline": { expect: orderReaders },

@@ -26,10 +26,10 @@ export const DEPLOYABLE = ["auth", "events", "payments", "tickets", "orders", "n
 export const SECRETS: Record<string, { required: string[]; optional: string[] }> = {
   gateway: { required: ["INTERNAL_AUTH_SECRET"], optional: [] },
   auth: { required: ["INTERNAL_AUTH_SECRET", "AUTH_SIGNING_JWK"], optional: ["AUTH_PREVIOUS_PUBLIC_JWKS"] },
-  events: { required: ["INTERNAL_AUTH_SECRET"], optional: [] },
+  events: { required: ["INTERNAL_AUTH_SECRET", "QUEUE_PASS_SECRET"], optional: [] },
   payments: { required: ["INTERNAL_AUTH_SECRET", "VNPAY_TMN_CODE", "VNPAY_SECURE_SECRET"], optional: [] },
   tickets: { required: ["INTERNAL_AUTH_SECRET", "TICKET_SIGNING_JWK"], optional: ["TICKET_PREVIOUS_PUBLIC_JWKS"] },
-  orders: { required: ["INTERNAL_AUTH_SECRET"], optional: [] },
+  orders: { required: ["INTERNAL_AUTH_SECRET", "QUEUE_PASS_SECRET"], optional: [] },
   // NOTIFY_DRIVER = "http" in the environments: without the email key every email fails and retries.
   notifications: { required: ["INTERNAL_AUTH_SECRET", "EMAIL_API_KEY"], optional: ["SMS_API_KEY", "VAPID_PRIVATE_JWK"] },
   refunds: { required: ["INTERNAL_AUTH_SECRET"], optional: [] },

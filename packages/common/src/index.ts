@@ -1,6 +1,7 @@
 export * from "./errors";
 export * from "./log";
 export * from "./identity";
+export * from "./queue-pass";
 export * from "./events";
 export * from "./outbox";
 export * from "./delivery";

@@ -10,6 +10,7 @@ import type { Logger } from "./log";
  */
 export const DEV_SECRET_MARKERS = [
   "local-dev-internal-secret-change-me",
+  "local-dev-queue-pass-secret",
   "LOCALSANDBOXSECRET7f3c9a1e5b2d8c4f6a0e9b3d7c1f5a8e2b6d0c4",
   "rn2RMsFz36zLDRt97_0If__TvmQ-bZ79W6zmxiHv2Bo",
   "CzgQXq36X_EO7z1EC85M0G1jb4ZJw_YSmN4MyqbHABQ",

@@ -1,5 +1,6 @@
 import type { MetricsRecorder } from "@tickets/common";
 import type { EventInventory } from "../../../durable-objects/event-inventory";
+import type { WaitingRoom } from "../../../durable-objects/waiting-room";
 import type { AuthRpc } from "../../auth/src/rpc";
 import type { OrdersRpc } from "../../orders/src/rpc";
 
@@ -17,6 +18,10 @@ export type Env = {
   /** Development only: the readable local copy of the metrics (workers/dev-metrics). */
   DEV_METRICS?: MetricsRecorder;
   INVENTORY: DurableObjectNamespace<EventInventory>;
+  /** One waiting room per event (durable-objects/waiting-room.ts), hosted here. */
+  WAITING_ROOM: DurableObjectNamespace<WaitingRoom>;
+  /** Signs waiting-room passes (orders checks them with the same secret). */
+  QUEUE_PASS_SECRET: string;
   ORDERS_INBOX: Queue;
   /** AuditRecorded → reports. */
   REPORTS_INBOX: Queue;

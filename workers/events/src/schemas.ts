@@ -23,6 +23,22 @@ export const RefundPolicySchema = z
     example: { fullRefundUntilHours: 72, partialRefundUntilHours: 24, partialRefundPercent: 50 },
   });
 
+export const QueueSettingsSchema = z
+  .object({
+    enabled: z.boolean().openapi({ description: "Buyers wait in the waiting room and enter checkout at admitPerMinute" }),
+    admitPerMinute: z.number().int().min(1).max(100_000).optional().openapi({ description: "Buyers admitted to checkout per minute (default 60)" }),
+    forced: z.boolean().optional().openapi({ description: "Admins only: the room stays on whatever the organizer sets" }),
+    autoThresholdPerMinute: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .nullable()
+      .optional()
+      .openapi({ description: "Checkout attempts per minute at which the room switches itself on (null: never)" }),
+  })
+  .openapi("QueueSettings", { example: { enabled: true, admitPerMinute: 120 } });
+
 const eventFields = {
   title: trimmed(200),
   description: z.string().max(5000),
@@ -45,7 +61,7 @@ export const CreateEventBody = z
   .openapi("CreateEvent");
 
 export const UpdateEventBody = z
-  .object(eventFields)
+  .object({ ...eventFields, queue: QueueSettingsSchema })
   .partial()
   .refine((b) => Object.values(b).some((v) => v !== undefined), { message: "Send at least one field to change" })
   .openapi("UpdateEvent");
@@ -129,6 +145,16 @@ export const EventSchema = z
       .object({ cancelledAt: z.string(), reason: z.string() })
       .nullable()
       .openapi({ description: "Set once the event is cancelled (status cancelled)" }),
+    queue: z
+      .object({
+        enabled: z.boolean(),
+        admitPerMinute: z.number().int(),
+        forced: z.boolean(),
+        autoThresholdPerMinute: z.number().int().nullable(),
+        autoEnabledAt: z.string().nullable(),
+        active: z.boolean().openapi({ description: "The room is on now (enabled, forced, or switched on by demand): POST /api/orders needs a Queue-Pass" }),
+      })
+      .openapi("EventQueue"),
   })
   .openapi("Event");
 
@@ -173,3 +199,35 @@ export const CancellationProgressSchema = z
     reason: z.string(),
   })
   .openapi("CancellationProgress");
+
+export const QueueStatusSchema = z
+  .object({
+    state: z.enum(["waiting", "admitted"]),
+    position: z.number().int().openapi({ description: "1 = next in; 0 once admitted; before the draw, how many are in it" }),
+    estimatedWaitSeconds: z.number().int(),
+    drawAt: z.string().nullable().openapi({ description: "Until the pre-sale draw: when it happens (places are random among everyone in it)" }),
+    pass: z.string().optional().openapi({ description: "When admitted: send as header Queue-Pass with POST /api/orders" }),
+    passExpiresAt: z.string().optional(),
+    socketToken: z.string().optional().openapi({ description: "POST only: opens GET /api/events/{id}/queue/ws?token=" }),
+  })
+  .openapi("QueueStatus");
+
+export const QueueStatsSchema = z
+  .object({
+    eventId: z.string().nullable(),
+    on: z.boolean(),
+    admitPerMinute: z.number().int(),
+    effectivePerMinute: z.number().openapi({ description: "The rate applied last (lower while many tickets sit in unpaid holds)" }),
+    onSaleAt: z.string().nullable(),
+    drawnAt: z.string().nullable(),
+    beforeDraw: z.number().int(),
+    waiting: z.number().int(),
+    admitted: z.number().int().openapi({ description: "Passes still valid" }),
+    admittedTotal: z.number().int(),
+    left: z.number().int(),
+    expired: z.number().int(),
+    estimatedWaitSeconds: z.number().int().openapi({ description: "The wait of the last one in line" }),
+    heldTickets: z.number().int(),
+    storageBytes: z.number().int(),
+  })
+  .openapi("QueueStats");

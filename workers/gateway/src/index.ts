@@ -50,7 +50,7 @@ app.use("*", secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
 app.use("*", async (c, next) =>
   cors({
     origin: (origin) => (origin === c.env.DASHBOARD_ORIGIN ? origin : null),
-    allowHeaders: ["authorization", "content-type", "idempotency-key", "x-request-id", "cf-turnstile-response"],
+    allowHeaders: ["authorization", "content-type", "idempotency-key", "x-request-id", "cf-turnstile-response", "queue-pass"],
     allowMethods: ["GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"],
     exposeHeaders: ["x-request-id", "retry-after"],
     maxAge: 600,

@@ -6,6 +6,7 @@ type OpenApiDoc = { paths?: Record<string, unknown>; components?: Record<string,
 export const TAGS = [
   { name: "auth", description: "Accounts, sign-in, token refresh and the keys that verify access tokens." },
   { name: "events", description: "Events and their ticket types: browsing, organizer editing, publishing and staff." },
+  { name: "waiting room", description: "The virtual queue of a hot on-sale: places, live updates and the passes that let buyers into checkout." },
   { name: "orders", description: "Holding tickets and paying for them: orders, their status and cancellation." },
   { name: "payments", description: "VNPAY callbacks and the payment audit trail of an order." },
   { name: "refunds", description: "Refund requests of paid orders and their processing." },

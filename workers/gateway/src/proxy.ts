@@ -20,6 +20,8 @@ export async function forward(
   const res = await service.fetch(
     new Request(request.url, { method: request.method, headers, body: hasBody ? request.body : undefined, redirect: "manual" }),
   );
+  // A WebSocket (the waiting room's live place) passes through with its socket attached.
+  if (res.webSocket) return new Response(null, { status: 101, webSocket: res.webSocket, headers: res.headers });
   // Responses from bindings are immutable; copy so the gateway can add its headers.
   return new Response(res.body, res);
 }

@@ -8,6 +8,8 @@ export type Env = QueueEnv & ReceiptsEnv & {
   METRICS: AnalyticsEngineDataset;
   /** Development only: the readable local copy of the metrics (workers/dev-metrics). */
   DEV_METRICS?: MetricsRecorder;
+  /** Checks waiting-room passes (Queue-Pass) locally; the events worker signs them with the same secret. */
+  QUEUE_PASS_SECRET: string;
   HOLD_TTL_SECONDS?: string;
   /** Hoarding defence (domain/hoarding.ts): unpaid holds of one event per client address (default 10; 0 = off). */
   HOLDS_PER_CLIENT?: string;

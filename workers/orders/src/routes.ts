@@ -12,6 +12,7 @@ import {
   mountDeadLetterRoutes,
   PUBLIC_ORIGIN_HEADER,
   recordMetric,
+  QUEUE_PASS_HEADER,
   relayOutbox,
   requireIdentity,
   type ServiceApp,
@@ -46,7 +47,7 @@ const createOrder = createRoute({
   method: "post",
   path: "/api/orders",
   operationId: "createOrder",
-  description: "Buyers (signed in). Holds the tickets for 15 minutes and answers the order with its VNPAY payment URL; the buyer also gets the link by email or SMS. 409 sold_out (nothing held) or limit_exceeded (over maxPerOrder or the per-buyer limit), 404 event_not_found for an event that does not exist (nothing is created), 400 without an Idempotency-Key; the same Idempotency-Key answers the same order again. Hoarding defence: 429 client_limit_exceeded (too many unpaid orders of the event from one client address), 429 hold_cooldown with Retry-After (the buyer's last unpaid order of the event ended moments ago), 403 challenge_required on an event in high demand without a valid Turnstile token in cf-turnstile-response. 503 payments_unavailable when payments cannot start the payment (nothing is held).",
+  description: "Buyers (signed in). Holds the tickets for 15 minutes and answers the order with its VNPAY payment URL; the buyer also gets the link by email or SMS. While the event's waiting room is on, a valid Queue-Pass (from GET /api/events/{id}/queue/me, for this buyer and event, unexpired) is required: 403 queue_required otherwise. 409 sold_out (nothing held) or limit_exceeded (over maxPerOrder or the per-buyer limit), 404 event_not_found for an event that does not exist (nothing is created), 400 without an Idempotency-Key; the same Idempotency-Key answers the same order again. Hoarding defence: 429 client_limit_exceeded (too many unpaid orders of the event from one client address), 429 hold_cooldown with Retry-After (the buyer's last unpaid order of the event ended moments ago), 403 challenge_required on an event in high demand without a valid Turnstile token in cf-turnstile-response. 503 payments_unavailable when payments cannot start the payment (nothing is held).",
   tags,
   security,
   summary: "Hold tickets and start paying (idempotent per Idempotency-Key)",
@@ -138,6 +139,7 @@ export function mountRoutes(app: ServiceApp<Env>) {
         clientIp: c.req.header("cf-connecting-ip") ?? "127.0.0.1",
         clientAddress: c.req.header("cf-connecting-ip") ?? null,
         turnstileToken: c.req.valid("header")["cf-turnstile-response"] ?? null,
+        queuePass: c.req.valid("header")[QUEUE_PASS_HEADER],
       },
     ).catch((err) => {
       if (err instanceof ApiError && err.code === "sold_out") metric("order_sold_out");

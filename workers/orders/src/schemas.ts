@@ -55,6 +55,10 @@ export const CreateOrderHeaders = z.object({
       param: { name: "cf-turnstile-response", in: "header" },
       description: "A Cloudflare Turnstile token; needed only after a 403 challenge_required (the event is in high demand)",
     }),
+  "queue-pass": z.string().max(1024).optional().openapi({
+    param: { name: "queue-pass", in: "header" },
+    description: "The pass from GET /api/events/{id}/queue/me once admitted; required while the event's waiting room is on",
+  }),
 });
 
 export const CreatedOrderSchema = z

@@ -65,7 +65,7 @@ export const eventsFake = testEnv.EVENTS_RPC as unknown as {
 };
 
 /** A fresh published event with one ticket type (on sale now), configured in its inventory object. */
-export async function saleOf(quantity = 10, priceVnd = 250_000) {
+export async function saleOf(quantity = 10, priceVnd = 250_000, opts: { queueOn?: boolean } = {}) {
   const eventId = `ev-${ulid()}`;
   const ticketTypeId = `tt-${ulid()}`;
   const startsAt = Date.now() + 30 * 86_400_000;
@@ -76,6 +76,7 @@ export async function saleOf(quantity = 10, priceVnd = 250_000) {
     startsAt,
     endsAt: startsAt + 3 * 3_600_000,
     ticketTypes: [{ id: ticketTypeId, name: "General admission", priceVnd, quantity, maxPerOrder: 6, salesStartAt: null, salesEndAt: null }],
+    ...(opts.queueOn && { queue: { on: true, autoThresholdPerMinute: null } }),
   });
   if (!configured.ok) throw new Error(`configure failed: ${JSON.stringify(configured)}`);
   await eventsFake.addEvent(eventId);

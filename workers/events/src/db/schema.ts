@@ -25,6 +25,12 @@ export const events = sqliteTable("events", {
   cancelledAt: integer("cancelled_at"),
   cancellationReason: text("cancellation_reason"),
   cancelledBy: text("cancelled_by"),
+  /** The waiting room (0006): see durable-objects/waiting-room.ts. */
+  queueEnabled: integer("queue_enabled", { mode: "boolean" }).notNull().default(false),
+  queueAdmitPerMinute: integer("queue_admit_per_minute").notNull().default(60),
+  queueForced: integer("queue_forced", { mode: "boolean" }).notNull().default(false),
+  queueAutoThreshold: integer("queue_auto_threshold"),
+  queueAutoAt: integer("queue_auto_at"),
 });
 
 export const ticketTypes = sqliteTable("ticket_types", {

@@ -1,7 +1,7 @@
 import { asc, eq } from "drizzle-orm";
 import type { z } from "@hono/zod-openapi";
 import { ulid } from "ulid";
-import { auditPayload, errors, makeEvent, outboxInsert, requireRole, type Actor, type Identity } from "@tickets/common";
+import { ApiError, auditPayload, errors, isAdmin, makeEvent, outboxInsert, requireRole, type Actor, type Identity } from "@tickets/common";
 import { events, ticketTypes, type EventRow, type TicketTypeRow } from "../db/schema";
 import type { CreateEventBody, UpdateEventBody } from "../schemas";
 import type { Env } from "../env";
@@ -52,6 +52,11 @@ export async function createEvent(db: Db, actor: Actor, body: z.infer<typeof Cre
     cancelledAt: null,
     cancellationReason: null,
     cancelledBy: null,
+    queueEnabled: false,
+    queueAdmitPerMinute: 60,
+    queueForced: false,
+    queueAutoThreshold: null,
+    queueAutoAt: null,
   };
   // No inventory push yet: the object learns the event with its first ticket type.
   await db.batch([db.insert(events).values(row), outboxInsert(db, eventAudit(who, actor, "event.create", `event:${row.id}`))]);
@@ -60,6 +65,7 @@ export async function createEvent(db: Db, actor: Actor, body: z.infer<typeof Cre
 
 export async function updateEvent(env: Env, db: Db, actor: Actor, id: string, body: z.infer<typeof UpdateEventBody>) {
   const { event, who } = await loadEditableEvent(db, id, actor.identity);
+  if (body.queue?.forced !== undefined && !isAdmin(who)) throw new ApiError(403, "forbidden", "Only an admin may force the waiting room");
   const now = Date.now();
   const startsAt = body.startsAt !== undefined ? toMs(body.startsAt) : event.startsAt;
   const endsAt = body.endsAt !== undefined ? toMs(body.endsAt) : event.endsAt;
@@ -82,12 +88,24 @@ export async function updateEvent(env: Env, db: Db, actor: Actor, id: string, bo
       refundPartialHours: body.refundPolicy.partialRefundUntilHours,
       refundPartialPercent: body.refundPolicy.partialRefundPercent,
     }),
+    ...(body.queue && queueFields(body.queue)),
   };
   const next: EventRow = { ...event, ...fields, revision: event.revision + 1, updatedAt: now };
   // The refund policy is one of the fields: its change is audited as event.update with refundPolicy listed.
   const audit = eventAudit(who, actor, "event.update", `event:${id}`, { fields: Object.keys(body).sort() });
   await commitChange(env, db, { event, next: { event: next, types }, eventFields: fields, audit });
   return eventJson(next);
+}
+
+/** Turning the room off also forgets a switch-on by demand (the organizer decided). */
+function queueFields(q: NonNullable<z.infer<typeof UpdateEventBody>["queue"]>) {
+  return {
+    queueEnabled: q.enabled,
+    ...(q.admitPerMinute !== undefined && { queueAdmitPerMinute: q.admitPerMinute }),
+    ...(q.forced !== undefined && { queueForced: q.forced }),
+    ...(q.autoThresholdPerMinute !== undefined && { queueAutoThreshold: q.autoThresholdPerMinute }),
+    ...(!q.enabled && { queueAutoAt: null }),
+  };
 }
 
 export async function publishEvent(env: Env, db: Db, actor: Actor, id: string) {

@@ -6,6 +6,8 @@ import type { Availability, InventoryConfig } from "../../../../durable-objects/
 import { events, type EventRow, type TicketTypeRow } from "../db/schema";
 import type { Env } from "../env";
 import type { Db } from "./access";
+import { queueActive } from "./present";
+import { configureRoom } from "./waiting-room";
 
 const log = createLogger({ service: "events", component: "inventory-sync" });
 
@@ -30,6 +32,7 @@ export function toInventoryConfig(event: EventRow, types: TicketTypeRow[], revis
       salesStartAt: t.salesStartAt,
       salesEndAt: t.salesEndAt,
     })),
+    queue: { on: queueActive(event), autoThresholdPerMinute: event.queueAutoThreshold },
   };
 }
 
@@ -45,7 +48,14 @@ export type Change = {
   /** The event and all its ticket types as they will be. */
   next: { event: EventRow; types: TicketTypeRow[] };
   /** Columns to set on the event row besides revision and updatedAt. */
-  eventFields?: Partial<Pick<EventRow, "title" | "description" | "venue" | "city" | "categoryId" | "startsAt" | "endsAt" | "status" | "publishedAt" | "refundFullHours" | "refundPartialHours" | "refundPartialPercent">>;
+  eventFields?: Partial<
+    Pick<
+      EventRow,
+      | "title" | "description" | "venue" | "city" | "categoryId" | "startsAt" | "endsAt" | "status" | "publishedAt"
+      | "refundFullHours" | "refundPartialHours" | "refundPartialPercent"
+      | "queueEnabled" | "queueAdmitPerMinute" | "queueForced" | "queueAutoThreshold" | "queueAutoAt"
+    >
+  >;
   /** Ticket type writes, each made conditional on `guard` (the event still at the read revision). */
   writes?: (guard: SQL) => BatchItem<"sqlite">[];
   /** The organizer/admin action, written to the outbox only if this change's own update landed. */
@@ -95,6 +105,8 @@ export async function commitChange(env: Env, db: Db, change: Change): Promise<Av
     await resyncInventory(env, event.id);
     throw editConflict();
   }
+  // The waiting room follows (only events whose room is, was or may switch on have one to tell).
+  if (hasRoom(event) || hasRoom(change.next.event)) await configureRoom(env, change.next.event, change.next.types);
   return res.availability;
 }
 
@@ -102,5 +114,7 @@ export async function commitChange(env: Env, db: Db, change: Change): Promise<Av
 function auditIfBumped(db: Db, audit: Envelope<"AuditRecorded">, eventId: string, revision: number, updatedAt: number) {
   return outboxInsertIf(db, audit, sql`EXISTS (SELECT 1 FROM events WHERE id = ${eventId} AND revision = ${revision} AND updated_at = ${updatedAt})`);
 }
+
+const hasRoom = (e: EventRow) => queueActive(e) || e.queueAutoThreshold !== null;
 
 const editConflict = () => new ApiError(409, "edit_conflict", "The event was changed at the same time; reload it and try again");

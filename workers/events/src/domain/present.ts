@@ -30,6 +30,21 @@ export function eventJson(e: EventRow) {
     updatedAt: toIso(e.updatedAt),
     publishedAt: toIsoOrNull(e.publishedAt),
     cancellation: e.cancelledAt === null ? null : { cancelledAt: toIso(e.cancelledAt), reason: e.cancellationReason ?? "" },
+    queue: queueJson(e),
+  };
+}
+
+/** The room is on when the organizer enabled it, an admin forced it, or demand switched it on. */
+export const queueActive = (e: Pick<EventRow, "queueEnabled" | "queueForced" | "queueAutoAt">) => e.queueEnabled || e.queueForced || e.queueAutoAt !== null;
+
+export function queueJson(e: EventRow) {
+  return {
+    enabled: e.queueEnabled,
+    admitPerMinute: e.queueAdmitPerMinute,
+    forced: e.queueForced,
+    autoThresholdPerMinute: e.queueAutoThreshold,
+    autoEnabledAt: toIsoOrNull(e.queueAutoAt),
+    active: queueActive(e),
   };
 }
 

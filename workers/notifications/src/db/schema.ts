@@ -30,7 +30,7 @@ export const notifications = sqliteTable(
     sentAt: integer("sent_at"),
     /** Push: the page the notification opens. */
     url: text("url"),
-    /** The order the message is about (0006_notification_orders.sql), for the order's timeline. */
+    /** The order the message is about (0008_notification_orders.sql), for the order's timeline. */
     orderId: text("order_id"),
   },
   (t) => [

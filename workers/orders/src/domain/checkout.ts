@@ -1,4 +1,4 @@
-import { ApiError, SUBSCRIPTIONS, makeEvent, outboxInsert, relayOutbox, withTrace, type Identity, type Logger } from "@tickets/common";
+import { ApiError, SUBSCRIPTIONS, makeEvent, outboxInsert, relayOutbox, verifyQueueToken, withTrace, type Identity, type Logger } from "@tickets/common";
 import { and, eq, isNull } from "drizzle-orm";
 import { holdTtlSeconds, inventory, type Env } from "../env";
 import type { Db } from "../db/client";
@@ -25,6 +25,8 @@ export type CheckoutRequest = {
   clientAddress: string | null;
   /** A Turnstile token (cf-turnstile-response), asked for on hot events. */
   turnstileToken: string | null;
+  /** The Queue-Pass header, if sent. */
+  queuePass?: string | null;
 };
 export type CheckoutResult = { created: boolean; order: OrderView; paymentUrl: string | null };
 
@@ -36,6 +38,8 @@ type Attempt = {
   bodyHash: string;
   stock: InventoryApi;
   guard: HoldGuard;
+  /** A valid waiting-room pass for this buyer and event came with the request (checked here, no call out). */
+  queueAdmitted: boolean;
 };
 
 const keyReused = () => new ApiError(422, "idempotency_key_reused", "This Idempotency-Key was already used for a different request");
@@ -54,14 +58,15 @@ const keyReused = () => new ApiError(422, "idempotency_key_reused", "This Idempo
  */
 export async function placeOrder(deps: CheckoutDeps, req: CheckoutRequest): Promise<CheckoutResult> {
   const request = canonicalOrderRequest(req.body);
-  const [orderId, bodyHash, guard] = await Promise.all([
+  const [orderId, bodyHash, guard, queueAdmitted] = await Promise.all([
     deriveOrderId(req.buyer.userId, req.key),
     hashOrderRequest(request),
     holdGuard(deps.env, { address: req.clientAddress, turnstileToken: req.turnstileToken }, deps.log),
+    checkQueuePass(deps, req.queuePass, request.eventId, req.buyer.userId),
     assertEventExists(deps.env, request.eventId),
   ]);
   assertPaymentsAvailable(deps.env);
-  const a: Attempt = { deps, req, request, orderId, bodyHash, stock: inventory(deps.env, request.eventId), guard };
+  const a: Attempt = { deps, req, request, orderId, bodyHash, stock: inventory(deps.env, request.eventId), guard, queueAdmitted };
   // From here on the order id is the correlation id of every log line, call and event.
   return withTrace({ correlationId: orderId }, () => placeDerived(a));
 }
@@ -100,6 +105,7 @@ async function holdStock(a: Attempt, rehold: boolean): Promise<HoldResult> {
       ttlSeconds: holdTtlSeconds(a.deps.env),
       rehold,
       guard: a.guard,
+      queueAdmitted: a.queueAdmitted,
     });
   } catch (err) {
     // Nothing to undo: if the hold was made and only its answer lost, a retry with the same key
@@ -107,6 +113,18 @@ async function holdStock(a: Attempt, rehold: boolean): Promise<HoldResult> {
     a.deps.log.error("hold_failed", { orderId: a.orderId, error: (err as Error).message });
     throw new ApiError(503, "inventory_unavailable", "Tickets cannot be held right now; retry with the same Idempotency-Key");
   }
+}
+
+/**
+ * The pass's signature, buyer, event and expiry, checked locally. Whether the event needs one is
+ * the inventory object's to say (its snapshot knows if the room is on): the hold it is already
+ * asked for refuses with queue_required, so the check costs the hot path no extra call.
+ */
+async function checkQueuePass(deps: CheckoutDeps, pass: string | null | undefined, eventId: string, userId: string): Promise<boolean> {
+  if (!pass) return false;
+  const check = await verifyQueueToken("pass", pass, deps.env.QUEUE_PASS_SECRET, { eventId, userId });
+  if (!check.ok) deps.log.warn("queue_pass_refused", { eventId, reason: check.reason });
+  return check.ok;
 }
 
 async function write(a: Attempt, hold: Extract<HoldResult, { ok: true }>): Promise<CheckoutResult> {

@@ -4,6 +4,8 @@ import type { HoldFailureCode } from "../ports";
 /** What the buyer sees when the inventory object refuses a hold (nothing is held then). */
 export function holdFailureError(code: HoldFailureCode, message: string, details?: unknown): ApiError {
   switch (code) {
+    case "queue_required":
+      return new ApiError(403, code, message, details);
     case "unknown_ticket_type":
       return new ApiError(404, "unknown_ticket_type", message || "No such ticket type for this event", details);
     case "client_limit_exceeded":
