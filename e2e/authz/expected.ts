@@ -201,6 +201,19 @@ export const EXPECTED: Record<string, Rule> = {
   confirmPhoneVerification: { expect: signedIn, note: "no code pending: 409 no_code_pending", request: () => ({ body: { code: "000000" } }) },
   getMetricsSummary: { expect: adminOnly },
 
+  // waiting room (events)
+  joinQueue: { expect: signedIn, note: "the room of a published event takes anyone signed in (it admits only while on)" },
+  getQueuePlace: {
+    expect: signedIn,
+    note: "each caller joins first (a caller with no place gets 404 not_in_queue)",
+    request: async (w, role) => {
+      if (role !== "anonymous") await w.clients[role].post(`/api/events/${w.sale.eventId}/queue`, {});
+      return {};
+    },
+  },
+  leaveQueue: { expect: signedIn },
+  getQueueStats: { expect: rule(401, 404, 404, "ok", 404, 404, "ok"), note: "the room's figures are the organizer's: everyone else 404" },
+
   // contract v1.1 routes, keyed by path until they are published
   "GET /api/orders/{id}/timeline": { expect: orderReaders },
   "GET /api/admin/audit": { expect: adminOnly },
