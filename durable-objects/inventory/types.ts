@@ -21,6 +21,8 @@ export type HoldRequest = {
    * must not take stock again for an order that already ended).
    */
   rehold?: boolean;
+  /** Set by the router (inventory/shards.ts) when the event is sharded: which shard this is. */
+  shard?: { index: number; count: number };
 };
 
 export type CommitResult = { ok: true; alreadyCommitted: boolean } | { ok: false; code: "hold_not_found" | "hold_expired" };
@@ -47,6 +49,11 @@ export type InventoryConfig = {
   startsAt: number;
   endsAt: number;
   ticketTypes: InventoryTicketType[];
+  /**
+   * Split the stock over this many shard objects (a hot event). Without it the object decides by
+   * the events worker's INVENTORY_HOT_TICKETS threshold. Only taken while nothing was ever held.
+   */
+  shards?: number;
 };
 
 export type QuantityConflict = { ticketTypeId: string; quantity: number; held: number; sold: number };
@@ -62,3 +69,12 @@ export type AuditRow = Availability & { heldFromHolds: number; soldFromHolds: nu
 
 /** What cancel() did: the orders whose active holds it released (empty when called again). */
 export type CancelResult = { cancelled: boolean; releasedOrderIds: string[] };
+
+/** How to reach an event's stock: `shards` objects by buyer; `fixed` once it can no longer change. */
+export type RouteInfo = { shards: number; fixed: boolean };
+
+/**
+ * A sharded event's exact stock, read from every shard (tests, benchmarks, operators). Per ticket
+ * type: quantity = pool + inTransit + Σ shard quantity, and held + sold + available = quantity.
+ */
+export type CensusRow = Availability & { pool: number; inTransit: number; shardQuantity: number[] };

@@ -1,4 +1,5 @@
 import type { QueueEnv, ReceiptsEnv } from "@tickets/common";
+import { inventoryFor, type InventoryNamespace } from "../../../durable-objects/inventory/shards";
 import type { EventsApi, InventoryApi, PaymentsApi, RefundsApi, TicketsApi } from "./ports";
 
 export type Env = QueueEnv & ReceiptsEnv & {
@@ -17,9 +18,12 @@ export type Env = QueueEnv & ReceiptsEnv & {
   ORDERS_INBOX: Queue;
 };
 
-/** The event's inventory object (one per event, hosted by the events worker). */
-export function inventory(env: Env, eventId: string): InventoryApi {
-  return env.INVENTORY.get(env.INVENTORY.idFromName(eventId)) as unknown as InventoryApi;
+/**
+ * The inventory object holding this buyer's stock of the event (hosted by the events worker): the
+ * event's own object, or for a hot event the shard its buyer is routed to (durable-objects/README.md).
+ */
+export function inventory(env: Env, eventId: string, buyerId: string): InventoryApi {
+  return inventoryFor(env.INVENTORY as unknown as InventoryNamespace, eventId, buyerId);
 }
 
 export function holdTtlSeconds(env: Env): number {

@@ -10,7 +10,7 @@ import type { RefundsRpc } from "../../refunds/src/rpc";
 
 export type { HoldItem, PricedItem, HoldFailureCode, HoldResult, CommitResult } from "../../../durable-objects/inventory/types";
 
-export type InventoryApi = Pick<EventInventory, "hold" | "release" | "commit">;
+export type InventoryApi = Pick<EventInventory, "hold" | "release" | "commit" | "restock">;
 export type EventsApi = Pick<EventsRpc, "getEventAccess">;
 export type PaymentsApi = Pick<PaymentsRpc, "createPaymentUrl">;
 export type TicketView = OrderTicket;

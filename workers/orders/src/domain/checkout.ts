@@ -34,7 +34,7 @@ const keyReused = () => new ApiError(422, "idempotency_key_reused", "This Idempo
 export async function placeOrder(deps: CheckoutDeps, req: CheckoutRequest): Promise<CheckoutResult> {
   const request = canonicalOrderRequest(req.body);
   const [orderId, bodyHash] = await Promise.all([deriveOrderId(req.buyer.userId, req.key), hashOrderRequest(request)]);
-  const a: Attempt = { deps, req, request, orderId, bodyHash, stock: inventory(deps.env, request.eventId) };
+  const a: Attempt = { deps, req, request, orderId, bodyHash, stock: inventory(deps.env, request.eventId, req.buyer.userId) };
 
   let hold = await holdStock(a, false);
   if (!hold.ok && hold.code === "hold_ended") {
