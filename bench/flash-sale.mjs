@@ -18,7 +18,10 @@ const SELL_THROUGH_TYPES = [
 ];
 const SCENARIO = process.env.BENCH_SCENARIO ?? "both";
 
+const progress = (what) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${what}\n`);
+progress("booting the stack");
 const stack = await bootStack();
+progress("preparing (events, tokens, warm-up)");
 const client = createClient(stack.baseUrl, POOL);
 try {
   // --- preparation (not measured) ---
@@ -123,7 +126,9 @@ try {
   // --- sold out: 1,000 tickets, most answers are fast sold_out refusals ---
   if (SCENARIO !== "sellthrough") {
     const sale = await saleEvent("Flash sale bench", TYPES);
+    progress("sold out: baseline");
     const baseline = await ping();
+    progress("sold out: sale");
     const run = await place(sale, "soldout");
     const t = await truth(sale, run, TICKETS);
     const answered = (r) => r.status === 201 || r.status === 200 || (r.status === 409 && ["sold_out", "limit_exceeded"].includes(r.json?.error?.code));
@@ -139,7 +144,9 @@ try {
   if (SCENARIO !== "soldout") {
     const tickets = SELL_THROUGH_TYPES.reduce((n, x) => n + x.quantity, 0);
     const sale = await saleEvent("Sell-through bench", SELL_THROUGH_TYPES);
+    progress("sell-through: baseline");
     const baseline = await ping();
+    progress("sell-through: sale");
     const run = await place(sale, "sellthrough");
     const t = await truth(sale, run, tickets);
     const created = run.results.filter((r) => r.status === 201 && typeof r.json?.paymentUrl === "string" && r.json?.order?.id).length;
