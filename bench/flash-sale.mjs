@@ -60,19 +60,14 @@ try {
   }));
   // Warm-up of both paths (isolates, JIT, DO, D1) with throwaway users; the orders go to a
   // separate warm-up event, so the measured sale starts with all its stock.
-  const warm = await client.request("POST", "/api/events", {
-    headers: orgAuth,
-    body: { title: "Flash sale bench warm-up", venue: "Bench Arena", city: "Ho Chi Minh City", startsAt: new Date(now + 30 * 864e5).toISOString(), endsAt: new Date(now + 30 * 864e5 + 4 * 36e5).toISOString() },
-  });
-  const warmType = await client.request("POST", `/api/events/${warm.json.event.id}/ticket-types`, { headers: orgAuth, body: { name: "Warm-up", priceVnd: 100_000, quantity: 100, maxPerOrder: 2 } });
-  await client.request("POST", `/api/events/${warm.json.event.id}/publish`, { headers: orgAuth });
+  const warm = await saleEvent("Flash sale bench warm-up", [{ name: "Warm-up", priceVnd: 100_000, quantity: 100, maxPerOrder: 2 }]);
   for (let i = 0; i < 20; i++) {
     const w = await mint();
     const auth = { authorization: `Bearer ${w.token}` };
     await client.request("GET", "/api/ping", { headers: auth });
     const o = await client.request("POST", "/api/orders", {
       headers: { ...auth, "idempotency-key": `bench-warmup-${i}-${Date.now()}` },
-      body: { eventId: warm.json.event.id, items: [{ ticketTypeId: warmType.json.ticketType.id, quantity: 1 }] },
+      body: { eventId: warm.eventId, items: [{ ticketTypeId: warm.typeIds[0], quantity: 1 }] },
     });
     if (o.status !== 201) throw new Error(`warm-up order: ${o.status} ${o.text}`);
   }
