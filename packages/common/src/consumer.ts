@@ -13,9 +13,15 @@ export type EventHandlers = Partial<{ [T in EventType]: (event: Envelope<T>) => 
  * id was recorded; a failing handler makes that message (alone) retry with backoff, and after
  * max_retries the queue moves it to the dead-letter queue. Handlers themselves use guarded
  * transitions, so a crash between the effect and the record is harmless on redelivery.
+ *
+ * Messages of one saga (same correlationId, e.g. one order) run one after another in batch
+ * order; different sagas run concurrently, so a batch takes as long as its slowest saga rather
+ * than the sum of all (the queue may run several batches at once anyway, so handlers already
+ * tolerate concurrency across sagas).
  */
 export async function consumeInbox(batch: MessageBatch<unknown>, db: AnyDb, handlers: EventHandlers, service: string) {
   const log = createLogger({ service, queue: batch.queue });
+  const sagas = new Map<string, Array<{ msg: Message<unknown>; event: Envelope }>>();
   for (const msg of batch.messages) {
     let event: Envelope;
     try {
@@ -25,23 +31,34 @@ export async function consumeInbox(batch: MessageBatch<unknown>, db: AnyDb, hand
       msg.retry({ delaySeconds: 1 });
       continue;
     }
-    // An event without a handler here is received and deliberately ignored: still recorded, so
-    // its producer's receipts check (delivery.ts) does not send it again.
-    const handler = (handlers[event.type] as ((e: Envelope) => Promise<void>) | undefined) ?? (async () => {});
-    try {
-      const seen = await db.select().from(processedEvents).where(eq(processedEvents.eventId, event.id)).get();
-      if (seen) {
-        msg.ack();
-        continue;
-      }
-      await handler(event);
-      await db.insert(processedEvents).values({ eventId: event.id, type: event.type, processedAt: Date.now() }).onConflictDoNothing();
+    const saga = sagas.get(event.correlationId) ?? [];
+    saga.push({ msg, event });
+    sagas.set(event.correlationId, saga);
+  }
+  await Promise.all(
+    [...sagas.values()].map(async (saga) => {
+      for (const { msg, event } of saga) await consumeOne(msg, event, db, handlers, log);
+    }),
+  );
+}
+
+async function consumeOne(msg: Message<unknown>, event: Envelope, db: AnyDb, handlers: EventHandlers, log: ReturnType<typeof createLogger>) {
+  // An event without a handler here is received and deliberately ignored: still recorded, so
+  // its producer's receipts check (delivery.ts) does not send it again.
+  const handler = (handlers[event.type] as ((e: Envelope) => Promise<void>) | undefined) ?? (async () => {});
+  try {
+    const seen = await db.select().from(processedEvents).where(eq(processedEvents.eventId, event.id)).get();
+    if (seen) {
       msg.ack();
-    } catch (err) {
-      const backoff = Math.min(60, 2 ** msg.attempts);
-      log.error("handler_failed", { eventId: event.id, type: event.type, attempts: msg.attempts, error: (err as Error).message });
-      msg.retry({ delaySeconds: backoff });
+      return;
     }
+    await handler(event);
+    await db.insert(processedEvents).values({ eventId: event.id, type: event.type, processedAt: Date.now() }).onConflictDoNothing();
+    msg.ack();
+  } catch (err) {
+    const backoff = Math.min(60, 2 ** msg.attempts);
+    log.error("handler_failed", { eventId: event.id, type: event.type, attempts: msg.attempts, error: (err as Error).message });
+    msg.retry({ delaySeconds: backoff });
   }
 }
 
