@@ -24,10 +24,13 @@ const demand = phases.reduce((n, p) => n + p.rate * p.seconds, 0);
 // Sells out early in the last phase: the final seconds are refusals next to a full event.
 const QUANTITY = Math.round(demand - (RATE * STEADY_S) / 2);
 
+const progress = (what) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${what}\n`);
+progress("booting the stack");
 const stack = await bootStack({ INVENTORY_HOT_TICKETS: String(Math.min(1000, QUANTITY)) });
 const client = createClient(stack.baseUrl, POOL);
 try {
   const sale = await publishedSale(client, { title: "Spike bench", priceVnd: 200_000, quantity: QUANTITY, maxPerOrder: 2, ip: "127.0.0.53" });
+  progress("preparing (event, tokens, warm-up)");
   const mint = await tokenMinter();
   const buyers = [];
   for (let i = 0; i < demand + 20; i++) buyers.push(await mint());
@@ -43,6 +46,7 @@ try {
     if (r.status !== 201) throw new Error(`warm-up order: ${r.status} ${r.text}`);
   }
 
+  progress(`steady ${STEADY_S} s, burst ${BURST_S} s, steady ${STEADY_S} s`);
   // Open loop: each request starts on schedule whatever the earlier ones are doing.
   const samples = [];
   const t0 = performance.now();
@@ -81,7 +85,12 @@ try {
   const errors = samples.filter((s) => s.status === 0 || s.status >= 500 || (!s.created && s.code !== "sold_out")).length;
   const created = samples.filter((s) => s.created).length + 20;
   await new Promise((r) => setTimeout(r, 3000)); // listings lag the inventory by ≤ 1–2 s
-  const detail = await client.request("GET", `/api/events/${sale.eventId}`);
+  let detail;
+  for (let attempt = 0; attempt < 10 && detail?.status !== 200; attempt++) {
+    if (attempt) await new Promise((r) => setTimeout(r, 2000));
+    detail = await client.request("GET", `/api/events/${sale.eventId}`);
+  }
+  if (detail.status !== 200) throw new Error(`event listing: ${detail.status} ${detail.text.slice(0, 200)} (phases: ${JSON.stringify(byPhase)})`);
   const [listed] = detail.json.event.ticketTypes;
   const taken = listed.quantity - listed.available;
   const oversold = Math.max(0, created - QUANTITY) + Math.max(0, taken - QUANTITY);
