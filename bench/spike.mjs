@@ -114,6 +114,8 @@ try {
     recoveredAfterMs: recovered ? recovered.fromBurstEndMs + WINDOW_MS : null,
     afterWindows: windows,
     statuses: samples.reduce((m, s) => ((m[s.status] = (m[s.status] ?? 0) + 1), m), {}),
+    errorCodes: samples.filter((s) => !s.created).reduce((m, s) => ((m[`${s.status} ${s.code}`] = (m[`${s.status} ${s.code}`] ?? 0) + 1), m), {}),
+    errorsByPhase: Object.fromEntries(phases.map((p) => [p.name, samples.filter((s) => s.phase === p.name && (s.status === 0 || s.status >= 500)).length])),
     connectionPool: POOL,
     machine: machine(),
     measuredAt: new Date().toISOString(),
@@ -126,6 +128,7 @@ try {
   ]));
   console.log(`\nrecovered to ≤ ${RECOVERY_TOLERANCE} × steady p99 (${steadyP99} ms): ${recovered ? `${result.recoveredAfterMs} ms after the burst` : "not within the after phase"}`);
   console.log(`created ${created} orders for ${QUANTITY} tickets (listing says ${taken} taken)  oversold ${oversold}  errors ${errors} (${(result.errorRate * 100).toFixed(3)} %)  ${JSON.stringify(result.statuses)}`);
+  console.log(`not created: ${JSON.stringify(result.errorCodes)}; 5xx by phase ${JSON.stringify(result.errorsByPhase)}`);
   console.log(`written ${file}`);
   if (oversold > 0 || result.errorRate > 0.001) process.exitCode = 1;
 } finally {
