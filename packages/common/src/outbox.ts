@@ -90,15 +90,25 @@ export async function publish(env: QueueEnv, events: Envelope[]): Promise<void> 
  * written before the call are covered. The run belongs to the caller that started it, like the
  * group commits: promises are awaited across requests, never resolved across.
  */
-const relaysInFlight = new WeakMap<object, { again: boolean; done: Promise<number> }>();
+const relaysInFlight = new WeakMap<object, { again: boolean; startedAt: number; done: Promise<number> }>();
+/**
+ * A run older than this is not joined, and a joiner waits for it at most this long before it
+ * relays on its own: the run lives in its starter's context, which the runtime may cancel (its
+ * waitUntil time ran out), and then it never settles.
+ */
+const RELAY_JOIN_MS = 5_000;
 
 export function relayOutbox(db: AnyDb, env: QueueEnv, log?: Logger, limit = 100): Promise<number> {
   const running = relaysInFlight.get(env);
-  if (running) {
+  if (running && Date.now() - running.startedAt < RELAY_JOIN_MS) {
     running.again = true;
-    return running.done;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const ownRelay = new Promise<number>((resolve, reject) => {
+      timer = setTimeout(() => relayOnce(db, env, log, limit).then(resolve, reject), RELAY_JOIN_MS);
+    });
+    return Promise.race([running.done, ownRelay]).finally(() => clearTimeout(timer));
   }
-  const run = { again: false, done: Promise.resolve(0) };
+  const run = { again: false, startedAt: Date.now(), done: Promise.resolve(0) };
   run.done = (async () => {
     let relayed = 0;
     try {
@@ -107,7 +117,7 @@ export function relayOutbox(db: AnyDb, env: QueueEnv, log?: Logger, limit = 100)
         relayed += await relayOnce(db, env, log, limit);
       } while (run.again);
     } finally {
-      relaysInFlight.delete(env);
+      if (relaysInFlight.get(env) === run) relaysInFlight.delete(env);
     }
     return relayed;
   })();
