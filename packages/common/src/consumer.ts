@@ -14,12 +14,13 @@ export type EventHandlers = Partial<{ [T in EventType]: (event: Envelope<T>) => 
  * max_retries the queue moves it to the dead-letter queue. Handlers themselves use guarded
  * transitions, so a crash between the effect and the record is harmless on redelivery.
  *
- * Messages of one saga (same correlationId, e.g. one order) run one after another in batch
- * order; different sagas run concurrently, so a batch takes as long as its slowest saga rather
- * than the sum of all (the queue may run several batches at once anyway, so handlers already
- * tolerate concurrency across sagas).
+ * With `sagasInParallel` (consumers whose handlers touch only their own saga's rows: orders,
+ * tickets), messages of one saga (same correlationId, e.g. one order) run one after another in
+ * batch order and different sagas run concurrently, so a batch takes as long as its slowest
+ * saga rather than the sum of all. Without it (handlers that dedupe across sagas, e.g. one
+ * notification per buyer and event) every message runs in batch order, one at a time.
  */
-export async function consumeInbox(batch: MessageBatch<unknown>, db: AnyDb, handlers: EventHandlers, service: string) {
+export async function consumeInbox(batch: MessageBatch<unknown>, db: AnyDb, handlers: EventHandlers, service: string, opts: { sagasInParallel?: boolean } = {}) {
   const log = createLogger({ service, queue: batch.queue });
   const sagas = new Map<string, Array<{ msg: Message<unknown>; event: Envelope }>>();
   for (const msg of batch.messages) {
@@ -31,9 +32,10 @@ export async function consumeInbox(batch: MessageBatch<unknown>, db: AnyDb, hand
       msg.retry({ delaySeconds: 1 });
       continue;
     }
-    const saga = sagas.get(event.correlationId) ?? [];
+    const key = opts.sagasInParallel ? event.correlationId : "";
+    const saga = sagas.get(key) ?? [];
     saga.push({ msg, event });
-    sagas.set(event.correlationId, saga);
+    sagas.set(key, saga);
   }
   await Promise.all(
     [...sagas.values()].map(async (saga) => {

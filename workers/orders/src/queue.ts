@@ -28,6 +28,6 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, wrap: 
     ...sagaHandlers({ db, inventory: (eventId, buyerId) => inventory(env, eventId, buyerId), log, refunds: env.REFUNDS_RPC }),
     ...cancellationHandlers({ db, refunds: env.REFUNDS_RPC, log, relay }),
   });
-  await consumeInbox(batch, db as never, handlers, "orders");
+  await consumeInbox(batch, db as never, handlers, "orders", { sagasInParallel: true });
   await relay();
 }

@@ -28,6 +28,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx: E
       },
     },
     "tickets",
+    { sagasInParallel: true },
   );
   ctx.waitUntil(relayOutbox(db, env, log));
 }
