@@ -75,6 +75,9 @@ export async function tokenMinter() {
   };
 }
 
+/** A distinct client address per buyer (10.0.0.0/8), so no two buyers share an address-keyed bucket. */
+export const buyerAddress = (i) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+
 export function percentile(sorted, p) {
   if (!sorted.length) return 0;
   const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));

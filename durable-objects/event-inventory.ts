@@ -1,12 +1,16 @@
 import { DurableObject } from "cloudflare:workers";
+import { ulid } from "ulid";
 import { createLogger, makeEvent, publish, withTrace, type Envelope, type Trace } from "@tickets/common";
 import { InventoryStore, type HoldRow } from "./inventory/store";
-import { loadInventoryConfig, markQueueAutoOn, writeAvailability } from "./inventory/events-db";
+import { ShardStore, type Amounts, type ShardingRow, type TransferRow } from "./inventory/shard-store";
+import { coordinatorOf, isEmpty, shardIndexOf, shardOf, type InventoryHandle, type ShardRef } from "./inventory/shards";
+import { loadInventoryConfig, markQueueAutoOn, toInventoryTicketType, writeAvailability } from "./inventory/events-db";
 import type { WaitingRoom } from "./waiting-room";
 import type {
   AuditRow,
   Availability,
   CancelResult,
+  CensusRow,
   CommitResult,
   ConfigureResult,
   HoldFailureCode,
@@ -17,6 +21,7 @@ import type {
   InventoryConfig,
   PricedItem,
   QuantityConflict,
+  RouteInfo,
 } from "./inventory/types";
 
 export type * from "./inventory/types";
@@ -26,11 +31,23 @@ export interface InventoryEnv {
   ORDERS_INBOX: Queue;
   /** The event's waiting room, told when demand switches it on (absent where no room is hosted). */
   WAITING_ROOM?: DurableObjectNamespace<WaitingRoom>;
+  /** This class's own namespace: a sharded event's coordinator and shards call each other. */
+  INVENTORY?: DurableObjectNamespace<EventInventory>;
+  /** An event with at least this many tickets in total is sharded when published (unset: 20,000). */
+  INVENTORY_HOT_TICKETS?: string;
+  /** How many shards a hot event gets (unset: 4). */
+  INVENTORY_HOT_SHARDS?: string;
 }
 
 /** At most one availability write to the events D1 per object per this interval. */
 export const FLUSH_INTERVAL_MS = 1_000;
 const MAX_TTL_SECONDS = 24 * 60 * 60;
+/** A transfer half-done this long ago (failed call, crash between its two steps) is completed by the alarm. */
+const TRANSFER_RETRY_MS = 5_000;
+const MAX_SHARDS = 64;
+const REFILL_ATTEMPTS = 4;
+const TRANSIT_WAIT_ROUNDS = 5;
+const TRANSIT_WAIT_MS = 20;
 
 type Step<T> = { result: T; changed: boolean };
 /** What an operation's log line says of its result (not the items or messages). */
@@ -45,20 +62,28 @@ const OUTCOME_FIELDS = ["ok", "code", "alreadyHeld", "alreadyCommitted", "releas
  */
 export class EventInventory extends DurableObject<InventoryEnv> {
   private readonly store: InventoryStore;
+  private readonly shardStore: ShardStore;
   private readonly log = createLogger({ service: "events", component: "EventInventory" });
   private configured = false;
+  /** null: an unsharded event's object (today's behaviour); else this object's part in a sharded one. */
+  private sharding: ShardingRow | null = null;
   /** The alarm time we know is set (null = none); lets the hot path skip redundant setAlarm calls. */
   private alarmAt: number | null = null;
   /** While alarm() runs it re-arms from the stored state at its end, so others need not. */
   private inAlarm = false;
   /** Checkout attempts per second over the last minute (the waiting room's automatic switch-on). */
   private readonly demand = new MinuteCounter();
+  /** Coordinator: the refill running now (they run one after another). */
+  private refills: Promise<unknown> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: InventoryEnv) {
     super(ctx, env);
     this.store = new InventoryStore(ctx.storage.sql);
+    this.shardStore = new ShardStore(ctx.storage.sql);
     ctx.blockConcurrencyWhile(async () => {
       this.store.migrate();
+      this.shardStore.migrate();
+      this.sharding = this.shardStore.sharding();
       this.configured = this.store.event() !== null;
       this.alarmAt = await ctx.storage.getAlarm();
     });
@@ -75,6 +100,8 @@ export class EventInventory extends DurableObject<InventoryEnv> {
    */
   async configure(cfg: InventoryConfig, expect?: { baseRevision: number }): Promise<ConfigureResult> {
     assertConfig(cfg);
+    if (this.sharding?.role === "shard") throw new Error("configure reached a shard; configure the event's coordinator");
+    if (this.sharding?.role === "coordinator") return this.configureCoordinator(cfg, expect);
     const out = this.mutate<ConfigureResult>((now) => {
       const current = this.store.event();
       if (current && current.event_id !== cfg.eventId) throw new Error(`inventory object of ${current.event_id} got ${cfg.eventId}`);
@@ -95,9 +122,11 @@ export class EventInventory extends DurableObject<InventoryEnv> {
       const floor = new Map(conflicts.map((c) => [c.ticketTypeId, c.held + c.sold]));
       const ticketTypes = cfg.ticketTypes.map((tt) => ({ ...tt, quantity: Math.max(tt.quantity, floor.get(tt.id) ?? 0) }));
       this.store.applyConfig({ ...cfg, ticketTypes }, now);
-      return { result: { ok: true, availability: this.store.availability() }, changed: true };
+      this.maybeBecomeCoordinator(cfg);
+      return { result: { ok: true, availability: this.currentAvailability() }, changed: true };
     });
     this.configured ||= this.store.event() !== null;
+    if (this.sharding?.role === "coordinator") await this.pushToShards();
     return out;
   }
 
@@ -120,7 +149,13 @@ export class EventInventory extends DurableObject<InventoryEnv> {
     return this.traced("hold", req.orderId, req.trace, async () => {
       const items = normaliseItems(req);
       const ttl = Math.min(Math.max(1, Math.floor(req.ttlSeconds)), MAX_TTL_SECONDS);
+      if (req.shard) return this.shardHold(req, req.shard, items, ttl);
       await this.ensureConfigured(req.eventId);
+      if (this.sharding?.role === "coordinator") {
+        // A router that looked before the event was sharded: send it where the buyer's stock is.
+        const shard = { index: shardIndexOf(req.buyerId, this.sharding.shard_count), count: this.sharding.shard_count };
+        return this.shard(req.eventId, shard.index).hold({ ...req, shard });
+      }
       return this.mutate((now) => this.holdStep(req, items, ttl, now));
     });
   }
@@ -130,13 +165,17 @@ export class EventInventory extends DurableObject<InventoryEnv> {
    * payment), so it does not start the buyer's cooldown for this event (HoldRequest.guard).
    */
   async release(orderId: string, opts: { cooldown?: boolean; trace?: Trace } = {}): Promise<{ released: boolean }> {
-    return this.traced("release", orderId, opts.trace, async () =>
-      this.mutate<{ released: boolean }>((now) => {
+    return this.traced("release", orderId, opts.trace, async () => {
+      if (this.sharding?.role === "coordinator") {
+        const answers = await this.everyShard((s) => s.release(orderId, opts));
+        return { released: answers.some((a) => a.released) };
+      }
+      return this.mutate<{ released: boolean }>((now) => {
         const released = this.releaseStep(orderId, now);
         if (released && opts.cooldown === false) this.store.exemptFromCooldown(orderId);
         return { result: { released }, changed: released };
-      }),
-    );
+      });
+    });
   }
 
   /**
@@ -145,9 +184,9 @@ export class EventInventory extends DurableObject<InventoryEnv> {
    * stock stays sold (the orders worker refunds it). An object that never learnt its event
    * has nothing to freeze.
    */
-  async cancel(eventId: string): Promise<CancelResult> {
-    await this.ensureConfigured(eventId);
-    return this.mutate<CancelResult>((now) => {
+  async cancel(eventId: string, opts: { asShard?: boolean } = {}): Promise<CancelResult> {
+    if (!opts.asShard) await this.ensureConfigured(eventId);
+    const own = this.mutate<CancelResult>((now) => {
       const ev = this.store.event();
       if (!ev) return { result: { cancelled: false, releasedOrderIds: [] }, changed: false };
       if (ev.event_id !== eventId) throw new Error(`inventory object of ${ev.event_id} got a cancel for ${eventId}`);
@@ -157,13 +196,20 @@ export class EventInventory extends DurableObject<InventoryEnv> {
       if (releasedOrderIds.length) this.log.info("inventory_cancel_released", { eventId, released: releasedOrderIds.length });
       return { result: { cancelled: true, releasedOrderIds }, changed };
     });
+    if (this.sharding?.role !== "coordinator") return own;
+    const answers = await this.everyShard((s) => s.cancel(eventId, { asShard: true }));
+    return { cancelled: own.cancelled, releasedOrderIds: [...own.releasedOrderIds, ...answers.flatMap((a) => a.releasedOrderIds)] };
   }
 
   async commit(orderId: string, trace?: Trace): Promise<CommitResult> {
-    return this.traced("commit", orderId, trace, async () => this.commitNow(orderId));
+    return this.traced("commit", orderId, trace, async () => this.commitNow(orderId, trace));
   }
 
-  private commitNow(orderId: string): CommitResult {
+  private async commitNow(orderId: string, trace?: Trace): Promise<CommitResult> {
+    if (this.sharding?.role === "coordinator") {
+      const answers = await this.everyShard((s) => s.commit(orderId, trace));
+      return answers.find((a) => a.ok) ?? answers.find((a) => !a.ok && a.code === "hold_expired") ?? { ok: false, code: "hold_not_found" };
+    }
     return this.mutate<CommitResult>((now) => {
       const hold = this.store.hold(orderId);
       if (!hold || hold.status === "released") return { result: { ok: false, code: "hold_not_found" }, changed: false };
@@ -180,10 +226,14 @@ export class EventInventory extends DurableObject<InventoryEnv> {
    * Idempotent per order: only the first call for an order restocks anything.
    */
   async restock(orderId: string, items?: HoldItem[], trace?: Trace): Promise<{ restocked: number }> {
-    return this.traced("restock", orderId, trace, async () => this.restockNow(orderId, items));
+    return this.traced("restock", orderId, trace, async () => this.restockNow(orderId, items, trace));
   }
 
-  private restockNow(orderId: string, items?: HoldItem[]): { restocked: number } {
+  private async restockNow(orderId: string, items?: HoldItem[], trace?: Trace): Promise<{ restocked: number }> {
+    if (this.sharding?.role === "coordinator") {
+      const answers = await this.everyShard((s) => s.restock(orderId, items, trace));
+      return { restocked: answers.reduce((sum, a) => sum + a.restocked, 0) };
+    }
     return this.mutate<{ restocked: number }>((now) => {
       const hold = this.store.hold(orderId);
       if (hold?.status !== "sold" || hold.restocked_at !== null) return { result: { restocked: 0 }, changed: false };
@@ -202,8 +252,9 @@ export class EventInventory extends DurableObject<InventoryEnv> {
     });
   }
 
+  /** This object's counts; a sharded event's coordinator answers the shards' last reported totals. */
   async availability(): Promise<Availability[]> {
-    return this.mutate(() => ({ result: this.store.availability(), changed: false }));
+    return this.mutate(() => ({ result: this.currentAvailability(), changed: false }));
   }
 
   /** Counters beside what the hold rows imply; any difference is a bug. */
@@ -219,6 +270,7 @@ export class EventInventory extends DurableObject<InventoryEnv> {
     try {
       this.mutate(() => ({ result: null, changed: false }));
       await this.sendNotices();
+      if (this.sharding?.role === "coordinator") await this.repairShards();
       await this.flushAvailability();
     } catch (err) {
       this.log.error("inventory_alarm_failed", { error: (err as Error).message });
@@ -246,7 +298,9 @@ export class EventInventory extends DurableObject<InventoryEnv> {
     const now = Date.now();
     if (!ev || ev.version <= ev.flushed_version || now < ev.flushed_at + FLUSH_INTERVAL_MS) return;
     try {
-      await writeAvailability(this.env.DB, ev.event_id, this.store.availability(), ev.version, now);
+      // A shard reports to its coordinator, the only writer of the event's availability in D1.
+      if (this.sharding?.role === "shard") await this.coordinator(ev.event_id).report(this.sharding.shard_index, this.store.availability(), ev.version);
+      else await writeAvailability(this.env.DB, ev.event_id, this.currentAvailability(), ev.version, now);
       this.store.markFlushed(ev.version, now);
     } catch (err) {
       this.log.error("availability_flush_failed", { eventId: ev.event_id, error: (err as Error).message });
@@ -259,6 +313,11 @@ export class EventInventory extends DurableObject<InventoryEnv> {
     const ev = this.store.event();
     const times = [this.store.earliestExpiry(), this.store.nextNoticeAt()];
     if (ev && ev.version > ev.flushed_version) times.push(ev.flushed_at + FLUSH_INTERVAL_MS);
+    if (this.sharding?.role === "coordinator") {
+      const open = this.shardStore.openTransfers(Infinity)[0];
+      if (open) times.push(open.created_at + TRANSFER_RETRY_MS);
+      if (ev && this.sharding.pushed_revision < ev.revision) times.push(Date.now() + TRANSFER_RETRY_MS);
+    }
     const next = times.filter((t): t is number => t !== null).reduce((a, b) => Math.min(a, b), Infinity);
     if (next === Infinity) {
       this.alarmAt = null;
@@ -267,6 +326,371 @@ export class EventInventory extends DurableObject<InventoryEnv> {
       this.alarmAt = Math.max(next, Date.now());
       await this.ctx.storage.setAlarm(this.alarmAt);
     }
+  }
+
+  // ---- sharded stock (durable-objects/README.md) -------------------------------------------------
+
+  /** How the router reaches this event's stock. Fixed once sharded, or once anything was held. */
+  async route(eventId: string): Promise<RouteInfo> {
+    await this.ensureConfigured(eventId);
+    if (this.sharding) return { shards: this.sharding.shard_count, fixed: true };
+    return { shards: 1, fixed: this.store.hasAnyHold() || this.store.event()?.status === "cancelled" };
+  }
+
+  /** Coordinator → shard: the event's configuration with this shard's own slice of the stock kept. */
+  async configureShard(cfg: InventoryConfig, shard: ShardRef): Promise<void> {
+    this.mutate((now) => {
+      this.shardStore.setSharding("shard", shard.index, shard.count);
+      const ticketTypes = cfg.ticketTypes.map((tt) => ({ ...tt, quantity: this.store.ticketType(tt.id)?.quantity ?? 0 }));
+      this.store.applyConfig({ ...cfg, ticketTypes }, now);
+      return { result: null, changed: true };
+    });
+    this.sharding = this.shardStore.sharding();
+    this.configured = true;
+  }
+
+  /** Coordinator → shard: add stock. Applied once per transfer id, however often it is retried. */
+  async credit(transferId: string, amounts: Amounts): Promise<void> {
+    this.mutate(() => ({ result: null, changed: this.creditStep(transferId, amounts) }));
+  }
+
+  private creditStep(transferId: string, amounts: Amounts): boolean {
+    if (this.shardStore.appliedTransfer(transferId)) return false;
+    for (const [tt, n] of Object.entries(amounts)) {
+      if (!this.store.addQuantity(tt, n)) throw new Error(`credit ${transferId}: shard has no ticket type ${tt} yet`);
+    }
+    this.shardStore.recordApplied(transferId, amounts);
+    return true;
+  }
+
+  /**
+   * Coordinator → shard: give back every ticket neither held nor sold (due holds expire first).
+   * A retried transfer id answers what the first call gave, and gives nothing more.
+   */
+  async surrender(transferId: string): Promise<Amounts> {
+    return this.mutate<Amounts>(() => {
+      const done = this.shardStore.appliedTransfer(transferId);
+      if (done) return { result: done, changed: false };
+      const taken: Amounts = {};
+      for (const t of this.store.ticketTypes()) {
+        const idle = t.quantity - t.held - t.sold;
+        if (idle > 0) this.store.addQuantity(t.id, -idle);
+        taken[t.id] = Math.max(0, idle);
+      }
+      this.shardStore.recordApplied(transferId, taken);
+      return { result: taken, changed: !isEmpty(taken) };
+    });
+  }
+
+  /**
+   * Shard → coordinator: a hold needs `need` more than the shard has. The pool pays first; if it
+   * is short, idle stock is pulled back from the other shards. Grants a chunk (half the pool's
+   * share per shard, at least `need`) so the next holds need not ask. null: nothing is left.
+   * The shard credits the grant in the same transaction as the hold that asked for it (so no
+   * other refill can pull it back first), then settles it; the alarm credits it otherwise.
+   */
+  async refill(shardIndex: number, need: Amounts): Promise<{ transferId: string; amounts: Amounts } | null> {
+    // One refill at a time: concurrent ones would pull each other's fresh grants back and thrash.
+    const run = this.refills.then(() => this.refillNow(shardIndex, need));
+    this.refills = run.catch(() => undefined);
+    return run;
+  }
+
+  private async refillNow(shardIndex: number, need: Amounts): Promise<{ transferId: string; amounts: Amounts } | null> {
+    const s = this.requireRole("coordinator");
+    const short = () => Object.entries(need).some(([tt, n]) => (this.shardStore.pool()[tt] ?? 0) < n);
+    // Only as many other shards as it takes, starting after the asking one (spreads the pulls).
+    // Stock granted but not yet credited (in transit) may leave a surplus on its shard: at the
+    // very end of a sale, wait for it briefly rather than answer sold_out while it exists.
+    for (let round = 0; short(); round++) {
+      for (let k = 1; k < s.shard_count && short(); k++) await this.pullIdle([(shardIndex + k) % s.shard_count]);
+      const transit = this.shardStore.inTransit();
+      if (!short() || round >= TRANSIT_WAIT_ROUNDS || !Object.keys(need).some((tt) => (transit[tt] ?? 0) > 0)) break;
+      await new Promise((r) => setTimeout(r, TRANSIT_WAIT_MS));
+    }
+    const grant = this.ctx.storage.transactionSync(() => {
+      const pool = this.shardStore.pool();
+      if (Object.entries(need).some(([tt, n]) => (pool[tt] ?? 0) < n)) return null;
+      const amounts: Amounts = {};
+      for (const [tt, n] of Object.entries(need)) amounts[tt] = Math.min(pool[tt], Math.max(n, Math.ceil(pool[tt] / (2 * s.shard_count))));
+      return this.debitGrant(shardIndex, amounts);
+    });
+    return grant && { transferId: grant.id, amounts: JSON.parse(grant.amounts) as Amounts };
+  }
+
+  /** Shard → coordinator: the grant was credited (step two done by the shard itself). */
+  async settle(transferId: string): Promise<void> {
+    this.requireRole("coordinator");
+    this.ctx.storage.transactionSync(() => {
+      if (this.shardStore.transfer(transferId)?.status === "sent") this.shardStore.markTransferDone(transferId);
+    });
+  }
+
+  /** Moves every shard's idle stock back to the pool, then hands half of it out evenly again. */
+  async rebalance(): Promise<Amounts> {
+    const s = this.requireRole("coordinator");
+    await this.pullIdle([...Array(s.shard_count).keys()]);
+    await this.distribute();
+    return this.shardStore.pool();
+  }
+
+  /** Shard → coordinator (alarm, at most once a second): its counts for the event's availability. */
+  async report(shardIndex: number, rows: Availability[], version: number): Promise<void> {
+    this.requireRole("coordinator");
+    this.mutate(() => {
+      this.shardStore.saveShardCounts(shardIndex, rows, version);
+      return { result: null, changed: true };
+    });
+  }
+
+  /** Exact stock of a sharded event, read from every shard now (tests, benchmarks, operators). */
+  async census(): Promise<CensusRow[]> {
+    this.requireRole("coordinator");
+    const shards = await this.everyShard((stub) => stub.availability());
+    const pool = this.shardStore.pool();
+    const transit = this.shardStore.inTransit();
+    return this.store.ticketTypes().map((t) => {
+      const parts = shards.map((rows) => rows.find((r) => r.ticketTypeId === t.id));
+      const held = parts.reduce((sum, r) => sum + (r?.held ?? 0), 0);
+      const sold = parts.reduce((sum, r) => sum + (r?.sold ?? 0), 0);
+      const shardAvailable = parts.reduce((sum, r) => sum + (r?.available ?? 0), 0);
+      const row: CensusRow = {
+        ticketTypeId: t.id,
+        quantity: t.quantity,
+        held,
+        sold,
+        available: (pool[t.id] ?? 0) + (transit[t.id] ?? 0) + shardAvailable,
+        pool: pool[t.id] ?? 0,
+        inTransit: transit[t.id] ?? 0,
+        shardQuantity: parts.map((r) => r?.quantity ?? 0),
+      };
+      return row;
+    });
+  }
+
+  /** A shard's hold: its own slice first; when short, ask the coordinator for more and try again. */
+  private async shardHold(req: HoldRequest, shard: ShardRef, items: HoldItem[], ttl: number): Promise<HoldResult> {
+    if (!this.sharding) await this.coordinator(req.eventId).attachShard(shard.index);
+    const s = this.requireRole("shard");
+    if (s.shard_index !== shard.index || s.shard_count !== shard.count) throw new Error(`hold for shard ${shard.index}/${shard.count} reached ${s.shard_index}/${s.shard_count}`);
+    let res = this.mutate((now) => this.holdStep(req, items, ttl, now));
+    // Another shard's refill may pull a fresh grant back before this retry runs: a few rounds, then sold_out.
+    for (let attempt = 0; attempt < REFILL_ATTEMPTS && !res.ok && res.code === "sold_out"; attempt++) {
+      const need: Amounts = {};
+      for (const it of (res.details as { items: Array<{ ticketTypeId: string; requested: number; available: number }> }).items) need[it.ticketTypeId] = it.requested - it.available;
+      const grant = await this.coordinator(req.eventId).refill(shard.index, need);
+      if (!grant) {
+        // Nothing left elsewhere; but while this hold waited, a grant for another hold here may have left a surplus.
+        res = this.mutate((now) => this.holdStep(req, items, ttl, now));
+        break;
+      }
+      res = this.mutate((now) => {
+        this.creditStep(grant.transferId, grant.amounts);
+        return { result: this.holdStep(req, items, ttl, now).result, changed: true };
+      });
+      await this.coordinator(req.eventId).settle(grant.transferId);
+    }
+    return res;
+  }
+
+  /** Coordinator: (re)sends the configuration to a shard that has none (its storage is new). */
+  async attachShard(index: number): Promise<void> {
+    const s = this.requireRole("coordinator");
+    await this.shard(this.store.event()!.event_id, index).configureShard(this.shardConfig(), { index, count: s.shard_count });
+  }
+
+  /** In the configure transaction: a published event past the hot threshold, never held from, gets shards. */
+  private maybeBecomeCoordinator(cfg: InventoryConfig) {
+    if (this.sharding || cfg.status !== "published" || this.store.hasAnyHold() || !this.env.INVENTORY) return;
+    const total = cfg.ticketTypes.reduce((sum, tt) => sum + tt.quantity, 0);
+    const threshold = Number(this.env.INVENTORY_HOT_TICKETS ?? 20_000);
+    const count = Math.min(MAX_SHARDS, Math.floor(cfg.shards ?? (total >= threshold ? Number(this.env.INVENTORY_HOT_SHARDS ?? 4) : 1)));
+    if (!(count > 1)) return;
+    this.shardStore.setSharding("coordinator", 0, count);
+    for (const tt of this.store.ticketTypes()) this.shardStore.addPool(tt.id, tt.quantity);
+    this.sharding = this.shardStore.sharding();
+    this.log.info("inventory_sharded", { eventId: cfg.eventId, shards: count });
+  }
+
+  /**
+   * A sharded event's configure: the coordinator's ticket types carry the totals, and a change of
+   * quantity moves the pool. Lowering a quantity needs that much idle stock, pulled back from the
+   * shards first if the pool is short; otherwise it is refused (with `expect`) or raised (resync).
+   */
+  private async configureCoordinator(cfg: InventoryConfig, expect?: { baseRevision: number }): Promise<ConfigureResult> {
+    const s = this.sharding!;
+    const shortOf = () =>
+      cfg.ticketTypes.some((tt) => {
+        const row = this.store.ticketType(tt.id);
+        return row !== null && row.quantity - tt.quantity > (this.shardStore.pool()[tt.id] ?? 0);
+      });
+    if (shortOf()) await this.pullIdle([...Array(s.shard_count).keys()]);
+    const out = this.mutate<ConfigureResult>((now) => {
+      const current = this.store.event()!;
+      if (current.event_id !== cfg.eventId) throw new Error(`inventory object of ${current.event_id} got ${cfg.eventId}`);
+      if (expect && current.revision > expect.baseRevision) {
+        const message = "The event changed meanwhile";
+        return { result: { ok: false, code: "revision_conflict", message, revision: current.revision, configuredAt: current.configured_at }, changed: false };
+      }
+      const pool = this.shardStore.pool();
+      const reported = this.shardStore.reportedTotals();
+      const conflicts: QuantityConflict[] = [];
+      const ticketTypes = cfg.ticketTypes.map((tt) => {
+        const before = this.store.ticketType(tt.id)?.quantity ?? 0;
+        const floor = before - (pool[tt.id] ?? 0);
+        if (tt.quantity >= floor) return tt;
+        const r = reported.get(tt.id) ?? { held: 0, sold: 0 };
+        conflicts.push({ ticketTypeId: tt.id, quantity: tt.quantity, held: r.held, sold: r.sold });
+        return { ...tt, quantity: floor };
+      });
+      if (conflicts.length && expect) {
+        const message = "A quantity cannot go below what is already sold or held";
+        return { result: { ok: false, code: "quantity_below_sold_or_held", message, details: conflicts }, changed: false };
+      }
+      for (const tt of ticketTypes) this.shardStore.addPool(tt.id, tt.quantity - (this.store.ticketType(tt.id)?.quantity ?? 0));
+      this.store.applyConfig({ ...cfg, ticketTypes }, now);
+      return { result: { ok: true, availability: this.currentAvailability() }, changed: true };
+    });
+    if (out.ok) await this.pushToShards();
+    return out;
+  }
+
+  /** The configuration every shard gets (status as stored: a cancelled event stays cancelled). */
+  private shardConfig(): InventoryConfig {
+    const ev = this.store.event()!;
+    const q = this.store.queue();
+    const shards = this.sharding?.shard_count ?? 1;
+    return {
+      eventId: ev.event_id,
+      revision: ev.revision,
+      status: ev.status as InventoryConfig["status"],
+      startsAt: ev.starts_at,
+      endsAt: ev.ends_at,
+      ticketTypes: this.store.ticketTypes().map(toInventoryTicketType),
+      // Each shard enforces the waiting room on its own holds; demand is counted per shard, so
+      // each gets its share of the automatic switch-on threshold.
+      queue: q
+        ? {
+            on: !!(q.configured_on || q.auto_on_at !== null),
+            autoThresholdPerMinute: q.auto_threshold === null ? null : Math.max(1, Math.ceil(q.auto_threshold / shards)),
+          }
+        : undefined,
+    };
+  }
+
+  /** Sends the configuration to every shard; the first time, also hands out their first slices. */
+  private async pushToShards() {
+    const s = this.sharding!;
+    const cfg = this.shardConfig();
+    if (s.pushed_revision >= cfg.revision) return;
+    const first = s.pushed_revision < 0;
+    try {
+      await this.everyShard((stub, index) => stub.configureShard(cfg, { index, count: s.shard_count }));
+      this.shardStore.markPushed(cfg.revision);
+      this.sharding = this.shardStore.sharding();
+      if (first) await this.distribute();
+    } catch (err) {
+      // The alarm pushes again; until then a shard without configuration asks for it (attachShard).
+      this.log.error("inventory_shard_push_failed", { eventId: cfg.eventId, error: (err as Error).message });
+      await this.armNext();
+    }
+  }
+
+  /** Hands half the pool out evenly over the shards (the other half answers refills). */
+  private async distribute() {
+    const s = this.sharding!;
+    const grants = this.ctx.storage.transactionSync(() => {
+      const pool = this.shardStore.pool();
+      return [...Array(s.shard_count).keys()].flatMap((index) => {
+        const amounts: Amounts = {};
+        for (const [tt, n] of Object.entries(pool)) amounts[tt] = Math.floor(n / (2 * s.shard_count));
+        return isEmpty(amounts) ? [] : [this.debitGrant(index, amounts)];
+      });
+    });
+    await Promise.all(grants.map((g) => this.completeGrant(g)));
+  }
+
+  /** Step one of a grant, inside the caller's transaction: debit the pool, record the transfer. */
+  private debitGrant(shardIndex: number, amounts: Amounts): TransferRow {
+    const id = ulid();
+    for (const [tt, n] of Object.entries(amounts)) this.shardStore.addPool(tt, -n);
+    this.shardStore.insertTransfer({ id, shardIndex, kind: "grant", amounts, now: Date.now() });
+    return this.shardStore.transfer(id)!;
+  }
+
+  /** Step two: credit the shard (idempotent there), then close the transfer. A failure leaves it to the alarm. */
+  private async completeGrant(t: TransferRow) {
+    try {
+      await this.shard(this.store.event()!.event_id, t.shard_index).credit(t.id, JSON.parse(t.amounts) as Amounts);
+      this.ctx.storage.transactionSync(() => this.shardStore.markTransferDone(t.id));
+    } catch (err) {
+      this.log.error("inventory_grant_failed", { transferId: t.id, error: (err as Error).message });
+      await this.armNext();
+    }
+  }
+
+  /** Pulls every idle ticket of the given shards back into the pool (two steps, idempotent by transfer id). */
+  private async pullIdle(indices: number[]) {
+    await Promise.all(
+      indices.map(async (index) => {
+        const id = ulid();
+        this.ctx.storage.transactionSync(() => this.shardStore.insertTransfer({ id, shardIndex: index, kind: "pull", amounts: {}, now: Date.now() }));
+        await this.completePull(this.shardStore.transfer(id)!);
+      }),
+    );
+  }
+
+  private async completePull(t: TransferRow) {
+    try {
+      const taken = await this.shard(this.store.event()!.event_id, t.shard_index).surrender(t.id);
+      this.ctx.storage.transactionSync(() => {
+        if (this.shardStore.transfer(t.id)?.status !== "sent") return;
+        for (const [tt, n] of Object.entries(taken)) if (n) this.shardStore.addPool(tt, n);
+        this.shardStore.markTransferDone(t.id);
+      });
+    } catch (err) {
+      this.log.error("inventory_pull_failed", { transferId: t.id, error: (err as Error).message });
+      await this.armNext();
+    }
+  }
+
+  /** Alarm: finish transfers left half-done and configurations not yet pushed. */
+  private async repairShards() {
+    for (const t of this.shardStore.openTransfers(Date.now() - TRANSFER_RETRY_MS)) {
+      if (t.kind === "grant") await this.completeGrant(t);
+      else await this.completePull(t);
+    }
+    await this.pushToShards();
+  }
+
+  /** What the event's availability is: this object's counts, or for a coordinator the shards' reported totals. */
+  private currentAvailability(): Availability[] {
+    if (this.sharding?.role !== "coordinator") return this.store.availability();
+    const reported = this.shardStore.reportedTotals();
+    return this.store.ticketTypes().map((t) => {
+      const r = reported.get(t.id) ?? { held: 0, sold: 0 };
+      return { ticketTypeId: t.id, quantity: t.quantity, held: r.held, sold: r.sold, available: Math.max(0, t.quantity - r.held - r.sold) };
+    });
+  }
+
+  private requireRole(role: ShardingRow["role"]): ShardingRow {
+    if (this.sharding?.role !== role) throw new Error(`this inventory object is not a ${role}`);
+    return this.sharding;
+  }
+
+  private namespace(): DurableObjectNamespace<EventInventory> {
+    if (!this.env.INVENTORY) throw new Error("a sharded event needs the INVENTORY binding");
+    return this.env.INVENTORY;
+  }
+  private coordinator(eventId: string) {
+    return coordinatorOf(this.namespace(), eventId);
+  }
+  private shard(eventId: string, index: number) {
+    return shardOf(this.namespace(), eventId, index);
+  }
+  private everyShard<T>(call: (stub: InventoryHandle, index: number) => Promise<T>): Promise<T[]> {
+    const eventId = this.store.event()!.event_id;
+    return Promise.all([...Array(this.sharding!.shard_count).keys()].map((i) => call(this.shard(eventId, i), i)));
   }
 
   // ---- internals -----------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { ulid } from "ulid";
 import { EventInventory, type InventoryEnv } from "../../durable-objects/event-inventory";
+import { coordinatorOf, inventoryFor, type InventoryNamespace } from "../../durable-objects/inventory/shards";
 
 export { EventInventory };
 
@@ -30,11 +31,12 @@ async function measure(total: number, concurrency: number, op: (i: number) => Pr
   return { total, ms: Math.round(ms), perSec: Math.round((total / ms) * 1000) };
 }
 
-async function freshInventory(env: Env, quantity: number) {
+async function freshInventory(env: Env, quantity: number, shards?: number) {
   const eventId = ulid();
   const stub = env.INVENTORY.get(env.INVENTORY.idFromName(eventId));
   const now = Date.now();
   const res = await stub.configure({
+    shards,
     eventId,
     revision: 1,
     status: "published",
@@ -71,6 +73,27 @@ export default {
 
     const [holdState] = await h.stub.availability();
     const [cycleState] = await c.stub.availability();
-    return Response.json({ total, concurrency, noop, hold, cycle, check: { held: holdState.held, sold: cycleState.sold } });
+
+    // The same holds through the orders worker's router, the stock split over 1, 2 and 4 shards.
+    // Ample: twice the stock needed (few refills). Tail (4 shards): exactly the stock needed, so
+    // shards run dry, ask the coordinator for more and pull from each other until all is sold.
+    const ns = env.INVENTORY as unknown as InventoryNamespace;
+    const routed = async (shards: number, quantity: number) => {
+      const inv = await freshInventory(env, quantity, shards);
+      let soldOut = 0;
+      const run = await measure(total, concurrency, async (i) => {
+        const buyerId = `b-${i}`;
+        const held = await inventoryFor(ns, inv.eventId, buyerId).hold({ orderId: `o-${i}`, eventId: inv.eventId, buyerId, items: [{ ticketTypeId: "tt-bench", quantity: 1 }], ttlSeconds: 900 });
+        if (!held.ok && held.code === "sold_out") soldOut++;
+        else if (!held.ok) throw new Error(`hold ${i} on ${shards} shards failed: ${JSON.stringify(held)}`);
+      });
+      const coordinator = coordinatorOf(ns, inv.eventId);
+      const [state] = shards > 1 ? await coordinator.census() : await coordinator.availability();
+      return { shards, quantity, ...run, soldOut, held: state.held, sold: state.sold, available: state.available };
+    };
+    const sharded = [];
+    for (const n of [1, 2, 4]) sharded.push(await routed(n, total * 2));
+    const tail = await routed(4, total);
+    return Response.json({ total, concurrency, noop, hold, cycle, check: { held: holdState.held, sold: cycleState.sold }, sharded, tail });
   },
 };

@@ -1,4 +1,4 @@
-import type { Availability, InventoryConfig } from "./types";
+import type { Availability, InventoryConfig, InventoryTicketType } from "./types";
 
 /**
  * The inventory object's two touches of the events D1 (it runs inside the events worker):
@@ -44,19 +44,24 @@ export async function loadInventoryConfig(db: D1Database, eventId: string): Prom
     status: event.cancelled_at === null ? event.status : "cancelled",
     startsAt: event.starts_at,
     endsAt: event.ends_at,
-    ticketTypes: (types.results as TicketTypeRow[]).map((t) => ({
-      id: t.id,
-      name: t.name,
-      priceVnd: t.price_vnd,
-      quantity: t.quantity,
-      maxPerOrder: t.max_per_order,
-      salesStartAt: t.sales_start_at,
-      salesEndAt: t.sales_end_at,
-    })),
+    ticketTypes: (types.results as TicketTypeRow[]).map(toInventoryTicketType),
     queue: {
       on: !!(event.queue_enabled || event.queue_forced || event.queue_auto_at !== null),
       autoThresholdPerMinute: event.queue_auto_threshold,
     },
+  };
+}
+
+/** A ticket type row (the events D1 and the object's own table share these columns) as configuration. */
+export function toInventoryTicketType(t: TicketTypeRow): InventoryTicketType {
+  return {
+    id: t.id,
+    name: t.name,
+    priceVnd: t.price_vnd,
+    quantity: t.quantity,
+    maxPerOrder: t.max_per_order,
+    salesStartAt: t.sales_start_at,
+    salesEndAt: t.sales_end_at,
   };
 }
 

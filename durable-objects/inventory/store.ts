@@ -178,6 +178,13 @@ export class InventoryStore extends SqlStore {
   addHeld(ticketTypeId: string, delta: number) {
     this.run("UPDATE ticket_types SET held = held + ? WHERE id = ?", delta, ticketTypeId);
   }
+  /** Stock moved in or out of a shard (the CHECK refuses taking more than is unheld and unsold). */
+  addQuantity(ticketTypeId: string, delta: number): boolean {
+    return this.sql.exec("UPDATE ticket_types SET quantity = quantity + ? WHERE id = ?", delta, ticketTypeId).rowsWritten > 0;
+  }
+  hasAnyHold(): boolean {
+    return this.all("SELECT 1 FROM holds LIMIT 1").length > 0;
+  }
   moveHeldToSold(ticketTypeId: string, quantity: number) {
     this.run("UPDATE ticket_types SET held = held - ?, sold = sold + ? WHERE id = ?", quantity, quantity, ticketTypeId);
   }

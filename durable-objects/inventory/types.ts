@@ -62,6 +62,8 @@ export type HoldRequest = {
    * Checkout attempts also count towards the automatic switch-on.
    */
   queueAdmitted?: boolean;
+  /** Set by the router (inventory/shards.ts) when the event is sharded: which shard this is. */
+  shard?: { index: number; count: number };
 };
 
 export type CommitResult = { ok: true; alreadyCommitted: boolean } | { ok: false; code: "hold_not_found" | "hold_expired" };
@@ -90,6 +92,11 @@ export type InventoryConfig = {
   ticketTypes: InventoryTicketType[];
   /** The waiting room: on (organizer, admin), and the checkout attempts per minute that switch it on by itself (null: never). */
   queue?: { on: boolean; autoThresholdPerMinute: number | null };
+  /**
+   * Split the stock over this many shard objects (a hot event). Without it the object decides by
+   * the events worker's INVENTORY_HOT_TICKETS threshold. Only taken while nothing was ever held.
+   */
+  shards?: number;
 };
 
 export type QuantityConflict = { ticketTypeId: string; quantity: number; held: number; sold: number };
@@ -105,3 +112,12 @@ export type AuditRow = Availability & { heldFromHolds: number; soldFromHolds: nu
 
 /** What cancel() did: the orders whose active holds it released (empty when called again). */
 export type CancelResult = { cancelled: boolean; releasedOrderIds: string[] };
+
+/** How to reach an event's stock: `shards` objects by buyer; `fixed` once it can no longer change. */
+export type RouteInfo = { shards: number; fixed: boolean };
+
+/**
+ * A sharded event's exact stock, read from every shard (tests, benchmarks, operators). Per ticket
+ * type: quantity = pool + inTransit + Σ shard quantity, and held + sold + available = quantity.
+ */
+export type CensusRow = Availability & { pool: number; inTransit: number; shardQuantity: number[] };

@@ -14,12 +14,26 @@ export type EventHandlers = Partial<{ [T in EventType]: (event: Envelope<T>) => 
  * id was recorded; a failing handler makes that message (alone) retry with backoff, and after
  * max_retries the queue moves it to the dead-letter queue. Handlers themselves use guarded
  * transitions, so a crash between the effect and the record is harmless on redelivery.
+ *
+ * With `sagasInParallel` (consumers whose handlers touch only their own saga's rows: orders,
+ * tickets), messages of one saga (same correlationId, e.g. one order) run one after another in
+ * batch order and different sagas run concurrently, so a batch takes as long as its slowest
+ * saga rather than the sum of all. Without it (handlers that dedupe across sagas, e.g. one
+ * notification per buyer and event) every message runs in batch order, one at a time.
+ * With `metrics`, the batch's lag (age of its oldest message) is recorded as queue_lag.
  */
-export async function consumeInbox(batch: MessageBatch<unknown>, db: AnyDb, handlers: EventHandlers, service: string, metrics?: MetricsEnv) {
+export async function consumeInbox(
+  batch: MessageBatch<unknown>,
+  db: AnyDb,
+  handlers: EventHandlers,
+  service: string,
+  opts: { metrics?: MetricsEnv; sagasInParallel?: boolean } = {},
+) {
   const log = createLogger({ service, queue: batch.queue });
-  // How far behind this inbox runs: the age of the batch's oldest message (queue_lag, ms).
+  const { metrics } = opts;
   const oldest = Math.min(...batch.messages.map((m) => m.timestamp.getTime()));
   const lag = metrics && batch.messages.length ? recordMetric(metrics, service, "queue_lag", { label: batch.queue, value: Math.max(0, Date.now() - oldest) }) : null;
+  const sagas = new Map<string, Array<{ msg: Message<unknown>; event: Envelope }>>();
   for (const msg of batch.messages) {
     let event: Envelope;
     try {
@@ -29,37 +43,49 @@ export async function consumeInbox(batch: MessageBatch<unknown>, db: AnyDb, hand
       msg.retry({ delaySeconds: 1 });
       continue;
     }
-    // An event without a handler here is received and deliberately ignored: still recorded, so
-    // its producer's receipts check (delivery.ts) does not send it again.
-    const handler = (handlers[event.type] as ((e: Envelope) => Promise<void>) | undefined) ?? (async () => {});
-    try {
-      const seen = await db.select().from(processedEvents).where(eq(processedEvents.eventId, event.id)).get();
-      if (seen) {
-        msg.ack();
-        continue;
-      }
-      // The handler runs in the event's trace: its lines and the events it makes carry the order
-      // (correlation) id and the request id that started the chain.
-      await withTrace({ correlationId: event.correlationId, requestId: event.requestId }, async () => {
-        await handler(event);
-        log.info("event_handled", { eventId: event.id, type: event.type });
-      });
-      await db.insert(processedEvents).values({ eventId: event.id, type: event.type, processedAt: Date.now() }).onConflictDoNothing();
-      msg.ack();
-    } catch (err) {
-      const backoff = Math.min(60, 2 ** msg.attempts);
-      log.error("handler_failed", {
-        eventId: event.id,
-        type: event.type,
-        correlationId: event.correlationId,
-        requestId: event.requestId,
-        attempts: msg.attempts,
-        error: (err as Error).message,
-      });
-      msg.retry({ delaySeconds: backoff });
-    }
+    const key = opts.sagasInParallel ? event.correlationId : "";
+    const saga = sagas.get(key) ?? [];
+    saga.push({ msg, event });
+    sagas.set(key, saga);
   }
+  await Promise.all(
+    [...sagas.values()].map(async (saga) => {
+      for (const { msg, event } of saga) await consumeOne(msg, event, db, handlers, log);
+    }),
+  );
   await lag;
+}
+
+async function consumeOne(msg: Message<unknown>, event: Envelope, db: AnyDb, handlers: EventHandlers, log: ReturnType<typeof createLogger>) {
+  // An event without a handler here is received and deliberately ignored: still recorded, so
+  // its producer's receipts check (delivery.ts) does not send it again.
+  const handler = (handlers[event.type] as ((e: Envelope) => Promise<void>) | undefined) ?? (async () => {});
+  try {
+    const seen = await db.select().from(processedEvents).where(eq(processedEvents.eventId, event.id)).get();
+    if (seen) {
+      msg.ack();
+      return;
+    }
+    // The handler runs in the event's trace: its lines and the events it makes carry the order
+    // (correlation) id and the request id that started the chain.
+    await withTrace({ correlationId: event.correlationId, requestId: event.requestId }, async () => {
+      await handler(event);
+      log.info("event_handled", { eventId: event.id, type: event.type });
+    });
+    await db.insert(processedEvents).values({ eventId: event.id, type: event.type, processedAt: Date.now() }).onConflictDoNothing();
+    msg.ack();
+  } catch (err) {
+    const backoff = Math.min(60, 2 ** msg.attempts);
+    log.error("handler_failed", {
+      eventId: event.id,
+      type: event.type,
+      correlationId: event.correlationId,
+      requestId: event.requestId,
+      attempts: msg.attempts,
+      error: (err as Error).message,
+    });
+    msg.retry({ delaySeconds: backoff });
+  }
 }
 
 /** Dead-letter consumer: parks every message in D1 where an operator can read (and replay) it. */

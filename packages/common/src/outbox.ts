@@ -93,12 +93,55 @@ export async function publish(env: QueueEnv, events: Envelope[]): Promise<void> 
   await Promise.all([...perQueue].map(([q, msgs]) => q.sendBatch(msgs)));
 }
 
+/**
+ * Concurrent relays in one isolate share one run: a call while a relay is in flight (same
+ * worker env) does not read and send the same unsent rows again (under a burst every caller
+ * used to publish up to `limit` rows, the same ones, and every consumer had to drop the
+ * duplicates); it asks the running relay for one more round and settles with it, so rows
+ * written before the call are covered. The run belongs to the caller that started it, like the
+ * group commits: promises are awaited across requests, never resolved across.
+ */
+const relaysInFlight = new WeakMap<object, { again: boolean; startedAt: number; done: Promise<number> }>();
+/**
+ * A run older than this is not joined, and a joiner waits for it at most this long before it
+ * relays on its own: the run lives in its starter's context, which the runtime may cancel (its
+ * waitUntil time ran out), and then it never settles.
+ */
+const RELAY_JOIN_MS = 5_000;
+
+export function relayOutbox(db: AnyDb, env: QueueEnv, log?: Logger, limit = 100): Promise<number> {
+  const running = relaysInFlight.get(env);
+  if (running && Date.now() - running.startedAt < RELAY_JOIN_MS) {
+    running.again = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const ownRelay = new Promise<number>((resolve, reject) => {
+      timer = setTimeout(() => relayOnce(db, env, log, limit).then(resolve, reject), RELAY_JOIN_MS);
+    });
+    return Promise.race([running.done, ownRelay]).finally(() => clearTimeout(timer));
+  }
+  const run = { again: false, startedAt: Date.now(), done: Promise.resolve(0) };
+  run.done = (async () => {
+    let relayed = 0;
+    try {
+      do {
+        run.again = false;
+        relayed += await relayOnce(db, env, log, limit);
+      } while (run.again);
+    } finally {
+      if (relaysInFlight.get(env) === run) relaysInFlight.delete(env);
+    }
+    return relayed;
+  })();
+  relaysInFlight.set(env, run);
+  return run.done;
+}
 
 /**
  * Sends unsent outbox rows and marks them sent. Runs right after a write (waitUntil) and from
- * a cron; two relays racing may both send a row, which idempotent consumers absorb.
+ * a cron; two relays racing (other isolates, the cron) may both send a row, which idempotent
+ * consumers absorb.
  */
-export async function relayOutbox(db: AnyDb, env: QueueEnv, log?: Logger, limit = 100): Promise<number> {
+async function relayOnce(db: AnyDb, env: QueueEnv, log?: Logger, limit = 100): Promise<number> {
   const rows = await db
     .select()
     .from(outbox)

@@ -21,7 +21,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, _ctx?:
     dashboardUrl: (env.DASHBOARD_ORIGIN ?? env.PUBLIC_BASE_URL ?? "").replace(/\/+$/, ""),
     maxPerRecipientPerHour: Number(env.NOTIFY_MAX_PER_RECIPIENT_PER_HOUR) || undefined,
   });
-  await consumeInbox(batch, db, handlers, "notifications", env);
+  await consumeInbox(batch, db, handlers, "notifications", { metrics: env });
 }
 
 /** Crons declared in wrangler.toml, by expression. */

@@ -10,7 +10,7 @@ import { expireStaleOrders } from "./domain/expiry";
 export async function runCron(env: Env) {
   const db = getDb(env.DB);
   const log = createLogger({ service: "orders", job: "cron" });
-  const expired = await expireStaleOrders(db, (eventId) => inventory(env, eventId), log);
+  const expired = await expireStaleOrders(db, (eventId, buyerId) => inventory(env, eventId, buyerId), log);
   const outbox = await sweepOutbox(db as never, env, { log });
   if (expired || outbox.sent || outbox.checked) log.info("cron_done", { expired, ...outbox });
 }

@@ -1,4 +1,5 @@
 import { currentTrace, type QueueEnv, type ReceiptsEnv, type MetricsRecorder } from "@tickets/common";
+import { inventoryFor, type InventoryNamespace } from "../../../durable-objects/inventory/shards";
 import type { EventsApi, InventoryApi, NotificationsApi, PaymentsApi, RefundsApi, TicketsApi } from "./ports";
 
 export type Env = QueueEnv & ReceiptsEnv & {
@@ -43,16 +44,17 @@ export type Env = QueueEnv & ReceiptsEnv & {
 };
 
 /**
- * The event's inventory object (one per event, hosted by the events worker). Each call carries
- * the current trace (request id, order id), which the object's log lines repeat.
+ * The inventory object holding this buyer's stock of the event (hosted by the events worker): the
+ * event's own object, or for a hot event the shard its buyer is routed to (durable-objects/README.md).
+ * Each call carries the current trace (request id, order id), which the object's log lines repeat.
  */
-export function inventory(env: Env, eventId: string): InventoryApi {
-  const stub = env.INVENTORY.get(env.INVENTORY.idFromName(eventId)) as unknown as InventoryApi;
+export function inventory(env: Env, eventId: string, buyerId: string): InventoryApi {
+  const stock = inventoryFor(env.INVENTORY as unknown as InventoryNamespace, eventId, buyerId);
   return {
-    hold: (req) => stub.hold({ ...req, trace: currentTrace() }),
-    release: (orderId, opts) => stub.release(orderId, { ...opts, trace: currentTrace() }),
-    commit: (orderId) => stub.commit(orderId, currentTrace()),
-    restock: (orderId, items) => stub.restock(orderId, items, currentTrace()),
+    hold: (req) => stock.hold({ ...req, trace: currentTrace() }),
+    release: (orderId, opts) => stock.release(orderId, { ...opts, trace: currentTrace() }),
+    commit: (orderId) => stock.commit(orderId, currentTrace()),
+    restock: (orderId, items) => stock.restock(orderId, items, currentTrace()),
   };
 }
 

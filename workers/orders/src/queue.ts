@@ -25,9 +25,9 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, wrap: 
     for (let round = 0; round < RELAY_ROUNDS && (await relayOutbox(db as never, env, log)) > 0; round++);
   };
   const handlers = wrap({
-    ...sagaHandlers({ db, inventory: (eventId) => inventory(env, eventId), log, refunds: env.REFUNDS_RPC }),
+    ...sagaHandlers({ db, inventory: (eventId, buyerId) => inventory(env, eventId, buyerId), log, refunds: env.REFUNDS_RPC }),
     ...cancellationHandlers({ db, refunds: env.REFUNDS_RPC, log, relay }),
   });
-  await consumeInbox(batch, db as never, handlers, "orders", env);
+  await consumeInbox(batch, db as never, handlers, "orders", { metrics: env, sagasInParallel: true });
   await relay();
 }

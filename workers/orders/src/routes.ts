@@ -188,7 +188,7 @@ export function mountRoutes(app: ServiceApp<Env>) {
       throw errors.invalidState(`Only an unpaid order can be cancelled; this one is ${now}`, { status: now });
     }
     try {
-      await inventory(c.env, row.eventId).release(row.id);
+      await inventory(c.env, row.eventId, row.buyerId).release(row.id);
     } catch (err) {
       // The hold's own expiry gives the stock back in any case.
       c.get("log").error("release_failed", { orderId: row.id, error: (err as Error).message });

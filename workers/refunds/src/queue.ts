@@ -35,6 +35,6 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env) {
       await handleRefundRequested(deps, event);
     },
   };
-  await consumeInbox(batch, db as never, handlers, "refunds", env);
+  await consumeInbox(batch, db as never, handlers, "refunds", { metrics: env });
   await relayOutbox(db as never, env, log);
 }

@@ -28,5 +28,5 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env) {
       await recordCheckIn(env.DB, e);
     },
   };
-  await consumeInbox(batch, db as never, handlers, "reports", env);
+  await consumeInbox(batch, db as never, handlers, "reports", { metrics: env });
 }

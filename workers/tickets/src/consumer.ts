@@ -31,7 +31,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx: E
       },
     },
     "tickets",
-    env,
+    { metrics: env, sagasInParallel: true },
   );
   ctx.waitUntil(relayOutbox(db, env, log));
 }

@@ -66,7 +66,7 @@ export async function placeOrder(deps: CheckoutDeps, req: CheckoutRequest): Prom
     assertEventExists(deps.env, request.eventId),
   ]);
   assertPaymentsAvailable(deps.env);
-  const a: Attempt = { deps, req, request, orderId, bodyHash, stock: inventory(deps.env, request.eventId), guard, queueAdmitted };
+  const a: Attempt = { deps, req, request, orderId, bodyHash, stock: inventory(deps.env, request.eventId, req.buyer.userId), guard, queueAdmitted };
   // From here on the order id is the correlation id of every log line, call and event.
   return withTrace({ correlationId: orderId }, () => placeDerived(a));
 }

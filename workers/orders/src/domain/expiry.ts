@@ -10,14 +10,14 @@ export const EXPIRY_GRACE_MS = 30_000;
  * Safety net behind the inventory object's alarm (which sends HoldExpired): pending orders
  * whose hold ended a while ago are released (idempotent) and expired.
  */
-export async function expireStaleOrders(db: Db, inventory: (eventId: string) => InventoryApi, log: Logger, now = Date.now()) {
+export async function expireStaleOrders(db: Db, inventory: (eventId: string, buyerId: string) => InventoryApi, log: Logger, now = Date.now()) {
   const stale = await stalePendingOrders(db, now, EXPIRY_GRACE_MS);
   let expired = 0;
-  for (const { id, eventId } of stale) {
+  for (const { id, eventId, buyerId } of stale) {
     // Each order's expiry in its own trace: the object's release and the log lines carry its id.
     await withTrace({ correlationId: id }, async () => {
       try {
-        await inventory(eventId).release(id);
+        await inventory(eventId, buyerId).release(id);
         const order = await loadOrder(db, id);
         if (!order) return;
         const event = makeEvent(

@@ -91,7 +91,7 @@ export async function transition(
 /** Pending orders whose hold ran out more than `graceMs` ago (the DO alarm should have said so). */
 export function stalePendingOrders(db: Db, now: number, graceMs: number, limit = 50) {
   return db
-    .select({ id: orders.id, eventId: orders.eventId })
+    .select({ id: orders.id, eventId: orders.eventId, buyerId: orders.buyerId })
     .from(orders)
     .where(and(eq(orders.status, "pending_payment"), lt(orders.holdExpiresAt, now - graceMs)))
     .orderBy(asc(orders.holdExpiresAt))

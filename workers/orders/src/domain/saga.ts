@@ -7,7 +7,7 @@ import { PAID_STATUSES, sourcesOf, type OrderStatus } from "./status";
 import { itemsOf } from "./view";
 
 /** `refunds`: for a payment confirmed after its event's cancellation batch went past the order. */
-export type SagaDeps = { db: Db; inventory: (eventId: string) => InventoryApi; log: Logger; refunds?: RefundsApi };
+export type SagaDeps = { db: Db; inventory: (eventId: string, buyerId: string) => InventoryApi; log: Logger; refunds?: RefundsApi };
 
 /** A late payment re-holds just long enough to commit at once. */
 const LATE_HOLD_TTL_SECONDS = 60;
@@ -56,7 +56,7 @@ export function sagaHandlers(deps: SagaDeps): EventHandlers {
   /** Paid after the hold was gone: take the stock again if any is left, else give the money back. */
   async function latePayment(order: LoadedOrder, event: Envelope<"PaymentSucceeded">) {
     const { row, items } = order;
-    const stock = deps.inventory(row.eventId);
+    const stock = deps.inventory(row.eventId, row.buyerId);
     const hold = await stock.hold({
       orderId: row.id,
       eventId: row.eventId,
@@ -88,7 +88,7 @@ export function sagaHandlers(deps: SagaDeps): EventHandlers {
       const status = order.row.status as OrderStatus;
       if (PAID_STATUSES.includes(status)) return refundIfEventCancelled(order.row.id, event); // already settled: a duplicate or a second IPN
       if (status === "pending_payment") {
-        const committed = await deps.inventory(order.row.eventId).commit(order.row.id);
+        const committed = await deps.inventory(order.row.eventId, order.row.buyerId).commit(order.row.id);
         if (committed.ok) return confirm(order, event);
         // The hold ran out or was released before the payment landed.
       }
@@ -99,7 +99,7 @@ export function sagaHandlers(deps: SagaDeps): EventHandlers {
       const order = await mustLoad(db, event.payload.orderId);
       if (order.row.status !== "pending_payment") return;
       // Release first: a retry after a crash in between finds the order still pending and repeats both.
-      await deps.inventory(order.row.eventId).release(order.row.id);
+      await deps.inventory(order.row.eventId, order.row.buyerId).release(order.row.id);
       const cancelled = makeEvent("OrderCancelled", { ...orderRef(order), reason: "payment_failed" }, causedBy(event));
       await transition(db, order.row.id, "cancelled", { from: ["pending_payment"], event: cancelled, patch: { note: event.payload.reason } });
     },
@@ -128,7 +128,8 @@ export function sagaHandlers(deps: SagaDeps): EventHandlers {
         // Its tickets are void now, so their stock goes back on sale (a late payment's refund never
         // had stock sold). Before the transition: restock is idempotent per order in the
         // inventory object, so a retry after a crash in between (or a second refund) repeats it harmlessly.
-        const { restocked } = await deps.inventory(order.row.eventId).restock(order.row.id);
+        const stock = deps.inventory(order.row.eventId, order.row.buyerId);
+        const { restocked } = await stock.restock(order.row.id);
         log.info("refund_restocked", { orderId: order.row.id, restocked });
       }
       // A later partial refund keeps partially_refunded; a report arriving after the full one changes nothing.
