@@ -56,7 +56,7 @@ const statsRoute = createRoute({
   method: "get",
   path: "/api/events/{id}/queue",
   operationId: "getQueueStats",
-  description: "The event's organizer or an admin (others 404): how many wait, the configured and the applied admission rate, the wait at the back of the line.",
+  description: "The event's organizer or an admin (other organizers 404, buyers 403): how many wait, the configured and the applied admission rate, the wait at the back of the line.",
   tags,
   security,
   summary: "The waiting room's live figures (organizer of the event, admin)",
