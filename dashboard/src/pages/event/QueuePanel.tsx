@@ -51,7 +51,11 @@ export function QueuePanel({ room, signedIn, onSignIn, timeZone }: { room: Waiti
       <p data-testid="queue-wait">{beforeDraw ? t("queue.drawAt") : t("queue.wait", { wait: waitText(status.estimatedWaitSeconds) })}{beforeDraw && <> <DateTime iso={status.drawAt!} timeZone={timeZone} style="short" /></>}</p>
       <p className="meta">{beforeDraw ? t("queue.fairDrawBefore") : t("queue.fairDrawAfter")}</p>
       <p className="meta">{t("queue.keepOpen")}</p>
-      <p className="meta" data-testid="queue-live">{room.live === "socket" ? t("queue.liveSocket") : t("queue.livePolling")}</p>
+      {(room.live === "socket" || room.live === "polling") && (
+        <p className="meta" data-testid="queue-live">
+          {room.live === "socket" ? t("queue.liveSocket") : t("queue.livePolling")}
+        </p>
+      )}
       <ErrorMessage error={room.error} />
       <Button variant="secondary" onClick={() => void room.leave()}>
         {t("queue.leave")}

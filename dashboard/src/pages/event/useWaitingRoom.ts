@@ -10,8 +10,8 @@ export type WaitingRoom = {
   status: QueueStatus | null;
   /** The pass once admitted (also after a reload, until it expires). */
   pass: SavedPass | null;
-  /** "socket": places are pushed; "polling": the socket failed or closed, asking every few seconds. */
-  live: "socket" | "polling" | null;
+  /** "socket": places are pushed (a first one arrived); "polling": the socket failed or closed, asking every few seconds. */
+  live: "connecting" | "socket" | "polling" | null;
   joining: boolean;
   error: unknown;
   join: () => Promise<void>;
@@ -55,8 +55,13 @@ export function useWaitingRoom(eventId: string, enabled: boolean): WaitingRoom {
       if (joined.state === "admitted") return;
       closeSocket.current();
       if (joined.socketToken) {
-        setLive("socket");
-        closeSocket.current = openQueueSocket(eventId, joined.socketToken, apply, () => setLive((l) => (l === "socket" ? "polling" : l)));
+        setLive("connecting");
+        const pushed = (next: QueueStatus) => {
+          setLive((l) => (l === "connecting" ? "socket" : l));
+          apply(next);
+        };
+        const gone = () => setLive((l) => (l === "socket" || l === "connecting" ? "polling" : l));
+        closeSocket.current = openQueueSocket(eventId, joined.socketToken, pushed, gone);
       } else setLive("polling");
     } catch (err) {
       setError(err);
