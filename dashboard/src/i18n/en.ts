@@ -86,7 +86,7 @@ export const en = {
   "queue.waitMinutes": "about {count} min",
   "queue.drawAt": "The draw for places happens at",
   "queue.fairDrawBefore": "How places are given: everyone who joins before the sale opens gets a random place in the draw at that moment, so joining early or refreshing gives no advantage. People who join after the draw line up behind in the order they arrive.",
-  "queue.fairDrawAfter": "How places are given: people who joined before the sale opened were put in a random order by a draw; everyone after them lines up in the order they arrive. Buyers are let in a few at a time so the sale stays fair and the site stays fast.",
+  "queue.fairDrawAfter": "How places are given: if people were already waiting when the sale opened, a draw put them in a random order, so joining early or refreshing gave no advantage; everyone after them lines up in the order they arrive. Buyers are let in a few at a time so the sale stays fair and the site stays fast.",
   "queue.keepOpen": "Keep this page open: when it is your turn the ticket form appears here.",
   "queue.liveSocket": "Your place updates live.",
   "queue.livePolling": "Your place is checked every few seconds.",

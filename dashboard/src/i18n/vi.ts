@@ -88,7 +88,7 @@ export const vi: Record<MessageKey, string> = {
   "queue.waitMinutes": "khoảng {count} phút",
   "queue.drawAt": "Bốc thăm vị trí lúc",
   "queue.fairDrawBefore": "Cách xếp vị trí: mọi người vào trước giờ mở bán đều được bốc thăm vị trí ngẫu nhiên vào đúng lúc mở bán, nên vào sớm hay tải lại trang cũng không được ưu tiên. Người vào sau lúc bốc thăm xếp phía sau theo thứ tự đến.",
-  "queue.fairDrawAfter": "Cách xếp vị trí: những người vào trước giờ mở bán đã được bốc thăm thứ tự ngẫu nhiên; người đến sau xếp phía sau theo thứ tự đến. Người mua được cho vào từng nhóm nhỏ để đợt bán công bằng và trang luôn nhanh.",
+  "queue.fairDrawAfter": "Cách xếp vị trí: nếu đã có người chờ khi mở bán, họ được bốc thăm thứ tự ngẫu nhiên, nên vào sớm hay tải lại trang cũng không được ưu tiên; người đến sau xếp phía sau theo thứ tự đến. Người mua được cho vào từng nhóm nhỏ để đợt bán công bằng và trang luôn nhanh.",
   "queue.keepOpen": "Hãy giữ trang này mở: đến lượt bạn, mẫu mua vé sẽ hiện ở đây.",
   "queue.liveSocket": "Vị trí của bạn được cập nhật trực tiếp.",
   "queue.livePolling": "Vị trí của bạn được kiểm tra vài giây một lần.",

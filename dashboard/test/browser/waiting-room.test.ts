@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
-import { launch, screenshot, watchPageErrors } from "./browser";
+import { join } from "node:path";
+import { apiCaller, launch, screenshot, SCREENSHOTS, signIn, watchPageErrors } from "./browser";
 
 // The waiting room in Chromium against the booted stack: the organizer switches it on in the
 // organizer page, other buyers queue first (API), the browser buyer joins, watches the place fall
@@ -12,13 +13,7 @@ const TICKET_TYPE = "Queue standing";
 const RATE = 30; // a minute: one admission every 2 s
 const AHEAD = 4;
 
-async function apiCall(method: string, path: string, { token, body }: { token?: string; body?: unknown } = {}) {
-  const headers: Record<string, string> = {};
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers["content-type"] = "application/json";
-  const res = await fetch(apiUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, json: (await res.json().catch(() => null)) as any };
-}
+const apiCall = apiCaller(apiUrl);
 
 async function registerBuyer(name: string) {
   const email = `queue-${name}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
@@ -36,14 +31,6 @@ async function newPage() {
   const page = await context.newPage();
   watchPageErrors(page, pageErrors);
   return page;
-}
-
-async function signIn(page: Page, { email, password }: { email: string; password: string }) {
-  await page.goto(`${web}/login`);
-  await page.getByLabel("Email", { exact: true }).fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("button", { name: "Sign out" }).waitFor();
 }
 
 const placeOf = async (page: Page) => Number(/(\d+)\s*$/.exec((await page.getByTestId("queue-position").textContent()) ?? "")?.[1] ?? NaN);
@@ -70,7 +57,7 @@ describe("waiting room in Chromium", () => {
 
     // The organizer switches the room on in the organizer page.
     const organizerPage = await newPage();
-    await signIn(organizerPage, ORGANIZER);
+    await signIn(organizerPage, web, ORGANIZER);
     await organizerPage.goto(`${web}/organizer/events/${event.id}`);
     await organizerPage.getByRole("heading", { name: "Waiting room" }).waitFor();
     await organizerPage.getByLabel("Waiting room on").check();
@@ -84,16 +71,16 @@ describe("waiting room in Chromium", () => {
     const buyer = await registerBuyer("browser");
     const others = await Promise.all(Array.from({ length: AHEAD }, (_, i) => registerBuyer(`ahead${i}`)));
     const page = await newPage();
-    await signIn(page, buyer);
+    await signIn(page, web, buyer);
     await page.goto(`${web}/events/${event.id}`);
-    const join = page.getByRole("button", { name: "Join the queue" });
-    await join.waitFor();
+    const joinButton = page.getByRole("button", { name: "Join the queue" });
+    await joinButton.waitFor();
     expect(await page.getByRole("button", { name: "Buy", exact: true }).count()).toBe(0);
     expect(await page.getByLabel(`Quantity for ${TICKET_TYPE}`).isDisabled()).toBe(true);
 
     // Others queue first, then the browser buyer joins behind them.
     for (const other of others) expect((await apiCall("POST", `/api/events/${event.id}/queue`, { token: other.token })).status).toBe(200);
-    await join.click();
+    await joinButton.click();
     await page.getByTestId("queue-position").waitFor();
     const first = await placeOf(page);
     expect(first).toBeGreaterThan(1);
@@ -103,7 +90,7 @@ describe("waiting room in Chromium", () => {
 
     // The organizer's live figures show the line.
     await expect.poll(async () => Number(await organizerPage.getByTestId("queue-stats").locator("dd").first().textContent()), { timeout: 10_000 }).toBeGreaterThan(0);
-    await screenshot(organizerPage, "organizer-waiting-room");
+    await organizerPage.locator("section.org-section", { has: organizerPage.getByRole("heading", { name: "Waiting room" }) }).screenshot({ path: join(SCREENSHOTS, "organizer-waiting-room.png"), animations: "disabled" });
 
     // The place falls without a reload, then the buy form comes back with the pass.
     await expect.poll(() => placeOf(page), { timeout: 30_000, interval: 100 }).toBeLessThan(first);
@@ -147,7 +134,7 @@ describe("waiting room in Chromium", () => {
     const page = await newPage();
     // The WebSocket cannot connect (a proxy or network that drops it): polling GET …/queue/me takes over.
     await page.routeWebSocket(/\/queue\/ws/, (ws) => ws.close());
-    await signIn(page, buyer);
+    await signIn(page, web, buyer);
     await page.goto(`${web}/events/${event.id}`);
     await apiCall("POST", `/api/events/${event.id}/queue`, { token: ahead.token });
     await page.getByRole("button", { name: "Join the queue" }).click();

@@ -42,12 +42,14 @@ export function WaitingRoomPanel({ event, onChanged }: { event: EventDetail; onC
     <section className="org-section" aria-labelledby="queue-h">
       <h2 id="queue-h">{t("org.queue.title")}</h2>
       <p className="org-muted">{t("org.queue.intro")}</p>
-      <form className="org-inline-form" onSubmit={submit} noValidate>
+      <form onSubmit={submit} noValidate>
         <Checkbox label={t("org.queue.enabled")} checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />
-        <Field label={t("org.queue.rate")} type="number" inputMode="numeric" min={1} max={100000} value={rate} onChange={(e) => setRate(e.target.value)} error={rateError} hint={t("org.queue.rateHint")} />
-        <Button type="submit" busy={save.busy}>
-          {t("org.queue.save")}
-        </Button>
+        <div className="org-inline-form">
+          <Field label={t("org.queue.rate")} type="number" inputMode="numeric" min={1} max={100000} value={rate} onChange={(e) => setRate(e.target.value)} error={rateError} hint={t("org.queue.rateHint")} />
+          <Button type="submit" busy={save.busy}>
+            {t("org.queue.save")}
+          </Button>
+        </div>
       </form>
       <ErrorMessage error={save.error} />
       {saved && !save.busy && !save.error && (
