@@ -2,6 +2,7 @@
  * The `_headers` file Cloudflare Pages serves with every response. Strict CSP: scripts, styles
  * and fonts only from the app itself (no inline code), network calls only to the API origin,
  * images from the app, the API (QR codes) and blob: (QR codes fetched with the bearer token).
+ * connect-src also names the API's WebSocket origin (ws:// or wss://: the waiting room's live place).
  */
 export function contentSecurityPolicy(apiOrigin: string): string {
   return [
@@ -10,7 +11,7 @@ export function contentSecurityPolicy(apiOrigin: string): string {
     "style-src 'self'",
     `img-src 'self' blob: data: ${apiOrigin}`,
     "font-src 'self'",
-    `connect-src ${apiOrigin}`,
+    `connect-src ${apiOrigin} ${socketOrigin(apiOrigin)}`,
     "media-src 'self' blob: mediastream:",
     "manifest-src 'self'",
     "worker-src 'self'",
@@ -20,6 +21,9 @@ export function contentSecurityPolicy(apiOrigin: string): string {
     "object-src 'none'",
   ].join("; ");
 }
+
+/** The API origin with its WebSocket scheme: http → ws, https → wss. */
+export const socketOrigin = (apiOrigin: string) => apiOrigin.replace(/^http/, "ws");
 
 /**
  * The service worker's own policy (a worker obeys the CSP of its script): it fetches only the

@@ -6,7 +6,7 @@ import { serviceWorkerSource } from "./sw-template.ts";
 
 const DEFAULT_API_ORIGIN = "http://localhost:8787";
 
-/** Writes `_headers` (Cloudflare Pages) with a CSP whose connect-src is exactly the API origin. */
+/** Writes `_headers` (Cloudflare Pages) with a CSP whose connect-src is the API origin (and its ws:// or wss:// twin). */
 function pagesHeaders(apiOrigin: string): Plugin {
   return {
     name: "pages-headers",

@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * Health of every service
-         * @description Public. Asks every service behind the gateway whether it answers; 503 names the failing ones.
+         * @description Public. Asks every service behind the gateway whether it answers; 503 names the failing ones. `breakers` shows each circuit breaker on an external provider or a worker (vnpay, email, sms, push, payments) as closed, open or half_open.
          */
         get: operations["getHealth"];
         put?: never;
@@ -73,7 +73,7 @@ export interface paths {
         };
         /**
          * Interactive API reference
-         * @description Public. An HTML page that renders this document for people to read and try.
+         * @description Public. An HTML page that renders this document for people to read and try; its script is served from /api/docs/scalar.js (the installed @scalar/api-reference package), so it works without internet.
          */
         get: operations["getApiReference"];
         put?: never;
@@ -204,6 +204,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/events/{id}/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The waiting room's live figures (organizer of the event, admin)
+         * @description The event's organizer or an admin (others 404): how many wait, the configured and the applied admission rate, the wait at the back of the line.
+         */
+        get: operations["getQueueStats"];
+        put?: never;
+        /**
+         * Join the event's waiting room (or get your place again)
+         * @description Signed-in buyers. One place per account: calling it again answers the same place. Before the on-sale instant every arrival enters a draw that gives each a random place at on-sale; later arrivals queue in order. When the room is off the buyer is admitted at once. socketToken opens the WebSocket GET /api/events/{id}/queue/ws?token=<socketToken>: each message is {type:'status', …the GET …/queue/me answer} after every change of place.
+         */
+        post: operations["joinQueue"];
+        /**
+         * Leave the waiting room
+         * @description Signed-in buyers: gives up the place (or an unused pass); everyone behind moves up. Joining later queues at the back.
+         */
+        delete: operations["leaveQueue"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/{id}/queue/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your place in the waiting room (polling fallback of the WebSocket)
+         * @description Signed-in buyers: the same answer the WebSocket pushes. When admitted it carries pass: send it as header Queue-Pass with POST /api/orders before passExpiresAt. 404 not_in_queue when the account never joined, left, or let its pass expire.
+         */
+        get: operations["getQueuePlace"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/categories": {
         parameters: {
             query?: never;
@@ -323,7 +371,7 @@ export interface paths {
         put?: never;
         /**
          * Publish an event; 409 invalid_state without ticket types
-         * @description Its organizer or an admin. Makes a draft visible and on sale; 409 invalid_state when it has no ticket type or is already published.
+         * @description Its organizer or an admin. Makes a draft visible and on sale; 409 invalid_state when it has no ticket type. Publishing a published event again answers it unchanged.
          */
         post: operations["publishEvent"];
         delete?: never;
@@ -386,11 +434,31 @@ export interface paths {
         get: operations["listEventStaff"];
         put?: never;
         /**
-         * Grant a registered user staff (check-in) rights on this event; 404 user_not_found
-         * @description Its organizer or an admin. Staff may check tickets in and see the event's support tickets; 404 user_not_found when no account has that email. Idempotent.
+         * Invite door staff (check-in rights on this event) by email
+         * @description Its organizer or an admin. The account with this email, now or once it signs up, gets staff on this event: it may check tickets in and see the event's support tickets. The answer is the same whether or not such an account exists, and never names it. Inviting the same address again answers the same invite.
          */
         post: operations["grantEventStaff"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/{id}/staff/{staffId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a staff invite of this event
+         * @description Its organizer or an admin. The invite and the check-in rights it gave end at once; 404 staff_not_found when the event has no such invite (or it was revoked already).
+         */
+        delete: operations["revokeEventStaff"];
         options?: never;
         head?: never;
         patch?: never;
@@ -411,7 +479,7 @@ export interface paths {
         put?: never;
         /**
          * Hold tickets and start paying (idempotent per Idempotency-Key)
-         * @description Buyers (signed in). Holds the tickets for 15 minutes and answers the order with its VNPAY payment URL; the buyer also gets the link by email or SMS. 409 sold_out (nothing held) or limit_exceeded (over maxPerOrder or the per-buyer limit), 400 without an Idempotency-Key; the same Idempotency-Key answers the same order again.
+         * @description Buyers (signed in). Holds the tickets for 15 minutes and answers the order with its VNPAY payment URL; the buyer also gets the link by email or SMS. While the event's waiting room is on, a valid Queue-Pass (from GET /api/events/{id}/queue/me, for this buyer and event, unexpired) is required: 403 queue_required otherwise. 409 sold_out (nothing held) or limit_exceeded (over maxPerOrder or the per-buyer limit), 404 event_not_found for an event that does not exist (nothing is created), 400 without an Idempotency-Key; the same Idempotency-Key answers the same order again. Hoarding defence: 429 client_limit_exceeded (too many unpaid orders of the event from one client address), 429 hold_cooldown with Retry-After (the buyer's last unpaid order of the event ended moments ago), 403 challenge_required on an event in high demand without a valid Turnstile token in cf-turnstile-response. 503 payments_unavailable when payments cannot start the payment (nothing is held).
          */
         post: operations["createOrder"];
         delete?: never;
@@ -468,10 +536,50 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Messages the orders saga consumer gave up on (admin)
-         * @description Admins only (403 otherwise). Saga messages the orders consumer could not process after its retries, with the error, for investigation.
+         * Messages the orders inbox consumer gave up on after its retries (admin)
+         * @description Admins only (401 without a token, 403 otherwise). Newest first; by default only those not replayed yet (`replayed=include` lists all). `npm run dlq -- list <queue>` reads this.
          */
         get: operations["listOrderDeadLetters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/admin/dead-letters/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send parked messages back to the orders inbox (admin)
+         * @description Admins only. `{ids:[…]}` or `{all:true}` (up to 100 not yet replayed, oldest first). Each body goes back to the queue it failed in and its row is marked replayed; consumers are idempotent, so replaying twice changes nothing. Ids not parked here come back in notFound.
+         */
+        post: operations["replayOrderDeadLetters"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One order's timeline across services (owner, organizer of the event, admin)
+         * @description The order's story across services, oldest first: held, payment started, VNPAY's IPN calls with their codes, confirmed, tickets issued, messages sent, refunds, check-ins. The buyer who owns it sees a buyer's view (no VNPAY codes, no internal ids); the event's organizer and admins see everything. Anyone else gets 404. A service that does not answer in time leaves its steps out: `partial` is true and an `unavailable` item names it.
+         */
+        get: operations["getOrderTimeline"];
         put?: never;
         post?: never;
         delete?: never;
@@ -529,7 +637,7 @@ export interface paths {
         };
         /**
          * Payment audit trail of an order (admin)
-         * @description Every payment URL built, every VNPAY callback received (with the answer given), the outcomes and refunds.
+         * @description Admins only (403 otherwise). Every payment URL built, every VNPAY callback received (with the answer given), the outcomes and refunds.
          */
         get: operations["getOrderPayments"];
         put?: never;
@@ -649,7 +757,7 @@ export interface paths {
         };
         /**
          * Issued / checked-in / void counts per ticket type (staff or organizer)
-         * @description Staff or the organizer of the event, or an admin; others get 404. Counts of issued, checked-in and voided tickets per ticket type.
+         * @description Staff or the organizer of the event, or an admin; others get 403 (404 for an unknown event, or a draft they have no standing on). Counts of issued, checked-in and voided tickets per ticket type.
          */
         get: operations["getCheckinStats"];
         put?: never;
@@ -694,6 +802,46 @@ export interface paths {
          * @description Staff or the organizer of the event, or an admin. Replays scans made offline; each gets the result a live check-in would have given at that moment (admitted, already checked in, void or unknown).
          */
         post: operations["syncOfflineCheckins"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/admin/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Messages the tickets inbox consumer gave up on after its retries (admin)
+         * @description Admins only (401 without a token, 403 otherwise). Newest first; by default only those not replayed yet (`replayed=include` lists all). `npm run dlq -- list <queue>` reads this.
+         */
+        get: operations["listTicketDeadLetters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/admin/dead-letters/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send parked messages back to the tickets inbox (admin)
+         * @description Admins only. `{ids:[…]}` or `{all:true}` (up to 100 not yet replayed, oldest first). Each body goes back to the queue it failed in and its row is marked replayed; consumers are idempotent, so replaying twice changes nothing. Ids not parked here come back in notFound.
+         */
+        post: operations["replayTicketDeadLetters"];
         delete?: never;
         options?: never;
         head?: never;
@@ -760,6 +908,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/refunds/admin/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Messages the refunds inbox consumer gave up on after its retries (admin)
+         * @description Admins only (401 without a token, 403 otherwise). Newest first; by default only those not replayed yet (`replayed=include` lists all). `npm run dlq -- list <queue>` reads this.
+         */
+        get: operations["listRefundDeadLetters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/refunds/admin/dead-letters/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send parked messages back to the refunds inbox (admin)
+         * @description Admins only. `{ids:[…]}` or `{all:true}` (up to 100 not yet replayed, oldest first). Each body goes back to the queue it failed in and its row is marked replayed; consumers are idempotent, so replaying twice changes nothing. Ids not parked here come back in notFound.
+         */
+        post: operations["replayRefundDeadLetters"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/notifications": {
         parameters: {
             query?: never;
@@ -816,9 +1004,89 @@ export interface paths {
         post: operations["subscribeToPush"];
         /**
          * Stop push notifications to this browser
-         * @description Signed-in callers only. Removes the caller's subscription with that endpoint; removing one that does not exist is not an error.
+         * @description Signed-in callers only. Removes the caller's subscription with that endpoint; 404 not_found when the caller has none with it.
          */
         delete: operations["unsubscribeFromPush"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/contacts/phone/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a verification code to the account's phone number
+         * @description Signed-in callers only. No SMS goes to a phone number before its owner proved it: this sends a 6-digit code to the account's number (at most one a minute; 429 rate_limited otherwise), valid 10 minutes. 409 no_phone when the account has none; already verified answers verified: true and sends nothing.
+         */
+        post: operations["requestPhoneVerification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/contacts/phone/verification/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm the account's phone number with the code it received
+         * @description Signed-in callers only. The code from the SMS verifies the number: messages may go to it by SMS from then on. 400 invalid_code for a wrong code (5 tries per code, then 429 too_many_attempts), 409 no_code_pending when none is waiting or it expired.
+         */
+        post: operations["confirmPhoneVerification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/admin/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Messages the notifications inbox consumer gave up on after its retries (admin)
+         * @description Admins only (401 without a token, 403 otherwise). Newest first; by default only those not replayed yet (`replayed=include` lists all). `npm run dlq -- list <queue>` reads this.
+         */
+        get: operations["listNotificationDeadLetters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/admin/dead-letters/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send parked messages back to the notifications inbox (admin)
+         * @description Admins only. `{ids:[…]}` or `{all:true}` (up to 100 not yet replayed, oldest first). Each body goes back to the queue it failed in and its row is marked replayed; consumers are idempotent, so replaying twice changes nothing. Ids not parked here come back in notFound.
+         */
+        post: operations["replayNotificationDeadLetters"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -904,6 +1172,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Platform metrics of the last hour (admin)
+         * @description Admins only (403 otherwise). The business metrics of the last hour from Workers Analytics Engine: orders created, sold-out refusals, payments by outcome, IPN errors, ticket issuance lag (p50/p95), check-ins, consumer lag, dead letters and 5xx per worker. 503 when the Analytics Engine SQL API is not configured or does not answer.
+         */
+        get: operations["getMetricsSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Audit log of organizer and admin actions: who, what, when, from where (admin)
+         * @description Admins only (401 without a token, 403 for anyone else). Each entry is written by the service that owns the data, in the same transaction as the change, and shows here within seconds. Newest first; `actorId` filters to one user.
+         */
+        get: operations["listAuditLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/reports/files/daily/{date}": {
         parameters: {
             query?: never;
@@ -918,6 +1226,46 @@ export interface paths {
         get: operations["getDailyReportFile"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/admin/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Messages the reports inbox consumer gave up on after its retries (admin)
+         * @description Admins only (401 without a token, 403 otherwise). Newest first; by default only those not replayed yet (`replayed=include` lists all). `npm run dlq -- list <queue>` reads this.
+         */
+        get: operations["listReportDeadLetters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/admin/dead-letters/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send parked messages back to the reports inbox (admin)
+         * @description Admins only. `{ids:[…]}` or `{all:true}` (up to 100 not yet replayed, oldest first). Each body goes back to the queue it failed in and its row is marked replayed; consumers are idempotent, so replaying twice changes nothing. Ids not parked here come back in notFound.
+         */
+        post: operations["replayReportDeadLetters"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1074,6 +1422,40 @@ export interface components {
                 use: string;
             }[];
         };
+        QueueStatus: {
+            /** @enum {string} */
+            state: "waiting" | "admitted";
+            /** @description 1 = next in; 0 once admitted; before the draw, how many are in it */
+            position: number;
+            estimatedWaitSeconds: number;
+            /** @description Until the pre-sale draw: when it happens (places are random among everyone in it) */
+            drawAt: string | null;
+            /** @description When admitted: send as header Queue-Pass with POST /api/orders */
+            pass?: string;
+            passExpiresAt?: string;
+            /** @description POST only: opens GET /api/events/{id}/queue/ws?token= */
+            socketToken?: string;
+        };
+        QueueStats: {
+            eventId: string | null;
+            on: boolean;
+            admitPerMinute: number;
+            /** @description The rate applied last (lower while many tickets sit in unpaid holds) */
+            effectivePerMinute: number;
+            onSaleAt: string | null;
+            drawnAt: string | null;
+            beforeDraw: number;
+            waiting: number;
+            /** @description Passes still valid */
+            admitted: number;
+            admittedTotal: number;
+            left: number;
+            expired: number;
+            /** @description The wait of the last one in line */
+            estimatedWaitSeconds: number;
+            heldTickets: number;
+            storageBytes: number;
+        };
         /**
          * @example {
          *       "id": "music",
@@ -1117,6 +1499,16 @@ export interface components {
                 cancelledAt: string;
                 reason: string;
             } | null;
+            queue: components["schemas"]["EventQueue"];
+        };
+        EventQueue: {
+            enabled: boolean;
+            admitPerMinute: number;
+            forced: boolean;
+            autoThresholdPerMinute: number | null;
+            autoEnabledAt: string | null;
+            /** @description The room is on now (enabled, forced, or switched on by demand): POST /api/orders needs a Queue-Pass */
+            active: boolean;
         };
         CancelEvent: {
             /** @example The venue is closed by the authorities */
@@ -1218,6 +1610,23 @@ export interface components {
              * @enum {string|null}
              */
             categoryId?: "music" | "theatre" | "sports" | "conference" | "festival" | "comedy" | "family" | "other" | null;
+            queue?: components["schemas"]["QueueSettings"];
+        };
+        /**
+         * @example {
+         *       "enabled": true,
+         *       "admitPerMinute": 120
+         *     }
+         */
+        QueueSettings: {
+            /** @description Buyers wait in the waiting room and enter checkout at admitPerMinute */
+            enabled: boolean;
+            /** @description Buyers admitted to checkout per minute (default 60) */
+            admitPerMinute?: number;
+            /** @description Admins only: the room stays on whatever the organizer sets */
+            forced?: boolean;
+            /** @description Checkout attempts per minute at which the room switches itself on (null: never) */
+            autoThresholdPerMinute?: number | null;
         };
         CreateTicketType: {
             name: string;
@@ -1264,12 +1673,13 @@ export interface components {
              */
             salesEndAt?: string | null;
         };
-        StaffGrant: {
+        StaffInvite: {
+            /** @description The invite's id (DELETE /api/events/{id}/staff/{staffId} revokes it) */
+            id: string;
             eventId: string;
-            userId: string;
+            /** @description The invited address, normalised; nothing tells whether an account has it */
             email: string;
-            name: string;
-            grantedAt: string;
+            invitedAt: string;
         };
         GrantStaff: {
             /** Format: email */
@@ -1318,11 +1728,42 @@ export interface components {
                 quantity: number;
             }[];
         };
-        OrdersDeadLetter: {
+        DeadLetter: {
             id: string;
+            /** @example orders-dlq */
             queue: string;
+            /** @description The parked message: a saga envelope, or whatever malformed body failed */
             body?: unknown;
             receivedAt: string;
+            /** @description When it was last sent back to its inbox (null: never) */
+            replayedAt: string | null;
+            replays: number;
+        };
+        DeadLetterReplayResult: {
+            replayed: string[];
+            notFound: string[];
+        };
+        DeadLetterReplay: {
+            ids?: string[];
+            /** @enum {boolean} */
+            all?: true;
+        };
+        OrderTimeline: {
+            /** @description Oldest first; any `unavailable` steps come last */
+            items: components["schemas"]["TimelineItem"][];
+            /** @description true when a service did not answer in time: its steps are missing, an `unavailable` item names it */
+            partial: boolean;
+        };
+        TimelineItem: {
+            /** @description When it happened (ISO 8601) */
+            at: string;
+            /** @description The service whose records say so: orders, payments, tickets, notifications, refunds */
+            service: string;
+            /** @description What happened, e.g. held, payment_started, ipn, confirmed, tickets_issued, notified, refund_requested, checked_in; `unavailable`: that service did not answer in time */
+            step: string;
+            detail?: {
+                [key: string]: unknown;
+            };
         };
         VnpayIpnAnswer: {
             /** @example 00 */
@@ -1471,6 +1912,8 @@ export interface components {
             status: "queued" | "sent" | "failed" | "dropped";
             recipient: string;
             bodyText: string;
+            /** @description The HTML part of an email (every value escaped); null for SMS and push */
+            bodyHtml: string | null;
             attempts: number;
             sentAt: string | null;
         };
@@ -1482,6 +1925,19 @@ export interface components {
                 p256dh: string;
                 auth: string;
             };
+        };
+        PhoneVerification: {
+            /**
+             * @description The account's number, masked
+             * @example +84•••••4567
+             */
+            phone: string;
+            verified: boolean;
+            /** @description When the code just sent stops working (null once verified) */
+            expiresAt: string | null;
+        };
+        PhoneVerificationCode: {
+            code: string;
         };
         EventSales: {
             eventId: string;
@@ -1552,6 +2008,73 @@ export interface components {
                 /** @description What the read model says */
                 actual: number;
             }[];
+        };
+        MetricsSummary: {
+            /**
+             * @description Analytics Engine in a deployed environment; the dev-metrics recorder locally
+             * @enum {string}
+             */
+            source: "analytics_engine" | "local";
+            from: string;
+            to: string;
+            counts: {
+                order_created: number;
+                order_sold_out: number;
+                payment: number;
+                ipn_error: number;
+                tickets_issued: number;
+                check_in: number;
+                queue_lag: number;
+                dead_letter: number;
+                http_5xx: number;
+            };
+            /** @description payment by outcome, ipn_error by reason, check_in by result, dead_letter by queue, http_5xx by status */
+            byLabel: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            };
+            /** @description From the payment's record to the tickets' issuance */
+            issuanceLagMs: {
+                count: number;
+                p50: number | null;
+                p95: number | null;
+            };
+            serverErrors: {
+                total: number;
+                byWorker: {
+                    [key: string]: number;
+                };
+            };
+            /** @description Per inbox queue: age of the oldest message a consumer picked up */
+            queueLagMaxMs: {
+                [key: string]: number;
+            };
+        };
+        AuditEntry: {
+            id: string;
+            /** @description When the action happened (ISO-8601 UTC) */
+            at: string;
+            /** @description User id of the organizer or admin who acted */
+            actorId: string;
+            /**
+             * @description `<thing>.<verb>`: event.create|update|publish|cancel, ticket_type.create|update, staff.invite|revoke, refund.request|retry, support.reply|status
+             * @example event.publish
+             */
+            action: string;
+            /**
+             * @description `<kind>:<id>` of what was acted on
+             * @example event:01JD8X3T4P0000000000000000
+             */
+            target: string;
+            /** @description Client address the request came from */
+            ip: string | null;
+            /** @description The service that owns the data and recorded the action */
+            service: string;
+            /** @description A few facts about the change (fields changed, amounts) */
+            details: {
+                [key: string]: unknown;
+            } | null;
         };
         SupportTicket: components["schemas"]["SupportTicketSummary"] & {
             messages: components["schemas"]["SupportMessage"][];
@@ -1922,6 +2445,173 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Jwks"];
+                };
+            };
+        };
+    };
+    getQueueStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueStats"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    joinQueue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your place */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueStatus"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    leaveQueue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Left (or was not in the room) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getQueuePlace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueStatus"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2512,7 +3202,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["StaffGrant"][];
+                        items: components["schemas"]["StaffInvite"][];
                         nextCursor: string | null;
                     };
                 };
@@ -2570,14 +3260,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Granted */
+            /** @description Invited */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        staff: components["schemas"]["StaffGrant"];
+                        staff: components["schemas"]["StaffInvite"];
                     };
                 };
             };
@@ -2589,6 +3279,54 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revokeEventStaff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                staffId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Error */
             401: {
@@ -2683,6 +3421,10 @@ export interface operations {
             header: {
                 /** @description 8–128 characters, unique per checkout attempt; retries with the same key and body return the same order */
                 "idempotency-key": string;
+                /** @description A Cloudflare Turnstile token; needed only after a 403 challenge_required (the event is in high demand) */
+                "cf-turnstile-response"?: string;
+                /** @description The pass from GET /api/events/{id}/queue/me once admitted; required while the event's waiting room is on */
+                "queue-pass"?: string;
             };
             path?: never;
             cookie?: never;
@@ -2730,6 +3472,15 @@ export interface operations {
                 };
             };
             /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2749,6 +3500,15 @@ export interface operations {
             };
             /** @description Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2865,6 +3625,8 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
+                /** @description include: also rows already replayed */
+                replayed?: "include" | "exclude";
             };
             header?: never;
             path?: never;
@@ -2879,7 +3641,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["OrdersDeadLetter"][];
+                        items: components["schemas"]["DeadLetter"][];
                         nextCursor: string | null;
                     };
                 };
@@ -2904,6 +3666,97 @@ export interface operations {
             };
             /** @description Error */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    replayOrderDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeadLetterReplay"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterReplayResult"];
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getOrderTimeline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order's steps */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderTimeline"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3470,6 +4323,112 @@ export interface operations {
             };
         };
     };
+    listTicketDeadLetters: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                /** @description include: also rows already replayed */
+                replayed?: "include" | "exclude";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["DeadLetter"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    replayTicketDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeadLetterReplay"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterReplayResult"];
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     requestRefund: {
         parameters: {
             query?: never;
@@ -3627,6 +4586,112 @@ export interface operations {
             };
             /** @description Error */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listRefundDeadLetters: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                /** @description include: also rows already replayed */
+                replayed?: "include" | "exclude";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["DeadLetter"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    replayRefundDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeadLetterReplay"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterReplayResult"];
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3814,6 +4879,228 @@ export interface operations {
             };
             /** @description Error */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    requestPhoneVerification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Code sent (or already verified) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhoneVerification"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    confirmPhoneVerification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PhoneVerificationCode"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhoneVerification"];
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listNotificationDeadLetters: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                /** @description include: also rows already replayed */
+                replayed?: "include" | "exclude";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["DeadLetter"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    replayNotificationDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeadLetterReplay"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterReplayResult"];
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4039,6 +5326,107 @@ export interface operations {
             };
         };
     };
+    getMetricsSummary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetricsSummary"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAuditLog: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                actorId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AuditEntry"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getDailyReportFile: {
         parameters: {
             query?: never;
@@ -4088,6 +5476,112 @@ export interface operations {
             };
             /** @description Error */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listReportDeadLetters: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                /** @description include: also rows already replayed */
+                replayed?: "include" | "exclude";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["DeadLetter"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    replayReportDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeadLetterReplay"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterReplayResult"];
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

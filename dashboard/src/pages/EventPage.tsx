@@ -1,10 +1,12 @@
 import { useRef, useState } from "react";
 import { ApiProblem, api, call, newIdempotencyKey } from "../api/client";
-import type { EventDetail, QueueState, TicketType } from "../api/types";
+import type { EventDetail, TicketType } from "../api/types";
 import { useAuth } from "../auth/AuthContext";
 import { useI18n } from "../i18n";
 import { navigate } from "../lib/router";
 import { rememberPaymentUrl } from "./payment-links";
+import { QueuePanel } from "./event/QueuePanel";
+import { useWaitingRoom } from "./event/useWaitingRoom";
 import { Button, DateTime, ErrorMessage, Field, Money, PageTitle, Spinner, formatDateTime, useApi, usePolling } from "../components";
 
 const LIVE_MS = 5000;
@@ -26,7 +28,9 @@ export function EventPage({ id }: { id: string }) {
   const idempotencyKey = useRef<string>(newIdempotencyKey());
   const [buying, setBuying] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [queue, setQueue] = useState<QueueState | null>(null);
+  // The waiting room: while it is on, a buyer without a pass sees the queue instead of Buy.
+  const queueActive = !!event.data?.queue?.active;
+  const room = useWaitingRoom(id, queueActive && status === "signedIn");
 
   if (event.error && !event.data) return <ErrorMessage error={event.error} onRetry={event.reload} />;
   if (!event.data) return <Spinner />;
@@ -36,32 +40,18 @@ export function EventPage({ id }: { id: string }) {
   const items = ev.ticketTypes.filter((tt) => (quantities[tt.id] ?? 0) > 0).map((tt) => ({ ticketTypeId: tt.id, quantity: quantities[tt.id] }));
   const total = ev.ticketTypes.reduce((sum, tt) => sum + (quantities[tt.id] ?? 0) * tt.priceVnd, 0);
   const cancelled = ev.status === "cancelled";
+  const waitingRoom = queueActive && !room.pass && ev.status === "published";
+  const signIn = () => navigate(`/login?next=${encodeURIComponent(`/events/${id}`)}`);
 
   const setQuantity = (tt: TicketType, value: number) => {
     idempotencyKey.current = newIdempotencyKey(); // a different choice is a different purchase
     setQuantities((q) => ({ ...q, [tt.id]: Math.max(0, Math.min(value || 0, tt.maxPerOrder, Math.max(tt.available, 0))) }));
   };
 
-  const joinQueue = async () => {
-    try {
-      let state = await call(api.POST("/api/events/{id}/queue", { params: { path: { id } } }));
-      setQueue(state);
-      while (state.state !== "admitted") {
-        await new Promise((r) => setTimeout(r, Math.min(Math.max(state.estimatedWaitSeconds, 1), 5) * 1000));
-        state = await call(api.GET("/api/events/{id}/queue/me", { params: { path: { id } } }));
-        setQueue(state);
-      }
-      return state.pass;
-    } catch (err) {
-      setError(err);
-      return undefined;
-    }
-  };
-
   const buy = async () => {
     setError(null);
     if (status !== "signedIn") {
-      navigate(`/login?next=${encodeURIComponent(`/events/${id}`)}`);
+      signIn();
       return;
     }
     if (!items.length) {
@@ -70,27 +60,15 @@ export function EventPage({ id }: { id: string }) {
     }
     setBuying(true);
     try {
-      let pass = queue?.pass;
-      for (let attempt = 0; attempt < 2; attempt++) {
-        try {
-          const headers: Record<string, string> = { "idempotency-key": idempotencyKey.current };
-          if (pass) headers["queue-pass"] = pass;
-          const { order, paymentUrl } = await call(api.POST("/api/orders", { body: { eventId: id, items }, params: { header: headers as never } }));
-          if (paymentUrl) {
-            rememberPaymentUrl(order.id, paymentUrl);
-            location.assign(paymentUrl);
-          }
-          else navigate(`/orders/${order.id}`);
-          return;
-        } catch (err) {
-          if (err instanceof ApiProblem && err.code === "queue_required" && attempt === 0) {
-            pass = await joinQueue();
-            if (pass) continue;
-          }
-          throw err;
-        }
-      }
+      const headers = { "idempotency-key": idempotencyKey.current, ...(room.pass ? { "queue-pass": room.pass.pass } : {}) };
+      const { order, paymentUrl } = await call(api.POST("/api/orders", { body: { eventId: id, items }, params: { header: headers } }));
+      if (paymentUrl) {
+        rememberPaymentUrl(order.id, paymentUrl);
+        location.assign(paymentUrl);
+      } else navigate(`/orders/${order.id}`);
     } catch (err) {
+      // The pass expired, or the room was switched on meanwhile: back to the queue panel.
+      if (err instanceof ApiProblem && err.code === "queue_required") room.passRefused();
       setError(err);
       setBuying(false);
       void event.reload();
@@ -143,23 +121,36 @@ export function EventPage({ id }: { id: string }) {
                   min={0}
                   max={Math.min(tt.maxPerOrder, Math.max(tt.available, 0))}
                   value={quantities[tt.id] ?? 0}
-                  disabled={soldOut || state !== "on" || cancelled}
+                  disabled={soldOut || state !== "on" || cancelled || waitingRoom}
                   onChange={(e) => setQuantity(tt, Number(e.target.value))}
                 />
               </li>
             );
           })}
         </ul>
-        <div className="total-row">
-          <span>{t("event.total")}</span>
-          <Money vnd={total} />
-        </div>
-        {queue && queue.state === "waiting" && <p className="notice notice-info">{t("event.queueWaiting", { position: queue.position, seconds: queue.estimatedWaitSeconds })}</p>}
-        <ErrorMessage error={error} />
-        <Button className="btn-large" busy={buying} disabled={cancelled || ev.status !== "published"} onClick={buy}>
-          {t("event.buy")}
-        </Button>
-        {status === "signedOut" && <p className="meta">{t("event.signInToBuy")}</p>}
+        {waitingRoom ? (
+          <>
+            <ErrorMessage error={error} />
+            <QueuePanel room={room} signedIn={status === "signedIn"} onSignIn={signIn} timeZone={zone} />
+          </>
+        ) : (
+          <>
+            {room.pass && (
+              <p className="notice notice-ok" role="status" data-testid="queue-turn">
+                {room.pass.expiresAt ? t("queue.yourTurn", { time: formatDateTime(room.pass.expiresAt, locale, zone ?? undefined, "short") }) : t("queue.yourTurnNoTime")}
+              </p>
+            )}
+            <div className="total-row">
+              <span>{t("event.total")}</span>
+              <Money vnd={total} />
+            </div>
+            <ErrorMessage error={error} />
+            <Button className="btn-large" busy={buying} disabled={cancelled || ev.status !== "published"} onClick={buy}>
+              {t("event.buy")}
+            </Button>
+            {status === "signedOut" && <p className="meta">{t("event.signInToBuy")}</p>}
+          </>
+        )}
         {buying && <Spinner label={t("event.buying")} />}
       </section>
     </article>

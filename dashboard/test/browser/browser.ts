@@ -42,3 +42,24 @@ export function watchPageErrors(page: Page, errors: string[]) {
     if (msg.type() === "error" && /Content Security Policy|Refused to/.test(msg.text())) errors.push(`csp: ${msg.text()}`);
   });
 }
+
+/** Signs in on /login and waits until the header shows Sign out. */
+export async function signIn(page: Page, web: string, { email, password }: { email: string; password: string }) {
+  await page.goto(`${web}/login`);
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign out" }).waitFor();
+}
+
+/** A JSON caller for the API beside the browser (setup and checks): `{status, json}`. */
+export function apiCaller(apiUrl: string) {
+  return async (method: string, path: string, { token, body }: { token?: string; body?: unknown } = {}) => {
+    const headers: Record<string, string> = {};
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers["content-type"] = "application/json";
+    const res = await fetch(apiUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    return { status: res.status, json: (await res.json().catch(() => null)) as any };
+  };
+}

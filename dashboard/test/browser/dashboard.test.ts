@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
-import { launch, screenshot, watchPageErrors } from "./browser";
+import { apiCaller, launch, screenshot, signIn, watchPageErrors } from "./browser";
 
 // One story through the real stack in Chromium: organizer publishes, buyer buys and pays on the
 // VNPAY sandbox page, tickets appear, the door admits them online and offline.
@@ -9,13 +9,7 @@ const web = inject("dashboardUrl");
 const ORGANIZER = { email: "organizer@example.com", password: "organizer-demo-pass" };
 const TICKET_TYPE = "General admission";
 
-async function apiCall(method: string, path: string, { token, body }: { token?: string; body?: unknown } = {}) {
-  const headers: Record<string, string> = {};
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers["content-type"] = "application/json";
-  const res = await fetch(apiUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, json: (await res.json().catch(() => null)) as any };
-}
+const apiCall = apiCaller(apiUrl);
 
 let context: BrowserContext;
 let close: () => Promise<void>;
@@ -28,14 +22,6 @@ async function newPage() {
   const page = await context.newPage();
   watchPageErrors(page, pageErrors);
   return page;
-}
-
-async function signIn(page: Page, { email, password }: { email: string; password: string }) {
-  await page.goto(`${web}/login`);
-  await page.getByLabel("Email", { exact: true }).fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("button", { name: "Sign out" }).waitFor();
 }
 
 beforeAll(async () => {
@@ -99,7 +85,7 @@ describe("dashboard in Chromium", () => {
     await page.goto(`${web}/login`);
     await page.getByLabel("Email", { exact: true }).fill(ORGANIZER.email);
     await screenshot(page, "login");
-    await signIn(page, ORGANIZER);
+    await signIn(page, web, ORGANIZER);
 
     await page.getByRole("link", { name: "Organizer", exact: true }).click();
     await page.getByRole("heading", { name: "My events" }).waitFor();

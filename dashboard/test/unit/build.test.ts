@@ -26,14 +26,14 @@ describe("dashboard build", () => {
     }
   });
 
-  it("serves a strict Content-Security-Policy whose connect-src is only the API origin", () => {
+  it("serves a strict Content-Security-Policy whose connect-src is only the API origin (and its WebSocket origin)", () => {
     const headers = readFileSync(join(dist, "_headers"), "utf8");
     const csp = /Content-Security-Policy: (.+)/.exec(headers)?.[1] ?? "";
     const directives = Object.fromEntries(csp.split(";").map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
     expect(directives["default-src"]).toEqual(["'none'"]);
     expect(directives["script-src"]).toEqual(["'self'"]);
     expect(directives["style-src"]).toEqual(["'self'"]);
-    expect(directives["connect-src"]).toEqual([apiOrigin]);
+    expect(directives["connect-src"]).toEqual([apiOrigin, apiOrigin.replace(/^http/, "ws")]);
     expect(directives["frame-ancestors"]).toEqual(["'none'"]);
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
     expect(headers).toMatch(/X-Content-Type-Options: nosniff/);

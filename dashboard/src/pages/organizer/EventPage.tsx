@@ -11,10 +11,11 @@ import { LiveSales } from "./event/LiveSales";
 import { OrdersPanel } from "./event/OrdersPanel";
 import { StaffPanel } from "./event/StaffPanel";
 import { TicketTypesPanel } from "./event/TicketTypesPanel";
+import { WaitingRoomPanel } from "./event/WaitingRoomPanel";
 
 const LIVE_MS = 5000;
 
-/** /organizer/events/:id: edit, ticket types, publish, live sales, orders and refunds, staff, cancel. */
+/** /organizer/events/:id: edit, ticket types, waiting room, publish, live sales, orders and refunds, staff, cancel. */
 export default function EventPage({ id }: { id: string }) {
   const { t } = useI18n();
   const created = justCreated.has(id);
@@ -82,6 +83,7 @@ export default function EventPage({ id }: { id: string }) {
       {ev.status !== "draft" && <LiveSales event={ev} live={onSale} />}
       {ev.status !== "draft" && <OrdersPanel event={ev} live={onSale} />}
       <TicketTypesPanel event={ev} onChanged={event.reload} />
+      {ev.status !== "cancelled" && <WaitingRoomPanel event={ev} onChanged={event.reload} />}
 
       <section className="org-section" aria-labelledby="edit-h">
         <h2 id="edit-h">{t("org.event.edit")}</h2>
