@@ -208,9 +208,9 @@ export function rpcWithDeadline<T extends object>(binding: T, ms: number, name: 
  * The worker's env with every `*_RPC` service binding bounded by a deadline (rpcWithDeadline);
  * other bindings as they are. Service apps apply it to every request (createServiceApp).
  */
-export function envWithRpcDeadlines<E extends object>(env: E): E {
-  const ms = Number((env as { RPC_DEADLINE_MS?: string }).RPC_DEADLINE_MS);
-  const deadline = Number.isInteger(ms) && ms > 0 ? ms : DEFAULT_RPC_DEADLINE_MS;
+export function envWithRpcDeadlines<E extends object>(env: E, opts: { setting?: "RPC_DEADLINE_MS" | "BACKGROUND_RPC_DEADLINE_MS"; defaultMs?: number } = {}): E {
+  const ms = Number((env as Record<string, unknown>)[opts.setting ?? "RPC_DEADLINE_MS"]);
+  const deadline = Number.isInteger(ms) && ms > 0 ? ms : (opts.defaultMs ?? DEFAULT_RPC_DEADLINE_MS);
   const wrapped = new Map<string, unknown>();
   return new Proxy(env, {
     get(target, prop) {
@@ -220,4 +220,23 @@ export function envWithRpcDeadlines<E extends object>(env: E): E {
       return wrapped.get(prop);
     },
   });
+}
+
+/** Background work waits longer than a buyer would: above VNPAY's own 15 s API timeout. */
+export const DEFAULT_BACKGROUND_RPC_DEADLINE_MS = 30_000;
+
+/**
+ * A worker's queue and scheduled handlers with deadlines on their `*_RPC` calls
+ * (BACKGROUND_RPC_DEADLINE_MS, 30 s): a hung worker makes a message retry (and, in the end, land
+ * in its dead-letter queue) or a cron step fail, instead of holding the consumer until the
+ * platform kills it. Routes get theirs from createServiceApp.
+ */
+export function withBackgroundDeadlines<H extends ExportedHandler<never>>(handlers: H): H {
+  const bounded = <E extends object>(env: E) => envWithRpcDeadlines(env, { setting: "BACKGROUND_RPC_DEADLINE_MS", defaultMs: DEFAULT_BACKGROUND_RPC_DEADLINE_MS });
+  // The handlers' own env type is H's; here any env object will do.
+  const out = { ...handlers } as unknown as ExportedHandler<object>;
+  const { queue, scheduled } = out;
+  if (queue) out.queue = (batch, env, ctx) => queue(batch, bounded(env), ctx);
+  if (scheduled) out.scheduled = (controller, env, ctx) => scheduled(controller, bounded(env), ctx);
+  return out as unknown as H;
 }

@@ -7,6 +7,7 @@ import {
   breakerStates,
   circuitBreaker,
   envWithRpcDeadlines,
+  withBackgroundDeadlines,
   retry,
   withTimeout,
 } from "../src/resilience";
@@ -160,5 +161,28 @@ describe("envWithRpcDeadlines", () => {
     expect(env.EVENTS_RPC.version).toBe(3);
     expect(env.DB).toBe(rpc);
     expect(env.EVENTS_RPC).toBe(env.EVENTS_RPC); // one wrapper per binding
+  });
+});
+
+describe("withBackgroundDeadlines", () => {
+  type Env = { PAYMENTS_RPC: { refund: () => Promise<string> }; BACKGROUND_RPC_DEADLINE_MS: string };
+  const env: Env = { PAYMENTS_RPC: { refund: () => never() }, BACKGROUND_RPC_DEADLINE_MS: "30" };
+  const ctx = {} as ExecutionContext;
+
+  it("gives a queue consumer and a cron job RPC calls that give up at the background deadline", async () => {
+    const seen: unknown[] = [];
+    const handlers = withBackgroundDeadlines<ExportedHandler<Env>>({
+      queue: async (_batch, e) => void seen.push(await e.PAYMENTS_RPC.refund().catch((err: unknown) => err)),
+      scheduled: async (_controller, e) => void seen.push(await e.PAYMENTS_RPC.refund().catch((err: unknown) => err)),
+    });
+    await handlers.queue!({} as MessageBatch, env, ctx);
+    await handlers.scheduled!({} as ScheduledController, env, ctx);
+    expect(seen).toHaveLength(2);
+    for (const err of seen) expect((err as Error).message).toBe("PAYMENTS_RPC.refund timed out after 30 ms");
+  });
+
+  it("leaves fetch as it is (routes get their deadline from createServiceApp)", () => {
+    const fetch = async () => new Response("ok");
+    expect(withBackgroundDeadlines<ExportedHandler<Env>>({ fetch }).fetch).toBe(fetch);
   });
 });

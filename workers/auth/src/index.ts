@@ -1,4 +1,4 @@
-import { createServiceApp, d1Check, mountHealth } from "@tickets/common";
+import { createServiceApp, d1Check, mountHealth, withBackgroundDeadlines } from "@tickets/common";
 import type { Env } from "./env";
 import { authDb } from "./db/client";
 import { mountRoutes } from "./routes";
@@ -13,7 +13,7 @@ const app = createServiceApp<Env>("auth");
 mountHealth(app, (env) => ({ db: d1Check(env.DB), signing_key: () => signingKey(env) }));
 mountRoutes(app);
 
-export default {
+export default withBackgroundDeadlines({
   fetch: app.fetch,
   async scheduled(_controller, env) {
     const db = authDb(env.DB);
@@ -21,4 +21,4 @@ export default {
     await purgeExpiredSessions(db, now);
     await purgeThrottle(db, now);
   },
-} satisfies ExportedHandler<Env>;
+} satisfies ExportedHandler<Env>);

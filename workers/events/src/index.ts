@@ -1,5 +1,5 @@
 import { drizzle } from "drizzle-orm/d1";
-import { createLogger, createServiceApp, d1Check, mountHealth, queueCheck, relayOutbox } from "@tickets/common";
+import { createLogger, createServiceApp, d1Check, mountHealth, queueCheck, relayOutbox, withBackgroundDeadlines } from "@tickets/common";
 import { mountRoutes } from "./routes";
 import { mountQueueRoutes } from "./queue-routes";
 import type { Env } from "./env";
@@ -15,7 +15,7 @@ mountHealth(app, (env) => ({ db: d1Check(env.DB), ordersInbox: queueCheck(env.OR
 mountQueueRoutes(app);
 mountRoutes(app);
 
-export default {
+export default withBackgroundDeadlines({
   fetch: app.fetch,
   scheduled: (_controller, env, ctx) => ctx.waitUntil(relayOutbox(drizzle(env.DB), env, createLogger({ service: "events", job: "cron" }))),
-} satisfies ExportedHandler<Env>;
+} satisfies ExportedHandler<Env>);

@@ -1,4 +1,4 @@
-import { breakerOptions, circuitBreaker, createServiceApp, d1Check, mountDeadLetterRoutes, mountHealth } from "@tickets/common";
+import { breakerOptions, circuitBreaker, createServiceApp, d1Check, mountDeadLetterRoutes, mountHealth, withBackgroundDeadlines } from "@tickets/common";
 import type { Env } from "./env";
 import { notificationRoutes } from "./routes";
 import { pushRoutes } from "./push-routes";
@@ -20,4 +20,4 @@ pushRoutes(app);
 contactRoutes(app);
 mountDeadLetterRoutes(app, { prefix: "/api/notifications", name: "Notification", tag: "notifications", inbox: (env) => env.NOTIFICATIONS_INBOX });
 
-export default { fetch: app.fetch, queue: handleQueue, scheduled: handleScheduled } satisfies ExportedHandler<Env>;
+export default withBackgroundDeadlines({ fetch: app.fetch, queue: handleQueue, scheduled: handleScheduled } satisfies ExportedHandler<Env>);

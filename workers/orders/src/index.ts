@@ -1,4 +1,4 @@
-import { createServiceApp, d1Check, mountHealth, queueCheck } from "@tickets/common";
+import { createServiceApp, d1Check, mountHealth, queueCheck, withBackgroundDeadlines } from "@tickets/common";
 import type { Env } from "./env";
 import { mountRoutes } from "./routes";
 import { mountTimelineRoutes } from "./routes-timeline";
@@ -18,8 +18,8 @@ mountHealth(app, (env) => {
 mountRoutes(app);
 mountTimelineRoutes(app);
 
-export default {
+export default withBackgroundDeadlines({
   fetch: app.fetch,
   queue: (batch, env) => handleQueue(batch, env),
   scheduled: (_controller, env, ctx) => ctx.waitUntil(runCron(env)),
-} satisfies ExportedHandler<Env>;
+} satisfies ExportedHandler<Env>);

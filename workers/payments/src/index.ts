@@ -1,5 +1,5 @@
 import { drizzle } from "drizzle-orm/d1";
-import { createLogger, createServiceApp, d1Check, mountHealth, queueCheck, relayOutbox, sweepOutbox } from "@tickets/common";
+import { createLogger, createServiceApp, d1Check, mountHealth, queueCheck, relayOutbox, sweepOutbox, withBackgroundDeadlines } from "@tickets/common";
 import type { Env } from "./env";
 import { mountRoutes } from "./routes";
 import { pruneCallbacks } from "./domain/callbacks";
@@ -24,7 +24,7 @@ async function reconcileAndRelay(env: Env) {
   if (outcomes.paid || outcomes.failed) await relayOutbox(db, env, log);
 }
 
-export default {
+export default withBackgroundDeadlines({
   fetch: app.fetch,
   async scheduled(_controller, env, ctx) {
     const log = createLogger({ service: "payments", job: "cron" });
@@ -34,4 +34,4 @@ export default {
     // Lost or late IPNs: ask VNPAY (querydr) about attempts without an outcome; see domain/reconcile.ts.
     ctx.waitUntil(reconcileAndRelay(env));
   },
-} satisfies ExportedHandler<Env>;
+} satisfies ExportedHandler<Env>);

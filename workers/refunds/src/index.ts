@@ -1,4 +1,4 @@
-import { createLogger, createServiceApp, d1Check, mountDeadLetterRoutes, mountHealth, queueCheck, sweepOutbox } from "@tickets/common";
+import { createLogger, createServiceApp, d1Check, mountDeadLetterRoutes, mountHealth, queueCheck, sweepOutbox, withBackgroundDeadlines } from "@tickets/common";
 import type { Env } from "./env";
 import { getDb } from "./db/client";
 import { sweepDueRefunds } from "./domain/settle";
@@ -24,8 +24,8 @@ async function scheduled(env: Env) {
   await sweepOutbox(getDb(env.DB) as never, env, { self: "refunds", log });
 }
 
-export default {
+export default withBackgroundDeadlines({
   fetch: app.fetch,
   queue: (batch, env) => handleQueue(batch, env),
   scheduled: (_controller, env, ctx) => ctx.waitUntil(scheduled(env)),
-} satisfies ExportedHandler<Env>;
+} satisfies ExportedHandler<Env>);

@@ -1,4 +1,4 @@
-import { createServiceApp, d1Check, mountDeadLetterRoutes, mountHealth, r2Check } from "@tickets/common";
+import { createServiceApp, d1Check, mountDeadLetterRoutes, mountHealth, r2Check, withBackgroundDeadlines } from "@tickets/common";
 import type { Env } from "./env";
 import { handleQueue } from "./consumer";
 import { runCron } from "./cron";
@@ -12,8 +12,8 @@ mountHealth(app, (env) => ({ db: d1Check(env.DB), bucket: r2Check(env.REPORTS_BU
 mountRoutes(app);
 mountDeadLetterRoutes(app, { prefix: "/api/reports", name: "Report", tag: "reports", inbox: (env) => env.REPORTS_INBOX });
 
-export default {
+export default withBackgroundDeadlines({
   fetch: app.fetch,
   queue: (batch, env) => handleQueue(batch, env),
   scheduled: (controller, env) => runCron(controller.cron, env, controller.scheduledTime),
-} satisfies ExportedHandler<Env>;
+} satisfies ExportedHandler<Env>);

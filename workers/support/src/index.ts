@@ -1,4 +1,4 @@
-import { createServiceApp, d1Check, mountHealth, queueCheck } from "@tickets/common";
+import { createServiceApp, d1Check, mountHealth, queueCheck, withBackgroundDeadlines } from "@tickets/common";
 import type { Env } from "./env";
 import { mountRoutes } from "./routes";
 import { runCron } from "./cron";
@@ -9,7 +9,7 @@ const app = createServiceApp<Env>("support");
 mountHealth(app, (env) => ({ db: d1Check(env.DB), notificationsInbox: queueCheck(env.NOTIFICATIONS_INBOX) }));
 mountRoutes(app);
 
-export default {
+export default withBackgroundDeadlines({
   fetch: app.fetch,
   scheduled: (_controller, env, ctx) => ctx.waitUntil(runCron(env)),
-} satisfies ExportedHandler<Env>;
+} satisfies ExportedHandler<Env>);

@@ -1,4 +1,4 @@
-import { createServiceApp, d1Check, mountDeadLetterRoutes, mountHealth, queueCheck, r2Check } from "@tickets/common";
+import { createServiceApp, d1Check, mountDeadLetterRoutes, mountHealth, queueCheck, r2Check, withBackgroundDeadlines } from "@tickets/common";
 import type { Env } from "./env";
 import { dbOf } from "./db/client";
 import { keyRing } from "./domain/codes";
@@ -21,4 +21,4 @@ ticketRoutes(app, dbOf);
 checkinRoutes(app, dbOf);
 mountDeadLetterRoutes(app, { prefix: "/api/tickets", name: "Ticket", tag: "tickets", inbox: (env) => env.TICKETS_INBOX });
 
-export default { fetch: app.fetch, queue: handleQueue, scheduled: handleScheduled } satisfies ExportedHandler<Env>;
+export default withBackgroundDeadlines({ fetch: app.fetch, queue: handleQueue, scheduled: handleScheduled } satisfies ExportedHandler<Env>);
