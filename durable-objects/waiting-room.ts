@@ -1,12 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
-import { createLogger, signQueueToken } from "@tickets/common";
+import { createLogger, recordMetric, signQueueToken, type MetricsEnv } from "@tickets/common";
 import { RoomStore, type RoomRow, type WaiterRow } from "./waiting-room/store";
 import type { JoinResult, RoomConfig, RoomStats, RoomStatus } from "./waiting-room/types";
 import type { EventInventory } from "./event-inventory";
 
 export type * from "./waiting-room/types";
 
-export interface WaitingRoomEnv {
+export interface WaitingRoomEnv extends MetricsEnv {
   QUEUE_PASS_SECRET: string;
   /** The event's inventory: how many tickets sit in unpaid holds (admissions slow down when many do). */
   INVENTORY: DurableObjectNamespace<EventInventory>;
@@ -77,6 +77,8 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
       // The room is off: nobody has to wait.
       if (!beforeSale && !room.on_) this.store.admitOne(userId, now + PASS_TTL_MS);
       this.log.info("queue_joined", { eventId: room.event_id, beforeSale, on: !!room.on_ });
+      const label = beforeSale ? "presale" : room.on_ ? "waiting" : "admitted";
+      this.ctx.waitUntil(recordMetric(this.env, "events", "waiting_room_joined", { label, subject: room.event_id }));
       await this.armNext();
     }
     return { ok: true, status: (await this.status(userId, now))!, rejoined };
@@ -203,6 +205,7 @@ export class WaitingRoom extends DurableObject<WaitingRoomEnv> {
     this.store.saveTick({ at: now, credit, effectivePerMinute: room.admit_per_minute * factor, heldTickets, admitted: ids.length });
     if (ids.length || factor < 1) {
       this.log.info("queue_admitted", { eventId: room.event_id, admitted: ids.length, waiting: waiting - ids.length, factor, heldTickets });
+      this.ctx.waitUntil(recordMetric(this.env, "events", "waiting_room_admitted", { label: String(factor), subject: room.event_id, value: ids.length }));
     }
   }
 

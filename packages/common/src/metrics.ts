@@ -21,6 +21,10 @@ export const METRIC_NAMES = [
   "check_in",
   /** any inbox consumer: age of the oldest message of a batch when it is consumed. label = queue, value = ms */
   "queue_lag",
+  /** events (WaitingRoom): an account took a place. label = presale | waiting | admitted (room off), subject = eventId */
+  "waiting_room_joined",
+  /** events (WaitingRoom): buyers let in by one admission tick. value = how many, label = the rate factor (1, 0.5, 0), subject = eventId */
+  "waiting_room_admitted",
   /** any dead-letter consumer: a message parked after its retries ran out. label = queue */
   "dead_letter",
   /** any worker: a response with status ≥ 500. label = status code */

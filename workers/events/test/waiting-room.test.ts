@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { exports } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { ulid } from "ulid";
-import { verifyQueueToken } from "@tickets/common";
+import { verifyQueueToken, type MetricsReader } from "@tickets/common";
 import { shuffle, slowdown, type RoomConfig, type WaitingRoom } from "../../../durable-objects/waiting-room";
 import { admin, buyer, call, configuredInventory, eventWithTicketType, organizer, testEnv } from "./helpers";
 
@@ -166,6 +166,17 @@ describe("admissions", () => {
     expect(await check("b")).toEqual({ ok: false, reason: "other_buyer" });
     expect(await check("a", ulid())).toEqual({ ok: false, reason: "other_event" });
     expect(await check("a", eventId, Date.parse(a.passExpiresAt!) + 1)).toEqual({ ok: false, reason: "expired" });
+  });
+
+  it("counts joins and admissions in the business metrics (per event)", async () => {
+    const { eventId, stub } = await room({ admitPerMinute: 60 });
+    for (const id of ["m1", "m2"]) await joined(stub, id);
+    await tick(stub);
+    await elapse(stub, 1_000);
+    await tick(stub);
+    const recorded = (testEnv as unknown as { DEV_METRICS: MetricsReader }).DEV_METRICS;
+    const points = async () => (await recorded.points({ subject: eventId, since: 0 })).map((p) => `${p.name}:${p.label}:${p.value}`);
+    await vi.waitFor(async () => expect((await points()).sort()).toEqual(["waiting_room_admitted:1:1", "waiting_room_joined:waiting:1", "waiting_room_joined:waiting:1"]));
   });
 
   it("frees the place when a pass expires unused", async () => {
