@@ -22,11 +22,16 @@ const read = (suite) => {
   return existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : null;
 };
 
-/** Orders paid but not confirmed, payments taken twice, tickets issued twice, over every crash run's final state. */
+/**
+ * Over every crash run's final state: orders not in the state their kill point requires (paid but
+ * not confirmed, refunded but not `refunded`, a hold neither paid nor expired…), payments taken
+ * twice, refunds VNPAY paid more often than asked, tickets issued twice.
+ */
 export function crashCounts(runs) {
   const orders = runs.flatMap((r) => r.final?.orders ?? []);
   return {
-    ordersLost: orders.filter((o) => o.paid && o.status !== "confirmed").length,
+    ordersLost: orders.filter((o) => o.lost ?? (o.paid && o.status !== "confirmed")).length,
+    refundsDuplicated: orders.reduce((n, o) => n + (o.refundsDuplicated ?? 0), 0),
     paymentsDuplicated: orders.reduce((n, o) => n + Math.max(0, (o.payments ?? 0) - 1), 0),
     ticketsDuplicated: orders.reduce((n, o) => {
       const unique = new Set(o.tickets.map((t) => t.id)).size;
@@ -41,7 +46,7 @@ export function summaryRows({ injected, runs }) {
   const authz = read("authz");
   const fuzz = read("fuzz");
   const hostile = read("hostile");
-  const { ordersLost, paymentsDuplicated, ticketsDuplicated } = crashCounts(runs.filter(Boolean));
+  const { ordersLost, paymentsDuplicated, refundsDuplicated, ticketsDuplicated } = crashCounts(runs.filter(Boolean));
   const notRun = "not run";
   return [
     { measure: "faults injected / survived", value: `${injected} / ${survived}` },
@@ -53,6 +58,7 @@ export function summaryRows({ injected, runs }) {
     { measure: "routes × roles checked", value: authz ? `${authz.routes} × ${authz.roles} = ${authz.checked} (${authz.mismatches} mismatches)` : notRun },
     { measure: "orders lost", value: String(ordersLost) },
     { measure: "payments duplicated", value: String(paymentsDuplicated) },
+    { measure: "refunds duplicated", value: String(refundsDuplicated) },
     { measure: "tickets duplicated", value: String(ticketsDuplicated) },
   ];
 }
@@ -61,8 +67,9 @@ export function summaryRows({ injected, runs }) {
 export function allHeld({ injected, runs }, { inputs = true } = {}) {
   const authz = read("authz");
   const fuzz = read("fuzz");
-  const { ordersLost, paymentsDuplicated, ticketsDuplicated } = crashCounts(runs.filter(Boolean));
-  const crashesHeld = runs.filter((r) => r?.ok).length === injected && ordersLost === 0 && paymentsDuplicated === 0 && ticketsDuplicated === 0;
+  const { ordersLost, paymentsDuplicated, refundsDuplicated, ticketsDuplicated } = crashCounts(runs.filter(Boolean));
+  const crashesHeld =
+    runs.filter((r) => r?.ok).length === injected && ordersLost === 0 && paymentsDuplicated === 0 && refundsDuplicated === 0 && ticketsDuplicated === 0;
   const inputsHeld = !inputs || (authz?.mismatches === 0 && fuzz?.failures === 0);
   return crashesHeld && inputsHeld;
 }

@@ -8,5 +8,5 @@ const stub = (name: string) => ({
   compatibilityDate: "2026-04-01",
 });
 
-// The AUTH_RPC and ORDERS_RPC service bindings need a worker on the other end for workerd to start.
-export default workerProject("events", { workers: [stub("auth"), stub("orders")] });
+// The AUTH_RPC, ORDERS_RPC and *_RECEIPTS service bindings need a worker on the other end for workerd to start.
+export default workerProject("events", { workers: [stub("auth"), stub("orders"), stub("reports")] });

@@ -1,4 +1,4 @@
-import type { MetricsRecorder } from "@tickets/common";
+import type { MetricsRecorder, ReceiptsEnv } from "@tickets/common";
 import type { EventInventory } from "../../../durable-objects/event-inventory";
 import type { WaitingRoom } from "../../../durable-objects/waiting-room";
 import type { AuthRpc } from "../../auth/src/rpc";
@@ -10,7 +10,7 @@ export type AuthLookup = Pick<AuthRpc, "findUserByEmail" | "getUser">;
 /** What the events worker asks the orders worker (the cancellation batch it runs). */
 export type OrdersLookup = Pick<OrdersRpc, "cancellationProgress">;
 
-export type Env = {
+export type Env = ReceiptsEnv & {
   DB: D1Database;
   INTERNAL_AUTH_SECRET: string;
   /** Business metrics (Analytics Engine; packages/common/src/metrics.ts). */

@@ -1,5 +1,5 @@
 import { drizzle } from "drizzle-orm/d1";
-import { createLogger, createServiceApp, d1Check, mountHealth, queueCheck, relayOutbox, withBackgroundDeadlines } from "@tickets/common";
+import { createLogger, createServiceApp, d1Check, mountHealth, queueCheck, sweepOutbox, withBackgroundDeadlines } from "@tickets/common";
 import { mountRoutes } from "./routes";
 import { mountQueueRoutes } from "./queue-routes";
 import type { Env } from "./env";
@@ -17,5 +17,7 @@ mountRoutes(app);
 
 export default withBackgroundDeadlines({
   fetch: app.fetch,
-  scheduled: (_controller, env, ctx) => ctx.waitUntil(relayOutbox(drizzle(env.DB), env, createLogger({ service: "events", job: "cron" }))),
+  // Every minute: relay unsent outbox rows, then re-send sent ones (EventCancelled, AuditRecorded)
+  // their subscribers never received.
+  scheduled: (_controller, env, ctx) => ctx.waitUntil(sweepOutbox(drizzle(env.DB) as never, env, { log: createLogger({ service: "events", job: "cron" }) })),
 } satisfies ExportedHandler<Env>);

@@ -1,4 +1,6 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import worker from "../src/index";
 import { ulid } from "ulid";
 import type { HoldResult } from "../../../durable-objects/event-inventory";
 import { admin, buyer, call, configuredInventory, count, eventWithTicketType, inventory, organizer, testEnv, validEvent } from "./helpers";
@@ -108,6 +110,33 @@ describe("POST /api/events/:id/cancel", () => {
       expect(res.json.error.code).toBe("invalid_state");
     }
     expect(await count("events", "id = ? AND cancelled_at IS NOT NULL", id)).toBe(1);
+  });
+});
+
+describe("the cron (delivery confirmed by effect)", () => {
+  it("sends an EventCancelled again when the orders inbox never received it (a crash lost it), and leaves received audit rows alone", async () => {
+    const org = organizer();
+    const { id } = await eventWithTicketType(org, { publish: true });
+    expect((await call("POST", `/api/events/${id}/cancel`, org, { reason: "Storm" })).status).toBe(202);
+    const [sent] = await cancelledEnvelopes(id);
+    expect(sent.sentAt).not.toBeNull();
+    // Sent (and lost) ten minutes ago; the orders stand-in has received nothing, reports everything.
+    const tenMinutesAgo = Date.now() - 600_000;
+    await testEnv.DB.prepare("UPDATE outbox SET sent_at = ? WHERE id = ? OR id = ?").bind(tenMinutesAgo, sent.id, `audit-event-cancel-${id}`).run();
+
+    const ctx = createExecutionContext();
+    await worker.scheduled({} as ScheduledController, testEnv, ctx);
+    await waitOnExecutionContext(ctx);
+
+    const rows = (await testEnv.DB.prepare("SELECT id, sent_at, resends, delivered_at, delivered_to FROM outbox WHERE id IN (?, ?)")
+      .bind(sent.id, `audit-event-cancel-${id}`)
+      .all<{ id: string; sent_at: number; resends: number; delivered_at: number | null; delivered_to: string | null }>()).results;
+    const cancelled = rows.find((r) => r.id === sent.id)!;
+    expect(cancelled).toMatchObject({ resends: 1, delivered_at: null });
+    expect(cancelled.sent_at).toBeGreaterThan(tenMinutesAgo);
+    const audit = rows.find((r) => r.id !== sent.id)!;
+    expect(audit).toMatchObject({ resends: 0, delivered_to: "reports" });
+    expect(audit.delivered_at).not.toBeNull();
   });
 });
 

@@ -8,4 +8,11 @@ export class OrdersRpc extends WorkerEntrypoint {
   }
 }
 
+/** Its inbox has received nothing: every event the cron asks about is sent again. */
+export class InboxReceipts extends WorkerEntrypoint {
+  async received() {
+    return [];
+  }
+}
+
 export default { fetch: () => new Response("orders stand-in", { status: 404 }) };
