@@ -150,7 +150,7 @@ export async function publishedSale(client, { title, priceVnd, quantity, maxPerO
   return { eventId, ticketTypeId: tt.json.ticketType.id };
 }
 
-/** One order per new buyer, placed one after another (preparation, not measured). */
+/** One order per new buyer (each from its own client address), placed one after another (preparation, not measured). */
 export async function placeOrders(client, sale, count, quantityOf = () => 1) {
   const mint = await tokenMinter();
   const run = Date.now();
@@ -159,7 +159,7 @@ export async function placeOrders(client, sale, count, quantityOf = () => 1) {
     const buyer = await mint();
     const auth = { authorization: `Bearer ${buyer.token}` };
     const res = await client.request("POST", "/api/orders", {
-      headers: { ...auth, "idempotency-key": `bench-${run}-${i}` },
+      headers: { ...auth, "idempotency-key": `bench-${run}-${i}`, "cf-connecting-ip": buyerAddress(i) },
       body: { eventId: sale.eventId, items: [{ ticketTypeId: sale.ticketTypeId, quantity: quantityOf(i) }] },
     });
     if (res.status !== 201) throw new Error(`order ${i}: ${res.status} ${res.text}`);

@@ -2,7 +2,7 @@
 // (the IPN the sandbox sends) to the order being confirmed and to its tickets being issued
 // (queues, outbox, consumers). BENCH_ORDERS=1000 for the big variant (bench/results/saga-1000.json);
 // BENCH_LABEL tags the result (e.g. which code was measured).
-import { bootStack, createClient, tokenMinter, percentile, machine, writeResult, table, round } from "./lib.mjs";
+import { bootStack, createClient, placeOrders, percentile, machine, writeResult, table, round } from "./lib.mjs";
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 100);
 const POOL = Number(process.env.BENCH_POOL ?? 64);
@@ -30,18 +30,7 @@ try {
   const typeId = tt.json.ticketType.id;
   await client.request("POST", `/api/events/${eventId}/publish`, { headers: orgAuth });
 
-  const mint = await tokenMinter();
-  const placed = [];
-  for (let i = 0; i < ORDERS; i++) {
-    const buyer = await mint();
-    const auth = { authorization: `Bearer ${buyer.token}` };
-    const res = await client.request("POST", "/api/orders", {
-      headers: { ...auth, "idempotency-key": `saga-${i}-${now}` },
-      body: { eventId, items: [{ ticketTypeId: typeId, quantity: 1 + (i % 2) }] },
-    });
-    if (res.status !== 201) throw new Error(`order ${i}: ${res.status} ${res.text}`);
-    placed.push({ auth, orderId: res.json.order.id, paymentUrl: new URL(res.json.paymentUrl) });
-  }
+  const placed = await placeOrders(client, { eventId, ticketTypeId: typeId }, ORDERS, (i) => 1 + (i % 2));
 
   // Pay every order at once, then watch each order until confirmed and ticketed.
   const toConfirmed = [];
