@@ -103,6 +103,12 @@ export async function publish(env: QueueEnv, events: Envelope[]): Promise<void> 
  */
 const relaysInFlight = new WeakMap<object, { again: boolean; startedAt: number; done: Promise<number> }>();
 /**
+ * The run is keyed on the database binding, the one object that stays the same across an
+ * isolate's requests: `env` does not (every request and queue batch gets its own proxy that puts
+ * deadlines on RPC calls, resilience.ts), and keying on it shared nothing.
+ */
+const relayKey = (db: AnyDb, env: QueueEnv): object => ((db as { $client?: object }).$client ?? env);
+/**
  * A run older than this is not joined, and a joiner waits for it at most this long before it
  * relays on its own: the run lives in its starter's context, which the runtime may cancel (its
  * waitUntil time ran out), and then it never settles.
@@ -110,7 +116,8 @@ const relaysInFlight = new WeakMap<object, { again: boolean; startedAt: number; 
 const RELAY_JOIN_MS = 5_000;
 
 export function relayOutbox(db: AnyDb, env: QueueEnv, log?: Logger, limit = 100): Promise<number> {
-  const running = relaysInFlight.get(env);
+  const key = relayKey(db, env);
+  const running = relaysInFlight.get(key);
   if (running && Date.now() - running.startedAt < RELAY_JOIN_MS) {
     running.again = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -128,11 +135,11 @@ export function relayOutbox(db: AnyDb, env: QueueEnv, log?: Logger, limit = 100)
         relayed += await relayOnce(db, env, log, limit);
       } while (run.again);
     } finally {
-      if (relaysInFlight.get(env) === run) relaysInFlight.delete(env);
+      if (relaysInFlight.get(key) === run) relaysInFlight.delete(key);
     }
     return relayed;
   })();
-  relaysInFlight.set(env, run);
+  relaysInFlight.set(key, run);
   return run.done;
 }
 
