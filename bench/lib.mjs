@@ -11,8 +11,11 @@ import { startStack, freePort, ROOT } from "../scripts/stack.mjs";
 export async function bootStack(vars = {}) {
   const persistTo = mkdtempSync(join(tmpdir(), "tickets-bench-"));
   const port = await freePort();
-  // BENCH_STACK_LOG=1 shows the stack's own log (every request with its status and duration).
-  const stack = await startStack({ port, persistTo, quiet: process.env.BENCH_STACK_LOG !== "1", vars });
+  // BENCH_STACK_LOG=1 shows the stack's own log (every request with its status and duration);
+  // BENCH_STACK_LOG=<file> writes it, the workers' JSON log lines included, to that file.
+  const logTo = process.env.BENCH_STACK_LOG;
+  const logFile = logTo && logTo !== "1" ? logTo : null;
+  const stack = await startStack({ port, persistTo, quiet: logTo !== "1", logFile, vars });
   return {
     ...stack,
     async stop() {

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { ulid } from "ulid";
 import { parseEnvelope, type Envelope, type EventType } from "./events";
@@ -48,20 +48,42 @@ export async function consumeInbox(
     saga.push({ msg, event });
     sagas.set(key, saga);
   }
+  // One read for the whole batch finds the redelivered events; only a second copy of an event
+  // within this batch (run after the first, same saga) is looked up again on its own.
+  const seen = await processedAmong(db, [...sagas.values()].flat().map(({ event }) => event.id));
+  const inBatch = new Set<string>();
   await Promise.all(
     [...sagas.values()].map(async (saga) => {
-      for (const { msg, event } of saga) await consumeOne(msg, event, db, handlers, log);
+      for (const { msg, event } of saga) {
+        if (seen.has(event.id)) {
+          msg.ack();
+          continue;
+        }
+        const again = inBatch.has(event.id);
+        inBatch.add(event.id);
+        await consumeOne(msg, event, db, handlers, log, again);
+      }
     }),
   );
   await lag;
 }
 
-async function consumeOne(msg: Message<unknown>, event: Envelope, db: AnyDb, handlers: EventHandlers, log: ReturnType<typeof createLogger>) {
+/** Which of these event ids this consumer already processed (D1 binds at most 100 parameters). */
+async function processedAmong(db: AnyDb, ids: string[]): Promise<Set<string>> {
+  const seen = new Set<string>();
+  for (let i = 0; i < ids.length; i += 90) {
+    const rows = await db.select({ eventId: processedEvents.eventId }).from(processedEvents).where(inArray(processedEvents.eventId, ids.slice(i, i + 90)));
+    for (const r of rows) seen.add(r.eventId);
+  }
+  return seen;
+}
+
+async function consumeOne(msg: Message<unknown>, event: Envelope, db: AnyDb, handlers: EventHandlers, log: ReturnType<typeof createLogger>, checkSeen: boolean) {
   // An event without a handler here is received and deliberately ignored: still recorded, so
   // its producer's receipts check (delivery.ts) does not send it again.
   const handler = (handlers[event.type] as ((e: Envelope) => Promise<void>) | undefined) ?? (async () => {});
   try {
-    const seen = await db.select().from(processedEvents).where(eq(processedEvents.eventId, event.id)).get();
+    const seen = checkSeen && (await db.select().from(processedEvents).where(eq(processedEvents.eventId, event.id)).get());
     if (seen) {
       msg.ack();
       return;

@@ -27,11 +27,19 @@ export async function refreshEventInfo(db: Db, events: EventsApi, eventId: strin
     .onConflictDoUpdate({ target: eventInfo.eventId, set: { title: row.title, venue: row.venue, startsAt: row.startsAt, status: row.status, refreshedAt: now } });
 }
 
+/** Events this isolate refreshed lately: a burst of issuances for one event refreshes it once. */
+const rememberedAt = new Map<string, number>();
+const REMEMBER_AGAIN_AFTER_MS = 60_000;
+
 /** Best effort: issuance never waits on (or fails because of) the events worker. */
-export async function rememberEvent(db: Db, events: EventsApi, eventId: string, log: Logger) {
+export async function rememberEvent(db: Db, events: EventsApi, eventId: string, log: Logger, now = Date.now()) {
+  if (now - (rememberedAt.get(eventId) ?? -Infinity) < REMEMBER_AGAIN_AFTER_MS) return;
+  rememberedAt.set(eventId, now);
+  if (rememberedAt.size > 1_000) rememberedAt.delete(rememberedAt.keys().next().value!);
   try {
     await refreshEventInfo(db, events, eventId);
   } catch (err) {
+    rememberedAt.delete(eventId);
     log.warn("event_info_refresh_failed", { eventId, error: (err as Error).message });
   }
 }
