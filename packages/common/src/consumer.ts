@@ -121,3 +121,32 @@ export async function parkDeadLetters(batch: MessageBatch<unknown>, db: AnyDb, m
     msg.ack();
   }
 }
+
+/**
+ * Events a producer's relay hands over directly (direct-delivery.ts), run exactly like a queue
+ * batch of them: same parsing, dedupe, handlers and processed_events record. Answers the ids
+ * handled, now or before; whatever failed (a handler error, a malformed event) is left to the
+ * queue copy the producer then sends, with its retries and dead-letter queue.
+ */
+export async function consumeDirect(
+  events: unknown[],
+  db: AnyDb,
+  handlers: EventHandlers,
+  service: string,
+  opts: { sagasInParallel?: boolean } = {},
+): Promise<string[]> {
+  if (!Array.isArray(events)) throw new TypeError("events must be an array");
+  const taken: string[] = [];
+  const now = new Date();
+  const messages = events.map((body, i) => ({
+    id: `direct-${i}`,
+    body,
+    timestamp: now,
+    attempts: 1,
+    ack: () => void taken.push((body as { id: string }).id),
+    retry: () => undefined,
+  }));
+  const batch = { queue: `${service}-direct`, messages, ackAll: () => undefined, retryAll: () => undefined };
+  await consumeInbox(batch as unknown as MessageBatch<unknown>, db, handlers, service, { sagasInParallel: opts.sagasInParallel });
+  return taken;
+}

@@ -5,6 +5,7 @@ export * from "./queue-pass";
 export * from "./events";
 export * from "./outbox";
 export * from "./delivery";
+export * from "./direct-delivery";
 export * from "./consumer";
 export * from "./app";
 export * from "./health";

@@ -3,6 +3,7 @@ import { and, asc, eq, inArray, isNull, lt, sql, type SQL } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { INBOXES, SUBSCRIPTIONS, eventTypes, type Envelope, type EventType } from "./events";
 import type { Logger } from "./log";
+import { deliverDirectly, type DirectDeliveryEnv, type Taken } from "./direct-delivery";
 
 /**
  * Transactional outbox and processed-event tables: every producing/consuming worker's D1 has
@@ -75,13 +76,14 @@ export function stampedOutboxInsert(d1: D1Database, event: Envelope, table: stri
 
 const UNSUBSCRIBED_TYPES = eventTypes.filter((t) => SUBSCRIPTIONS[t].length === 0);
 
-export type QueueEnv = Partial<Record<(typeof INBOXES)[keyof typeof INBOXES], Queue>>;
+export type QueueEnv = Partial<Record<(typeof INBOXES)[keyof typeof INBOXES], Queue>> & DirectDeliveryEnv;
 
-/** Fans events out to their subscribers' inboxes (one sendBatch per inbox). */
-export async function publish(env: QueueEnv, events: Envelope[]): Promise<void> {
+/** Fans events out to their subscribers' inboxes (one sendBatch per inbox), but not to an inbox that already took the event directly. */
+export async function publish(env: QueueEnv, events: Envelope[], taken: Taken = new Map()): Promise<void> {
   const perQueue = new Map<Queue, MessageSendRequest[]>();
   for (const event of events) {
     for (const inbox of SUBSCRIPTIONS[event.type as EventType]) {
+      if (taken.get(inbox)?.has(event.id)) continue;
       const binding = INBOXES[inbox];
       const queue = env[binding];
       if (!queue) throw new Error(`missing queue binding ${binding} for ${event.type}`);
@@ -158,7 +160,8 @@ async function relayOnce(db: AnyDb, env: QueueEnv, log?: Logger, limit = 100): P
   if (rows.length === 0) return 0;
   const ids = rows.map((r) => r.id);
   try {
-    await publish(env, rows.map((r) => JSON.parse(r.envelope) as Envelope));
+    const events = rows.map((r) => JSON.parse(r.envelope) as Envelope);
+    await publish(env, events, await deliverDirectly(env, events, log));
     const now = Date.now();
     // Events nobody subscribes to (OrderCreated) are delivered once sent: the receipts check
     // (delivery.ts) never needs to look at them. Chunks keep each UPDATE under D1's 100 parameters.

@@ -1,14 +1,16 @@
 import { createServiceApp, d1Check, mountHealth, queueCheck, withBackgroundDeadlines } from "@tickets/common";
 import type { Env } from "./env";
+import { inboxReceiptsWithDirectLane } from "@tickets/common/inbox-receipts";
 import { mountRoutes } from "./routes";
 import { mountTimelineRoutes } from "./routes-timeline";
-import { handleQueue } from "./queue";
+import { handleQueue, takeDirectly } from "./queue";
 import { runCron } from "./cron";
 import { paymentsBreaker } from "./domain/payments-guard";
 
 export type { Env } from "./env";
 export { OrdersRpc } from "./rpc";
-export { InboxReceipts } from "@tickets/common/inbox-receipts";
+/** Producers' `ORDERS_RECEIPTS`: receipts, plus the direct lane for PaymentSucceeded (packages/common/src/direct-delivery.ts). */
+export const InboxReceipts = inboxReceiptsWithDirectLane<Env>(takeDirectly);
 
 const app = createServiceApp<Env>("orders");
 mountHealth(app, (env) => {

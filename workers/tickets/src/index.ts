@@ -1,14 +1,16 @@
 import { createServiceApp, d1Check, mountDeadLetterRoutes, mountHealth, queueCheck, r2Check, withBackgroundDeadlines } from "@tickets/common";
 import type { Env } from "./env";
+import { inboxReceiptsWithDirectLane } from "@tickets/common/inbox-receipts";
 import { dbOf } from "./db/client";
 import { keyRing } from "./domain/codes";
 import { ticketRoutes } from "./routes";
 import { checkinRoutes } from "./checkin-routes";
-import { handleQueue, handleScheduled } from "./consumer";
+import { handleQueue, handleScheduled, takeDirectly } from "./consumer";
 
 export type { Env };
 export { TicketsRpc } from "./rpc";
-export { InboxReceipts } from "@tickets/common/inbox-receipts";
+/** Producers' `TICKETS_RECEIPTS`: receipts, plus the direct lane for OrderConfirmed (packages/common/src/direct-delivery.ts). */
+export const InboxReceipts = inboxReceiptsWithDirectLane<Env>(takeDirectly);
 
 const app = createServiceApp<Env>("tickets");
 mountHealth(app, (env) => ({
