@@ -40,6 +40,7 @@ try {
   const placed = await placeOrders(client, { eventId, ticketTypeId: typeId }, ORDERS, (i) => 1 + (i % 2));
 
   // Pay every order at once, then watch each order until confirmed and ticketed.
+  const payAnswered = [];
   const toConfirmed = [];
   const toTickets = [];
   const payFailures = [];
@@ -58,6 +59,7 @@ try {
         if (pay.status !== 503) break;
         payRetries++;
       }
+      payAnswered.push(performance.now() - paidAt);
       if (pay.status !== 302) {
         payFailures.push(`${o.orderId}: ${pay.status} ${pay.text.slice(0, 120)}`);
         return;
@@ -80,6 +82,7 @@ try {
   );
   const c = [...toConfirmed].sort((a, b) => a - b);
   const t = [...toTickets].sort((a, b) => a - b);
+  const p = [...payAnswered].sort((a, b) => a - b);
   const server = await serverSideLags(client, placed);
   const result = {
     orders: ORDERS,
@@ -89,6 +92,8 @@ try {
     payFailures: payFailures.length,
     ...(LABEL ? { label: LABEL } : {}),
     server: server.summary,
+    payAnsweredP50Ms: round(percentile(p, 50)),
+    payAnsweredP99Ms: round(percentile(p, 99)),
     confirmedP50Ms: round(percentile(c, 50)),
     confirmedP95Ms: round(percentile(c, 95)),
     confirmedP99Ms: round(percentile(c, 99)),
@@ -110,6 +115,7 @@ try {
   console.log(`\nbuyer side, pay pressed → seen by a poll every ${POLL_MS} ms:`);
   console.log(table([
     ["pay →", "count", "p50 ms", "p95 ms", "p99 ms"],
+    ["pay answered (sandbox + IPN)", p.length, result.payAnsweredP50Ms, round(percentile(p, 95)), result.payAnsweredP99Ms],
     ["order confirmed", c.length, result.confirmedP50Ms, result.confirmedP95Ms, result.confirmedP99Ms],
     ["tickets issued", t.length, result.ticketsP50Ms, result.ticketsP95Ms, result.ticketsP99Ms],
   ]));
