@@ -3,6 +3,7 @@
 // (sell-through: every answer a created order with its payment URL), against the real stack;
 // each compared with the platform's own floor (an authenticated one-hop route) measured right
 // before it in the same run with the same client and concurrency. BENCH_SCENARIO=soldout|sellthrough runs one.
+import { startProfile } from "./profile.mjs";
 import { bootStack, createClient, tokenMinter, releaseAll, machine, writeResult, table, round, buyerAddress } from "./lib.mjs";
 
 const BUYERS = Number(process.env.BENCH_BUYERS ?? 5000);
@@ -66,7 +67,8 @@ try {
     const auth = { authorization: `Bearer ${w.token}` };
     await client.request("GET", "/api/ping", { headers: auth });
     const o = await client.request("POST", "/api/orders", {
-      headers: { ...auth, "idempotency-key": `bench-warmup-${i}-${Date.now()}` },
+      // Each from its own address: checkout caps unpaid orders per client address and event.
+      headers: { ...auth, "idempotency-key": `bench-warmup-${i}-${Date.now()}`, "cf-connecting-ip": `10.255.255.${i}` },
       body: { eventId: warm.eventId, items: [{ ticketTypeId: warm.typeIds[0], quantity: 1 }] },
     });
     if (o.status !== 201) throw new Error(`warm-up order: ${o.status} ${o.text}`);
@@ -113,6 +115,16 @@ try {
     errorCodes: run.results.reduce((acc, r) => { const c = r.json?.error?.code; if (c) acc[c] = (acc[c] ?? 0) + 1; return acc; }, {}),
     baselineStatuses: baseline.statuses,
   });
+  // BENCH_PROFILE=1: a CPU profile of every isolate during the sell-through baseline and sale
+  // (bench/profile.mjs), printed per request and written to bench/results/profile-sellthrough.json.
+  const profiles = {};
+  async function profiled(phase, work) {
+    if (process.env.BENCH_PROFILE !== "1") return work();
+    const profile = await startProfile();
+    const run = await work();
+    profiles[phase] = await profile.stop();
+    return run;
+  }
   const rows = [["", "requests/s", "ratio", "p50 ms", "p95 ms", "p99 ms", "statuses"]];
   const row = (label, r, ratio = "") => [label, round(r.perSec), ratio, round(r.p50Ms), round(r.p95Ms), round(r.p99Ms), JSON.stringify(r.statuses)];
   const result = { buyers: BUYERS, connectionPool: POOL, machine: machine(), measuredAt: new Date().toISOString() };
@@ -140,9 +152,9 @@ try {
     const tickets = SELL_THROUGH_TYPES.reduce((n, x) => n + x.quantity, 0);
     const sale = await saleEvent("Sell-through bench", SELL_THROUGH_TYPES);
     progress("sell-through: baseline");
-    const baseline = await ping();
+    const baseline = await profiled("baseline", ping);
     progress("sell-through: sale");
-    const run = await place(sale, "sellthrough");
+    const run = await profiled("sale", () => place(sale, "sellthrough"));
     const t = await truth(sale, run, tickets);
     const created = run.results.filter((r) => r.status === 201 && typeof r.json?.paymentUrl === "string" && r.json?.order?.id).length;
     const demanded = orders.reduce((n, o) => n + o.quantity, 0);
@@ -166,6 +178,15 @@ try {
     failed ||= t.oversold > 0 || created !== BUYERS || t.sold !== demanded;
   }
 
+  if (profiles.sale) {
+    writeResult("profile-sellthrough.json", { buyers: BUYERS, ...profiles, measuredAt: new Date().toISOString() });
+    console.log(`\nCPU per request, by isolate (ms of the runtime's time / ${BUYERS} requests):`);
+    const names = [...new Set([...profiles.sale.isolates, ...profiles.baseline.isolates].map((i) => i.isolate))];
+    const per = (phase, name) => round((profiles[phase].isolates.find((i) => i.isolate === name)?.busyMs ?? 0) / BUYERS, 3);
+    console.log(table([["isolate", "baseline ms/req", "sale ms/req"], ...names.map((n) => [n, per("baseline", n), per("sale", n)]).sort((a, b) => b[2] - a[2])]));
+    console.log("\nhottest functions during the sale (self ms):");
+    console.log(table([["isolate", "function", "ms"], ...profiles.sale.topFunctions.slice(0, 20).map((f) => [f.isolate, f.where.slice(0, 90), f.ms])]));
+  }
   const file = writeResult(SCENARIO === "both" ? "flash-sale.json" : `flash-sale-${SCENARIO}.json`, result);
   console.log(`\nFlash sale: ${BUYERS} buyers released at once, ${POOL} keep-alive connections; each scenario after its own baseline\n`);
   console.log(table(rows));

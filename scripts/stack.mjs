@@ -163,7 +163,9 @@ export async function startStack({ port = 8787, persistTo = join(ROOT, ".wrangle
   await seedDatabases(persistTo);
   const { configs, cleanup } = configsWithVars(vars, `p${port}`);
   const args = [WRANGLER, "dev", ...configs.flatMap((c) => ["-c", c]), "--port", String(port), "--ip", "127.0.0.1",
-    "--persist-to", persistTo, "--show-interactive-dev-session=false", "--log-level", quiet && !logFile ? "error" : quiet ? "log" : "info"];
+    "--persist-to", persistTo, "--show-interactive-dev-session=false", "--log-level", quiet && !logFile ? "error" : quiet ? "log" : "info",
+    // STACK_INSPECTOR_PORT: the runtime's devtools protocol for a CPU profile (bench/profile.mjs).
+    ...(process.env.STACK_INSPECTOR_PORT ? ["--inspector-port", process.env.STACK_INSPECTOR_PORT] : [])];
   const child = spawn(NODE, args, {
     cwd: ROOT,
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", FORCE_COLOR: "0" },
