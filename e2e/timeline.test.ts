@@ -55,6 +55,9 @@ describe("one order's story", () => {
     expect(placed.status).toBe(201);
     expect(placed.headers.get("x-request-id")).toBe(checkoutRequestId);
     const orderId = placed.json.order.id as string;
+    // The buyer pays from the payment link (a link that arrives after the order is paid is not
+    // sent at all, and the saga is faster than the link's queue).
+    await eventually(async () => (await timeline(organizer, orderId)).items.some((i) => i.step === "notified" && i.detail?.template === "payment_link"), 15_000);
     await payAtSandbox(placed.json.paymentUrl, "success");
     await statusBecomes(buyer, orderId, "confirmed");
     const tickets = (await eventually(async () => {
