@@ -1,13 +1,12 @@
 import { useState, type FormEvent } from "react";
 import { api, call } from "../../../api/client";
-import type { StaffInvite } from "../../../api/types";
 import { useI18n } from "../../../i18n";
 import { Button, DateTime, EmptyState, ErrorMessage, Field, Spinner, useAction, useApi } from "../../../components";
 
 /** Door staff of the event: invite by email (the answer never tells whether the address has an account), remove. */
 export function StaffPanel({ eventId }: { eventId: string }) {
   const { t } = useI18n();
-  const staff = useApi(() => call(api.GET("/api/events/{id}/staff", { params: { path: { id: eventId }, query: { limit: 100 } } })).then((r) => r.items as unknown as StaffInvite[]), [eventId]);
+  const staff = useApi(() => call(api.GET("/api/events/{id}/staff", { params: { path: { id: eventId }, query: { limit: 100 } } })).then((r) => r.items), [eventId]);
   const [email, setEmail] = useState("");
   const [error, setError] = useState<string | undefined>();
   const [granted, setGranted] = useState<string | null>(null);
