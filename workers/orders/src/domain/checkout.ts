@@ -40,6 +40,12 @@ type Attempt = {
   guard: HoldGuard;
   /** A valid waiting-room pass for this buyer and event came with the request (checked here, no call out). */
   queueAdmitted: boolean;
+  /**
+   * How long each step of this checkout waited (ms, on `order_placed`): checks (event, guard,
+   * pass), hold (the inventory object), write (the order row's group commit) and paymentUrl (the
+   * payments RPC, run alongside the write). Workers' clocks move only across I/O, which these are.
+   */
+  phasesMs: Record<string, number>;
 };
 
 const keyReused = () => new ApiError(422, "idempotency_key_reused", "This Idempotency-Key was already used for a different request");
@@ -58,6 +64,7 @@ const keyReused = () => new ApiError(422, "idempotency_key_reused", "This Idempo
  */
 export async function placeOrder(deps: CheckoutDeps, req: CheckoutRequest): Promise<CheckoutResult> {
   const request = canonicalOrderRequest(req.body);
+  const started = Date.now();
   const [orderId, bodyHash, guard, queueAdmitted] = await Promise.all([
     deriveOrderId(req.buyer.userId, req.key),
     hashOrderRequest(request),
@@ -66,14 +73,16 @@ export async function placeOrder(deps: CheckoutDeps, req: CheckoutRequest): Prom
     assertEventExists(deps.env, request.eventId),
   ]);
   assertPaymentsAvailable(deps.env);
-  const a: Attempt = { deps, req, request, orderId, bodyHash, stock: inventory(deps.env, request.eventId, req.buyer.userId), guard, queueAdmitted };
+  const a: Attempt = { deps, req, request, orderId, bodyHash, stock: inventory(deps.env, request.eventId, req.buyer.userId), guard, queueAdmitted, phasesMs: { checks: Date.now() - started } };
   // From here on the order id is the correlation id of every log line, call and event.
   return withTrace({ correlationId: orderId }, () => placeDerived(a));
 }
 
 async function placeDerived(a: Attempt): Promise<CheckoutResult> {
   const { deps, orderId, request } = a;
+  const holdStarted = Date.now();
   let hold = await holdStock(a, false);
+  a.phasesMs.hold = Date.now() - holdStarted;
   if (!hold.ok && hold.code === "hold_ended") {
     const ended = await loadOrder(deps.db, orderId);
     if (ended) return replay(a, ended);
@@ -170,7 +179,11 @@ async function write(a: Attempt, hold: Extract<HoldResult, { ok: true }>): Promi
       )
     : null;
   // The payment URL and the write do not depend on each other: one round trip for both.
-  const [written, payment] = await Promise.allSettled([writeOrder(env.DB, { row, items, created }, deps.waitUntil), paymentUrlFor(env, row, req)]);
+  const timed = <T>(phase: string, work: Promise<T>) => work.finally(() => (a.phasesMs[phase] = Date.now() - now));
+  const [written, payment] = await Promise.allSettled([
+    timed("write", writeOrder(env.DB, { row, items, created }, deps.waitUntil)),
+    timed("paymentUrl", paymentUrlFor(env, row, req)),
+  ]);
   // Another request of the same key wrote the order first: answered below like any such retry.
   const lostTheWrite = written.status === "fulfilled" && !written.value;
   if (payment.status === "rejected" && !lostTheWrite) {
@@ -196,7 +209,7 @@ async function write(a: Attempt, hold: Extract<HoldResult, { ok: true }>): Promi
   }
   if (created) deps.waitUntil(relay(deps));
   if (payment.status === "rejected") throw paymentsUnavailable(); // not reached: handled above once this write won
-  deps.log.info("order_placed", { orderId, eventId: row.eventId, totalVnd: row.totalVnd });
+  deps.log.info("order_placed", { orderId, eventId: row.eventId, totalVnd: row.totalVnd, phasesMs: a.phasesMs });
   return { created: true, order: orderView(row, items), paymentUrl: payment.value };
 }
 
