@@ -1,4 +1,5 @@
 import type { Role, World } from "./fixtures";
+import { patiently } from "./patience";
 
 /**
  * The authorization matrix: for every operation of the merged OpenAPI document, what each kind of
@@ -116,7 +117,9 @@ export const EXPECTED: Record<string, Rule> = {
     expect: eventOwner,
     note: "each caller revokes a fresh invite of the organizer's (the world's staff keep theirs)",
     request: async (w) => {
-      const invite = await w.clients.organizer.post(`/api/events/${w.sale.eventId}/staff`, { email: `authz-revoke-${Date.now()}-${Math.random().toString(36).slice(2)}@example.test` });
+      const email = `authz-revoke-${Date.now()}-${Math.random().toString(36).slice(2)}@example.test`;
+      const invite = await patiently(() => w.clients.organizer.post(`/api/events/${w.sale.eventId}/staff`, { email }));
+      if (invite.status !== 201) throw new Error(`setup: staff invite answered ${invite.status} ${invite.text.slice(0, 200)}`);
       return { params: { id: w.sale.eventId, staffId: invite.json.staff.id } };
     },
   },
@@ -125,7 +128,7 @@ export const EXPECTED: Record<string, Rule> = {
     expect: eventOwner,
     note: "the event is cancelled first (again: idempotent), so the organizer's answer does not depend on which rule ran before",
     request: async (w) => {
-      await w.clients.organizer.post(`/api/events/${w.eventToCancel}/cancel`, { reason: "Authorization matrix" });
+      await patiently(() => w.clients.organizer.post(`/api/events/${w.eventToCancel}/cancel`, { reason: "Authorization matrix" }));
       return { params: { id: w.eventToCancel } };
     },
   },
@@ -177,7 +180,7 @@ export const EXPECTED: Record<string, Rule> = {
     note: "each caller removes a subscription of their own (someone else's, or none, is 404)",
     request: async (w, role) => {
       const endpoint = `https://push.example.test/authz/unsubscribe/${role}`;
-      if (role !== "anonymous") await w.clients[role].post("/api/notifications/push/subscriptions", pushSubscription(endpoint));
+      if (role !== "anonymous") await patiently(() => w.clients[role].post("/api/notifications/push/subscriptions", pushSubscription(endpoint)));
       return { body: { endpoint } };
     },
   },
@@ -214,7 +217,7 @@ export const EXPECTED: Record<string, Rule> = {
     expect: signedIn,
     note: "each caller joins first (a caller with no place gets 404 not_in_queue)",
     request: async (w, role) => {
-      if (role !== "anonymous") await w.clients[role].post(`/api/events/${w.sale.eventId}/queue`, {});
+      if (role !== "anonymous") await patiently(() => w.clients[role].post(`/api/events/${w.sale.eventId}/queue`, {}));
       return {};
     },
   },

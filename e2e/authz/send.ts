@@ -1,6 +1,7 @@
 import type { RequestParts } from "./expected";
 import type { Role, World } from "./fixtures";
 import { fillPath, minimalValue, type Operation } from "../openapi-ops";
+import { patiently } from "./patience";
 
 /** The fixture resource a path parameter names, from the parameter and the path segment before it. */
 export function defaultParam(op: Operation, name: string, w: World): string | undefined {
@@ -35,11 +36,6 @@ export async function sendAs(op: Operation, role: Role, parts: RequestParts & { 
   if (parts.token) headers.authorization = `Bearer ${parts.token}`;
   const body = "body" in parts ? parts.body : op.bodySchema ? minimalValue(op.bodySchema) : undefined;
   if (parts.raw !== undefined) headers["content-type"] = "application/json";
-  // A 429 says nothing about authorization: wait it out (the matrix sends a few hundred calls at once).
-  for (let attempt = 0; ; attempt++) {
-    const res = await client.call(op.method, fillPath(op.path, params) + query, parts.raw !== undefined ? { raw: parts.raw, headers } : { body, headers });
-    if (res.status !== 429 || attempt >= maxRetries) return res;
-    await new Promise((r) => setTimeout(r, Math.min(Number(res.headers.get("retry-after") ?? 2), 10) * 1000));
-  }
+  return patiently(() => client.call(op.method, fillPath(op.path, params) + query, parts.raw !== undefined ? { raw: parts.raw, headers } : { body, headers }), maxRetries);
 }
 
