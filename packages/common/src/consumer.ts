@@ -1,8 +1,9 @@
-import { eq, inArray } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { ulid } from "ulid";
 import { parseEnvelope, type Envelope, type EventType } from "./events";
 import { deadLetters, processedEvents } from "./outbox";
+import { processedAmong } from "./delivery";
 import { createLogger, withTrace } from "./log";
 import { recordMetric, type MetricsEnv } from "./metrics";
 
@@ -66,16 +67,6 @@ export async function consumeInbox(
     }),
   );
   await lag;
-}
-
-/** Which of these event ids this consumer already processed (D1 binds at most 100 parameters). */
-async function processedAmong(db: AnyDb, ids: string[]): Promise<Set<string>> {
-  const seen = new Set<string>();
-  for (let i = 0; i < ids.length; i += 90) {
-    const rows = await db.select({ eventId: processedEvents.eventId }).from(processedEvents).where(inArray(processedEvents.eventId, ids.slice(i, i + 90)));
-    for (const r of rows) seen.add(r.eventId);
-  }
-  return seen;
 }
 
 async function consumeOne(msg: Message<unknown>, event: Envelope, db: AnyDb, handlers: EventHandlers, log: ReturnType<typeof createLogger>, checkSeen: boolean) {

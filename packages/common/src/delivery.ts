@@ -27,12 +27,20 @@ const receiptsBinding = (inbox: Inbox) => `${inbox.toUpperCase()}_RECEIPTS` as `
 const CHUNK = 90;
 const chunks = <T>(items: T[]) => Array.from({ length: Math.ceil(items.length / CHUNK) }, (_, i) => items.slice(i * CHUNK, (i + 1) * CHUNK));
 
-/** The ids among `ids` this worker's inbox received: processed, or parked as a dead letter. */
-export async function receivedEvents(db: AnyDb, ids: string[]): Promise<string[]> {
+/** The ids among `ids` this worker's consumer already processed. */
+export async function processedAmong(db: AnyDb, ids: string[]): Promise<Set<string>> {
   const found = new Set<string>();
   for (const part of chunks([...new Set(ids)])) {
     const processed = await db.select({ id: processedEvents.eventId }).from(processedEvents).where(inArray(processedEvents.eventId, part));
     for (const r of processed) found.add(r.id);
+  }
+  return found;
+}
+
+/** The ids among `ids` this worker's inbox received: processed, or parked as a dead letter. */
+export async function receivedEvents(db: AnyDb, ids: string[]): Promise<string[]> {
+  const found = await processedAmong(db, ids);
+  for (const part of chunks([...new Set(ids)])) {
     const parked = await db
       .select({ id: sql<string>`json_extract(${deadLetters.body}, '$.id')` })
       .from(deadLetters)

@@ -20,6 +20,8 @@ import { withTimeout } from "./resilience";
  */
 export const DIRECT_EVENTS = { PaymentSucceeded: "orders", OrderConfirmed: "tickets" } as const satisfies Partial<Record<EventType, Inbox>>;
 const DIRECT_INBOXES = [...new Set(Object.values(DIRECT_EVENTS))];
+/** The inbox an event of this type goes to directly, if any. */
+const directInboxOf = (type: unknown): Inbox | undefined => (DIRECT_EVENTS as Partial<Record<string, Inbox>>)[String(type)];
 type DirectInbox = (typeof DIRECT_INBOXES)[number];
 
 /** A subscriber's direct lane: takes events, answers the ids it handled (now or earlier). */
@@ -44,7 +46,7 @@ export async function deliverDirectly(env: DirectDeliveryEnv, events: Envelope[]
   await Promise.all(
     DIRECT_INBOXES.map(async (inbox) => {
       const lane = env[`${inbox.toUpperCase() as Uppercase<DirectInbox>}_RECEIPTS`] as DirectInboxApi | undefined;
-      const mine = events.filter((e) => (DIRECT_EVENTS as Partial<Record<string, Inbox>>)[e.type] === inbox);
+      const mine = events.filter((e) => directInboxOf(e.type) === inbox);
       if (!lane || mine.length === 0) return;
       try {
         const ids = await withTimeout(lane.deliver(mine), ms, `${inbox} direct delivery`);
@@ -60,5 +62,5 @@ export async function deliverDirectly(env: DirectDeliveryEnv, events: Envelope[]
 /** What a subscriber's `deliver` may take: only the direct events addressed to its inbox (the rest is left to the queue). */
 export function directEventsFor(inbox: Inbox, events: unknown): unknown[] {
   if (!Array.isArray(events)) throw new TypeError("events must be an array");
-  return events.filter((e) => (DIRECT_EVENTS as Partial<Record<string, Inbox>>)[(e as { type?: string } | null)?.type ?? ""] === inbox);
+  return events.filter((e) => directInboxOf((e as { type?: unknown } | null)?.type) === inbox);
 }
