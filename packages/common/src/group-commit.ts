@@ -53,3 +53,22 @@ export function groupCommit<T, R = void>(
     });
   };
 }
+
+/**
+ * A group commit per key (a D1 binding, an RPC binding): the same binding in one isolate shares
+ * one, and each binding's batches are written by `write(key, items)`.
+ */
+export function groupCommitPer<K extends object, T, R = void>(
+  write: (key: K, items: T[]) => Promise<R[] | void>,
+  opts: { windowMs: number; maxItems: number; timeoutMs?: number },
+): (key: K, item: T, waitUntil: (p: Promise<unknown>) => void) => Promise<R> {
+  const commits = new WeakMap<K, (item: T, waitUntil: (p: Promise<unknown>) => void) => Promise<R>>();
+  return (key, item, waitUntil) => {
+    let add = commits.get(key);
+    if (!add) {
+      add = groupCommit<T, R>((items) => write(key, items), opts);
+      commits.set(key, add);
+    }
+    return add(item, waitUntil);
+  };
+}

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { z } from "zod";
-import { groupCommit } from "./group-commit";
+import { groupCommitPer } from "./group-commit";
 
 /**
  * Business metrics, written to Workers Analytics Engine (one dataset, `tickets_metrics`, shared
@@ -79,15 +79,7 @@ export function toDataPoint(p: MetricPoint): AnalyticsEngineDataPoint {
  * dev-metrics worker (a flash sale records several per order; one RPC each was a measurable
  * share of the local runtime's time, which production's writeDataPoint does not cost).
  */
-const devRecorders = new WeakMap<MetricsRecorder, (point: MetricPoint, waitUntil: (p: Promise<unknown>) => void) => Promise<void>>();
-function devRecorder(recorder: MetricsRecorder) {
-  let add = devRecorders.get(recorder);
-  if (!add) {
-    add = groupCommit<MetricPoint>(async (points) => void (await recorder.record(points)), { windowMs: 0, maxItems: 500 });
-    devRecorders.set(recorder, add);
-  }
-  return add;
-}
+const recordDevPoint = groupCommitPer<MetricsRecorder, MetricPoint>(async (recorder, points) => void (await recorder.record(points)), { windowMs: 0, maxItems: 500 });
 
 export function recordMetric(env: MetricsEnv, worker: string, name: MetricName, input: MetricInput = {}): Promise<void> {
   const point = metricPointSchema.parse({ name, worker, ...input });
@@ -97,7 +89,7 @@ export function recordMetric(env: MetricsEnv, worker: string, name: MetricName, 
     console.error(JSON.stringify({ level: "error", msg: "metric_write_failed", name, error: (err as Error).message }));
   }
   if (!env.DEV_METRICS) return Promise.resolve();
-  return devRecorder(env.DEV_METRICS)({ ...point, at: Date.now() }, () => undefined).then(
+  return recordDevPoint(env.DEV_METRICS, { ...point, at: Date.now() }, () => undefined).then(
     () => undefined,
     (err) => console.error(JSON.stringify({ level: "error", msg: "dev_metric_failed", name, error: (err as Error).message })),
   );

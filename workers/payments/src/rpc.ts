@@ -1,6 +1,6 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
-import { createLogger, groupCommit, relayOutbox, withTrace, type TimelineItem, type Trace } from "@tickets/common";
+import { createLogger, groupCommitPer, relayOutbox, withTrace, type TimelineItem, type Trace } from "@tickets/common";
 import type { Env } from "./env";
 import { buildPaymentUrl, insertAttemptsWithRequests, type CreatePaymentUrlInput, type RecordedAttempt } from "./domain/payment-url";
 import { refundPayment, type RefundInput, type RefundOutcome } from "./domain/refund";
@@ -16,18 +16,10 @@ export type CreatePaymentUrlResult = { paymentUrl: string; txnRef: string };
  */
 const ATTEMPTS_WINDOW_MS = 10;
 const ATTEMPTS_PER_BATCH = 45;
-const attemptWriters = new WeakMap<D1Database, (item: RecordedAttempt, waitUntil: (p: Promise<unknown>) => void) => Promise<void>>();
-function recordAttempt(db: D1Database) {
-  let add = attemptWriters.get(db);
-  if (!add) {
-    add = groupCommit<RecordedAttempt>((items) => insertAttemptsWithRequests(db, drizzle(db), items), {
-      windowMs: ATTEMPTS_WINDOW_MS,
-      maxItems: ATTEMPTS_PER_BATCH,
-    });
-    attemptWriters.set(db, add);
-  }
-  return add;
-}
+const recordAttempt = groupCommitPer<D1Database, RecordedAttempt>((db, items) => insertAttemptsWithRequests(db, drizzle(db), items), {
+  windowMs: ATTEMPTS_WINDOW_MS,
+  maxItems: ATTEMPTS_PER_BATCH,
+});
 
 /** Internal RPC for the orders and refunds workers. */
 export class PaymentsRpc extends WorkerEntrypoint<Env> {
@@ -40,7 +32,7 @@ export class PaymentsRpc extends WorkerEntrypoint<Env> {
     if (vnpayBreaker(this.env).state === "open") throw new Error("payments_unavailable: VNPAY is unavailable (circuit open)");
     return withTrace({ correlationId: input.orderId, ...trace }, async () => {
       const { paymentUrl, txnRef, attempt, requested } = buildPaymentUrl(this.env, input);
-      await recordAttempt(this.env.DB)({ attempt, requested }, (p) => this.ctx.waitUntil(p));
+      await recordAttempt(this.env.DB, { attempt, requested }, (p) => this.ctx.waitUntil(p));
       const log = createLogger({ service: "payments" });
       log.info("payment_url_created", { orderId: input.orderId, attemptId: attempt.id, amountVnd: input.amountVnd });
       // The payment link goes out after the answer (the cron relays it if this relay fails).

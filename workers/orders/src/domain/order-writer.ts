@@ -1,4 +1,4 @@
-import { groupCommit, stampedOutboxInsert, type Envelope } from "@tickets/common";
+import { groupCommitPer, stampedOutboxInsert, type Envelope } from "@tickets/common";
 import { drizzle } from "drizzle-orm/d1";
 import { orders, type OrderItemRow, type OrderRow } from "../db/schema";
 
@@ -53,7 +53,7 @@ async function writeOrders(d1: D1Database, batch: NewOrder[]): Promise<boolean[]
   return firsts.map((at) => results[at].results.length > 0);
 }
 
-const writers = new WeakMap<D1Database, (order: NewOrder, waitUntil: (p: Promise<unknown>) => void) => Promise<boolean>>();
+const commitOrders = groupCommitPer<D1Database, NewOrder, boolean>(writeOrders, { windowMs: WINDOW_MS, maxItems: MAX_ORDERS });
 
 /**
  * Writes a new order by group commit (concurrent checkouts in this isolate share one D1 round
@@ -62,10 +62,5 @@ const writers = new WeakMap<D1Database, (order: NewOrder, waitUntil: (p: Promise
  * key, or the key reused for another request): the caller loads that one.
  */
 export function writeOrder(d1: D1Database, order: NewOrder, waitUntil: (p: Promise<unknown>) => void): Promise<boolean> {
-  let add = writers.get(d1);
-  if (!add) {
-    add = groupCommit<NewOrder, boolean>((batch) => writeOrders(d1, batch), { windowMs: WINDOW_MS, maxItems: MAX_ORDERS });
-    writers.set(d1, add);
-  }
-  return add(order, waitUntil);
+  return commitOrders(d1, order, waitUntil);
 }
