@@ -146,3 +146,20 @@ export async function count(table: string, where = "1=1", ...args: unknown[]) {
   const row = await testEnv.DB.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`).bind(...args).first<{ n: number }>();
   return row!.n;
 }
+
+/** The property tests' items: (ticket-type index, quantity) pairs, summed per ticket type. */
+export type ItemPick = { tt: number; qty: number };
+export const mergeItems = (items: ItemPick[]) => {
+  const m = new Map<number, number>();
+  for (const it of items) m.set(it.tt, (m.get(it.tt) ?? 0) + it.qty);
+  return m;
+};
+
+/** The hold a property test sends for buyer number `buyer`, its items on the ticket type ids `tt`. */
+export const holdRequest = (orderId: string, eventId: string, buyer: number, items: ItemPick[], tt: string[]) => ({
+  orderId,
+  eventId,
+  buyerId: `buyer-${buyer}`,
+  ttlSeconds: 600,
+  items: items.map((it) => ({ ticketTypeId: tt[it.tt], quantity: it.qty })),
+});

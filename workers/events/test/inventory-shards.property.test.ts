@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { ulid } from "ulid";
 import type { CensusRow, HoldResult, InventoryConfig } from "../../../durable-objects/event-inventory";
 import { coordinatorOf, inventoryFor, shardIndexOf, shardOf, type InventoryNamespace } from "../../../durable-objects/inventory/shards";
-import { backdate, testEnv, type Stub } from "./helpers";
+import { backdate, holdRequest, mergeItems, testEnv, type Stub } from "./helpers";
 
 /**
  * A sharded event (stock split over SHARDS objects, durable-objects/README.md): batches of
@@ -40,12 +40,6 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("restock" as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.constant({ kind: "rebalance" as const }) },
 );
-
-const merge = (items: Array<{ tt: number; qty: number }>) => {
-  const m = new Map<number, number>();
-  for (const it of items) m.set(it.tt, (m.get(it.tt) ?? 0) + it.qty);
-  return m;
-};
 
 /** The event's configuration at `revision`, with `quantities` per ticket type. */
 function config(eventId: string, tt: string[], revision: number, quantities = QUANTITY): InventoryConfig {
@@ -106,14 +100,8 @@ describe("sharded inventory property: concurrent operations across shards", () =
           const calls = batch.map(async (c) => {
             if (c.kind === "hold") {
               const id = `order-${next++}`;
-              const res = (await route(c.buyer).hold({
-                orderId: id,
-                eventId,
-                buyerId: `buyer-${c.buyer}`,
-                ttlSeconds: 600,
-                items: c.items.map((it) => ({ ticketTypeId: tt[it.tt], quantity: it.qty })),
-              })) as HoldResult;
-              if (res.ok) orders.push({ id, buyer: c.buyer, items: merge(c.items), status: "active", restocked: false });
+              const res = (await route(c.buyer).hold(holdRequest(id, eventId, c.buyer, c.items, tt))) as HoldResult;
+              if (res.ok) orders.push({ id, buyer: c.buyer, items: mergeItems(c.items), status: "active", restocked: false });
               else expect(["sold_out", "limit_exceeded"]).toContain(res.code);
             } else if (c.kind === "release") {
               const o = pick(c.pick, () => true);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type { CommitResult, HoldResult } from "../../../durable-objects/event-inventory";
-import { backdate, configuredInventory, fireAlarm, type Stub } from "./helpers";
+import { backdate, configuredInventory, fireAlarm, holdRequest, mergeItems, type Stub } from "./helpers";
 
 /**
  * Random sequences of hold / release / commit / expire / restock against one inventory object,
@@ -61,12 +61,6 @@ class Model {
   }
 }
 
-const merge = (items: Array<{ tt: number; qty: number }>) => {
-  const m = new Map<number, number>();
-  for (const it of items) m.set(it.tt, (m.get(it.tt) ?? 0) + it.qty);
-  return m;
-};
-
 async function check(stub: Stub, model: Model) {
   const audit = await stub.audit();
   const expected = model.counts();
@@ -97,15 +91,9 @@ describe("EventInventory property: the invariant holds for any sequence of opera
         for (const c of cmds) {
           if (c.kind === "hold") {
             const id = c.reuse !== null && model.orders.length ? model.orders[c.reuse % model.orders.length].id : `order-${next++}`;
-            const items = merge(c.items);
+            const items = mergeItems(c.items);
             const expected = model.hold(id, c.buyer, items);
-            const res = (await stub.hold({
-              orderId: id,
-              eventId,
-              buyerId: `buyer-${c.buyer}`,
-              ttlSeconds: 600,
-              items: c.items.map((it) => ({ ticketTypeId: tt[it.tt], quantity: it.qty })),
-            })) as HoldResult;
+            const res = (await stub.hold(holdRequest(id, eventId, c.buyer, c.items, tt))) as HoldResult;
             expect(res.ok ? true : res.code).toBe(expected);
           } else if (c.kind === "release") {
             const o = pick(c.pick);
