@@ -2,7 +2,7 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
 import { receivedEvents, type InboxReceiptsApi } from "./delivery";
 import type { Envelope } from "./events";
-import { DEFAULT_BACKGROUND_RPC_DEADLINE_MS, envWithRpcDeadlines } from "./resilience";
+import { envWithBackgroundDeadlines } from "./resilience";
 
 /**
  * RPC entrypoint every inbox-consuming worker exports (`export { InboxReceipts } from
@@ -29,8 +29,7 @@ export class InboxReceipts<E extends { DB: D1Database } = { DB: D1Database }> ex
 export function inboxReceiptsWithDirectLane<E extends { DB: D1Database }>(take: (events: unknown[], env: E, ctx: ExecutionContext) => Promise<string[]>) {
   return class extends InboxReceipts<E> {
     override async deliver(events: Envelope[]): Promise<string[]> {
-      const env = envWithRpcDeadlines(this.env, { setting: "BACKGROUND_RPC_DEADLINE_MS", defaultMs: DEFAULT_BACKGROUND_RPC_DEADLINE_MS });
-      return take(events, env, this.ctx);
+      return take(events, envWithBackgroundDeadlines(this.env), this.ctx);
     }
   };
 }

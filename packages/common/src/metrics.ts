@@ -70,17 +70,17 @@ export function toDataPoint(p: MetricPoint): AnalyticsEngineDataPoint {
 }
 
 /**
- * Writes one data point. Analytics Engine's write is synchronous and never fails the request;
- * the returned promise only waits for the development recorder (resolved at once in
- * production), so a request handler may hand it to `waitUntil` instead of awaiting it.
- */
-/**
  * Development only: points recorded at the same time in one isolate share one call to the
  * dev-metrics worker (a flash sale records several per order; one RPC each was a measurable
  * share of the local runtime's time, which production's writeDataPoint does not cost).
  */
 const recordDevPoint = groupCommitPer<MetricsRecorder, MetricPoint>(async (recorder, points) => void (await recorder.record(points)), { windowMs: 0, maxItems: 500 });
 
+/**
+ * Writes one data point. Analytics Engine's write is synchronous and never fails the request;
+ * the returned promise only waits for the development recorder (resolved at once in
+ * production), so a request handler may hand it to `waitUntil` instead of awaiting it.
+ */
 export function recordMetric(env: MetricsEnv, worker: string, name: MetricName, input: MetricInput = {}): Promise<void> {
   const point = metricPointSchema.parse({ name, worker, ...input });
   try {

@@ -225,6 +225,10 @@ export function envWithRpcDeadlines<E extends object>(env: E, opts: { setting?: 
 /** Background work waits longer than a buyer would: above VNPAY's own 15 s API timeout. */
 export const DEFAULT_BACKGROUND_RPC_DEADLINE_MS = 30_000;
 
+/** `env` with background deadlines (BACKGROUND_RPC_DEADLINE_MS, 30 s) on its `*_RPC` calls. */
+export const envWithBackgroundDeadlines = <E extends object>(env: E): E =>
+  envWithRpcDeadlines(env, { setting: "BACKGROUND_RPC_DEADLINE_MS", defaultMs: DEFAULT_BACKGROUND_RPC_DEADLINE_MS });
+
 /**
  * A worker's queue and scheduled handlers with deadlines on their `*_RPC` calls
  * (BACKGROUND_RPC_DEADLINE_MS, 30 s): a hung worker makes a message retry (and, in the end, land
@@ -232,11 +236,10 @@ export const DEFAULT_BACKGROUND_RPC_DEADLINE_MS = 30_000;
  * platform kills it. Routes get theirs from createServiceApp.
  */
 export function withBackgroundDeadlines<H extends ExportedHandler<never>>(handlers: H): H {
-  const bounded = <E extends object>(env: E) => envWithRpcDeadlines(env, { setting: "BACKGROUND_RPC_DEADLINE_MS", defaultMs: DEFAULT_BACKGROUND_RPC_DEADLINE_MS });
   // The handlers' own env type is H's; here any env object will do.
   const out = { ...handlers } as unknown as ExportedHandler<object>;
   const { queue, scheduled } = out;
-  if (queue) out.queue = (batch, env, ctx) => queue(batch, bounded(env), ctx);
-  if (scheduled) out.scheduled = (controller, env, ctx) => scheduled(controller, bounded(env), ctx);
+  if (queue) out.queue = (batch, env, ctx) => queue(batch, envWithBackgroundDeadlines(env), ctx);
+  if (scheduled) out.scheduled = (controller, env, ctx) => scheduled(controller, envWithBackgroundDeadlines(env), ctx);
   return out as unknown as H;
 }
